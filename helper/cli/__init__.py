@@ -1,0 +1,49 @@
+"""`waymark`: parses, calls, prints. Each area registers its own subcommands from its own module
+so the front end stays thin and no area's heavy imports (Flask, Qt, cryptography) slow another's
+command: modules import what they need inside their handlers."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from helper import __version__
+from helper.cli import app, bench, doctor, extension, notes, signpost
+from helper.errors import WaymarkError
+
+# Order is the order shown in `waymark --help`.
+AREAS = (app, signpost, notes, extension, doctor, bench)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="waymark",
+        description="Waymark: the right reporting route when something goes wrong online for a "
+        "child, and a safe, encrypted record of the concern. With no command, opens the helper.",
+    )
+    parser.add_argument("--version", action="version", version=f"waymark {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in AREAS:
+        area.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    opens_helper = not args_list or (
+        args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
+    )
+    if opens_helper:
+        # `waymark` and `waymark --browser` open the helper.
+        args_list = ["open", *args_list]
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except WaymarkError as err:
+        print(f"waymark: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("", file=sys.stderr)
+        return 130

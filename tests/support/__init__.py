@@ -1,0 +1,1 @@
+"""Shared test support: finding real tools, launching the real browser."""
