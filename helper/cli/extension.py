@@ -1,9 +1,88 @@
-"""Subcommands of this area (placeholder until the area lands)."""
+"""The browser extension's commands: the native-messaging host, its installer, and the
+generated copy of the knowledge base that the extension ships."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add this area's subcommands to `waymark`."""
+    p = commands.add_parser(
+        "native-host",
+        help="the native-messaging host (browsers start this; not for people to run)",
+        description="Speak the native-messaging protocol on stdin/stdout. Browsers start this "
+        "through the launcher that `waymark install-native-host` writes.",
+    )
+    # What the browser passes: Chromium the caller's origin, Firefox the manifest path and id.
+    p.add_argument("caller", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(func=run_native_host)
+
+    p = commands.add_parser(
+        "install-native-host",
+        help="let the Waymark extension start the helper from this browser",
+        description="Write the native-messaging host manifest for one browser, allowing only "
+        "the Waymark extension.",
+    )
+    p.add_argument("--browser", required=True, choices=("chrome", "chromium", "edge", "firefox"))
+    p.add_argument("--uninstall", action="store_true", help="remove the manifest instead")
+    p.add_argument(
+        "--user-data-dir",
+        type=Path,
+        metavar="DIR",
+        help="a Chromium-family profile folder started with --user-data-dir (tests use this)",
+    )
+    p.set_defaults(func=run_install)
+
+    p = commands.add_parser(
+        "build-extension",
+        help="copy the knowledge base into extension/data/",
+        description="Copy the knowledge-base files the extension needs into extension/data/, "
+        "byte for byte.",
+    )
+    p.add_argument("--check", action="store_true", help="only report files that differ (exit 1)")
+    p.add_argument(
+        "--out", type=Path, metavar="DIR", help="where to write (default: extension/data)"
+    )
+    p.set_defaults(func=run_build)
+
+
+def run_native_host(args: argparse.Namespace) -> int:
+    from helper.nativehost.host import run_stdio
+
+    return run_stdio(args.caller)
+
+
+def run_install(args: argparse.Namespace) -> int:
+    from helper.nativehost import manifests
+
+    if args.uninstall:
+        removed = manifests.uninstall(args.browser, args.user_data_dir)
+        if not removed:
+            print(f"Nothing to remove: no Waymark host manifest for {args.browser}.")
+        for path in removed:
+            print(f"Removed {path}")
+        return 0
+    for path in manifests.install(args.browser, args.user_data_dir):
+        print(f"Wrote {path}")
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from helper.nativehost import bundle
+
+    out = args.out
+    if args.check:
+        stale = bundle.differences(out)
+        for name in stale:
+            print(f"differs: {name}", file=sys.stderr)
+        if stale:
+            print("Run `waymark build-extension` to refresh extension/data/.", file=sys.stderr)
+            return 1
+        print("extension/data/ matches resources/.")
+        return 0
+    for path in bundle.build(out):
+        print(f"Wrote {path}")
+    return 0
