@@ -8,6 +8,7 @@ and https://developer.mozilla.org/en-US/docs/Mozilla/Add-ons/WebExtensions/Nativ
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shlex
@@ -94,14 +95,15 @@ def launcher_script(python: str, package_parent: Path) -> str:
 
 def _write_atomically(path: Path, text: str, mode: int) -> None:
     """Write beside the target and rename, so a browser never reads half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         temporary.write_text(text, encoding="utf-8")
         temporary.chmod(mode)
         os.replace(temporary, path)
     except OSError as err:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
         raise StorageError(f"Cannot write {path}: {err.strerror or err}.") from err
 
 
