@@ -1,0 +1,79 @@
+"""`open-note` end to end, for real: the host starts `python -m helper open --new-note`, which
+(with no display) opens the system browser through $BROWSER. Our BROWSER is a script that
+records the address it was given, which proves the whole chain without a screen."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.nativehost.hostproc import exchange, frame, kill_groups, processes_with_home
+
+pytestmark = pytest.mark.timeout(90)
+
+
+def recorder(folder: Path) -> tuple[Path, Path]:
+    """A stand-in browser: appends each address it is asked to open to urls.txt."""
+    urls = folder / "urls.txt"
+    script = folder / "record-url"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{urls}"\n')
+    script.chmod(0o755)
+    return script, urls
+
+
+def wait_for_address(urls: Path, waymark_home: Path, timeout: float) -> str:
+    """The first address the helper opened; fails fast if the helper died without one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if urls.exists() and urls.read_text().strip():
+            return urls.read_text().splitlines()[0]
+        if not processes_with_home(waymark_home):
+            time.sleep(0.2)  # The recorder may still be writing.
+            if urls.exists() and urls.read_text().strip():
+                return urls.read_text().splitlines()[0]
+            raise AssertionError("the helper exited without opening an address")
+        time.sleep(0.05)
+    raise AssertionError(f"no address was opened within {timeout} s")
+
+
+def session_of(pid: int) -> int:
+    # /proc/PID/stat: "pid (comm) state ppid pgrp session ..."; comm may hold spaces.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[3])
+
+
+def test_open_note_starts_the_helper_detached_at_a_new_note_for_the_platform(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    browser, urls = recorder(tmp_path)
+    request = {
+        "v": 1,
+        "type": "open-note",
+        "platform": "www.roblox.com",
+        "at": "2026-11-29T02:24:04.123Z",
+    }
+    waymark_home = home / "waymark"
+    try:
+        result = exchange(frame(request), home, BROWSER=str(browser))
+        assert result.replies == [{"v": 1, "ok": True, "type": "open-note"}]
+        assert result.returncode == 0
+        assert result.stderr == ""
+
+        # The host has exited; the helper it started lives on in a session of its own.
+        helpers = processes_with_home(waymark_home)
+        assert helpers, "the helper is still running after the host exited"
+        leaders = [pid for pid in helpers if session_of(pid) == pid]
+        assert leaders, "the helper leads its own session"
+        assert session_of(leaders[0]) != session_of(os.getpid())
+        for fd in (0, 1, 2):
+            assert os.readlink(f"/proc/{leaders[0]}/fd/{fd}") == "/dev/null"
+
+        url = wait_for_address(urls, waymark_home, timeout=30)
+        assert "/pro/notes/new" in url
+        assert "www.roblox.com" in url
+        assert url.startswith(("http://127.0.0.1:", "http://localhost:", "http://[::1]:"))
+    finally:
+        kill_groups(processes_with_home(waymark_home))
