@@ -106,7 +106,14 @@ def platform_host(value: object) -> str | None:
     name or a message id. Anything else is refused rather than trimmed."""
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > 253 or not _HOST.fullmatch(value.lower()):
+    # isascii first: str.lower() maps some non-ASCII letters onto ASCII (the Kelvin sign K
+    # becomes "k"), which would let a look-alike name through.
+    if (
+        not isinstance(value, str)
+        or not value.isascii()
+        or len(value) > 253
+        or not _HOST.fullmatch(value.lower())
+    ):
         raise ProtocolError(
             ErrorCode.BAD_MESSAGE, "The platform must be a host name such as www.example.com."
         )

@@ -84,6 +84,7 @@ def test_platform_host_accepts_bare_host_names(given, expected):
         "bad-.example",
         "a..b",
         "bücher.example",
+        "\u212aids.example",  # Kelvin sign: lower-cases to an ASCII "k"
         "www.instagram.com\n",
         "a" * 64 + ".com",
         ".".join(["a" * 60] * 5),
