@@ -1,0 +1,88 @@
+"""The host as real Chromium starts it: a tiny planted extension with Waymark's key (so the
+same id, the only one the installed manifest allows) calls sendNativeMessage, and the reply
+travels back through the browser. The full extension's own round trip is tested in
+tests/extension/; this one proves the host and installer alone, independent of the popup."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helper.nativehost.identity import EXTENSION_KEY
+from tests.nativehost.hostproc import REPO
+from tests.support.browser import chromium_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+
+PAGE = """<!doctype html><meta charset="utf-8"><title>probe</title>
+<output id="result">waiting</output><script src="probe.js"></script>"""
+
+PROBE = """
+const show = (value) => { document.getElementById("result").textContent = value; };
+const ask = (message) => new Promise((resolve) => {
+  chrome.runtime.sendNativeMessage("uk.waymark.helper", message, (reply) => {
+    resolve(chrome.runtime.lastError ? {lastError: chrome.runtime.lastError.message} : reply);
+  });
+});
+(async () => {
+  const hello = await ask({v: 1, type: "hello"});
+  const unknown = await ask({v: 1, type: "read-history"});
+  show(JSON.stringify({hello, unknown}));
+})();
+"""
+
+
+def planted_extension(folder: Path) -> Path:
+    folder.mkdir()
+    manifest = {
+        "manifest_version": 3,
+        "name": "Waymark native host probe",
+        "version": "0.0.1",
+        "key": EXTENSION_KEY,
+        "permissions": ["nativeMessaging"],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    (folder / "probe.html").write_text(PAGE)
+    (folder / "probe.js").write_text(PROBE)
+    return folder
+
+
+def test_real_chromium_round_trip_through_the_installed_host(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    profile = tmp_path / "profile"
+    env = dict(os.environ, HOME=str(home), WAYMARK_HOME=str(home / "waymark"))
+    installed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helper",
+            "install-native-host",
+            "--browser",
+            "chromium",
+            "--user-data-dir",
+            str(profile),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=env,
+    )
+    assert installed.returncode == 0, installed.stderr
+    extension = planted_extension(tmp_path / "probe")
+    monkeypatch.setenv("HOME", str(home))  # Chromium writes crash reports under ~/.config.
+    with chromium_context(profile, extension) as ctx:
+        page = ctx.new_page()
+        page.goto("chrome-extension://hnjoammhjfbmjbpfllkmjegekdjlkjgi/probe.html")
+        result = page.locator("#result").filter(has_not_text="waiting")
+        result.wait_for(timeout=30_000)
+        replies = json.loads(result.text_content())
+    assert replies["hello"] == {"v": 1, "ok": True, "type": "hello", "helper": "waymark 0.1.0"}
+    assert replies["unknown"]["ok"] is False
+    assert replies["unknown"]["error"]["code"] == 4
