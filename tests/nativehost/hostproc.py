@@ -178,4 +178,28 @@ def kill_groups(pids: list[int]) -> None:
             os.killpg(os.getpgid(pid), signal.SIGKILL)
 
 
+def recorder(folder: Path) -> tuple[Path, Path]:
+    """A stand-in browser: appends each address it is asked to open to urls.txt."""
+    urls = folder / "urls.txt"
+    script = folder / "record-url"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{urls}"\n')
+    script.chmod(0o755)
+    return script, urls
+
+
+def wait_for_address(urls: Path, waymark_home: Path, timeout: float) -> str:
+    """The first address the helper opened; fails fast if the helper died without one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if urls.exists() and urls.read_text().strip():
+            return urls.read_text().splitlines()[0]
+        if not processes_with_home(waymark_home):
+            time.sleep(0.2)  # The recorder may still be writing.
+            if urls.exists() and urls.read_text().strip():
+                return urls.read_text().splitlines()[0]
+            raise AssertionError("the helper exited without opening an address")
+        time.sleep(0.05)
+    raise AssertionError(f"no address was opened within {timeout} s")
+
+
 __all__ = ["HOST_NAME", "ORIGIN", "exchange", "exchange_measured", "frame", "parse_frames"]

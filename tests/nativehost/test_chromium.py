@@ -14,7 +14,13 @@ from pathlib import Path
 import pytest
 
 from helper.nativehost.identity import EXTENSION_KEY
-from tests.nativehost.hostproc import REPO
+from tests.nativehost.hostproc import (
+    REPO,
+    kill_groups,
+    processes_with_home,
+    recorder,
+    wait_for_address,
+)
 from tests.support.browser import chromium_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -30,6 +36,11 @@ const ask = (message) => new Promise((resolve) => {
   });
 });
 (async () => {
+  if (location.hash === "#open-note") {
+    const at = new Date().toISOString();
+    show(JSON.stringify(await ask({v: 1, type: "open-note", platform: "discord.com", at})));
+    return;
+  }
   const hello = await ask({v: 1, type: "hello"});
   const unknown = await ask({v: 1, type: "read-history"});
   show(JSON.stringify({hello, unknown}));
@@ -52,10 +63,7 @@ def planted_extension(folder: Path) -> Path:
     return folder
 
 
-def test_real_chromium_round_trip_through_the_installed_host(tmp_path, monkeypatch):
-    home = tmp_path / "home"
-    home.mkdir()
-    profile = tmp_path / "profile"
+def install(home: Path, profile: Path) -> None:
     env = dict(os.environ, HOME=str(home), WAYMARK_HOME=str(home / "waymark"))
     installed = subprocess.run(
         [
@@ -75,14 +83,45 @@ def test_real_chromium_round_trip_through_the_installed_host(tmp_path, monkeypat
         env=env,
     )
     assert installed.returncode == 0, installed.stderr
+
+
+def run_probe(tmp_path: Path, fragment: str = "") -> dict:
+    """Install the host for a fresh profile, load the probe, and return what it showed."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    profile = tmp_path / "profile"
+    install(home, profile)
     extension = planted_extension(tmp_path / "probe")
-    monkeypatch.setenv("HOME", str(home))  # Chromium writes crash reports under ~/.config.
     with chromium_context(profile, extension) as ctx:
         page = ctx.new_page()
-        page.goto("chrome-extension://hnjoammhjfbmjbpfllkmjegekdjlkjgi/probe.html")
+        page.goto(f"chrome-extension://hnjoammhjfbmjbpfllkmjegekdjlkjgi/probe.html{fragment}")
         result = page.locator("#result").filter(has_not_text="waiting")
         result.wait_for(timeout=30_000)
-        replies = json.loads(result.text_content())
+        return json.loads(result.text_content())
+
+
+def test_real_chromium_round_trip_through_the_installed_host(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))  # Chromium writes under ~/.config.
+    replies = run_probe(tmp_path)
     assert replies["hello"] == {"v": 1, "ok": True, "type": "hello", "helper": "waymark 0.1.0"}
     assert replies["unknown"]["ok"] is False
     assert replies["unknown"]["error"]["code"] == 4
+
+
+def test_helper_started_from_chromium_outlives_the_host_and_opens_a_new_note(tmp_path, monkeypatch):
+    # Chromium passes its environment to the host, and the host to the helper: no display, so
+    # the helper opens the "system browser", which is our recorder.
+    browser, urls = recorder(tmp_path)
+    waymark_home = tmp_path / "home" / "waymark"
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("WAYMARK_HOME", str(waymark_home))
+    monkeypatch.setenv("BROWSER", str(browser))
+    monkeypatch.delenv("DISPLAY", raising=False)
+    try:
+        reply = run_probe(tmp_path, "#open-note")
+        assert reply == {"v": 1, "ok": True, "type": "open-note"}
+        # Chromium has closed the port and ended the host by now; the helper must live on.
+        url = wait_for_address(urls, waymark_home, timeout=30)
+        assert "/pro/notes/new" in url and "discord.com" in url
+    finally:
+        kill_groups(processes_with_home(waymark_home))
