@@ -1,0 +1,76 @@
+"""The helper's web app (Flask tutorial style: an app factory and one blueprint per area).
+
+`create_app` builds a locked-down app for one launch: it knows its port (for the Host allow-list)
+and its one-time launch token. helper/server.py serves it with waitress; tests use its client.
+See README.md in this folder for how an area's blueprint gets CSRF, headers and no-store."""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+from collections.abc import Callable, Mapping
+
+from flask import Flask
+
+from helper import paths
+from helper.web import errors, security
+from helper.web.sessions import MemorySessionInterface, SessionStore
+
+OPTIONAL_BLUEPRINTS = ("helper.web.notes",)
+
+
+def create_app(config: Mapping | None = None) -> Flask:
+    """Build the app. `config` may set TESTING, LAUNCH_TOKEN and PORT (the port the server
+    listens on: it fixes the allowed Host names, so set it before serving)."""
+    app = Flask(__name__, instance_path=str(paths.data_dir() / "instance"))
+    app.config.from_mapping(
+        SECRET_KEY=secrets.token_bytes(32),
+        LAUNCH_TOKEN=secrets.token_urlsafe(32),
+        PORT=0,
+        MAX_CONTENT_LENGTH=1024 * 1024,  # Notes are text; nothing big is ever posted.
+        MAX_FORM_MEMORY_SIZE=512 * 1024,
+        TEMPLATES_AUTO_RELOAD=False,
+    )
+    if config:
+        app.config.from_mapping(config)
+
+    store = SessionStore()
+    app.extensions["waymark.sessions"] = store
+    app.extensions["waymark.launch_token"] = security.LaunchToken(app.config["LAUNCH_TOKEN"])
+    on_close: list[Callable[[], None]] = []
+    app.extensions["waymark.on_close"] = on_close
+    app.session_interface = MemorySessionInterface(store, security.cookie_name(app.config["PORT"]))
+
+    security.install(app)
+    errors.install(app)
+
+    from helper.web import public, signposting
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(signposting.bp)
+    for name in OPTIONAL_BLUEPRINTS:
+        _register_optional(app, name)
+    # Forgetting every session is always the last thing that happens on close.
+    return app
+
+
+def close(app: Flask) -> None:
+    """Run the on_close hooks (lock the vault, …) then forget every session. Called on window
+    close and server stop; safe to call twice; one failing hook does not stop the others."""
+    for hook in list(app.extensions["waymark.on_close"]):
+        try:
+            hook()
+        except Exception:  # closing must finish whatever one hook does
+            app.logger.error("an on-close hook failed")
+    app.extensions["waymark.sessions"].drop_all()
+
+
+def _register_optional(app: Flask, module_name: str) -> None:
+    """Register an area that may not exist yet; only its own absence is tolerated."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as err:
+        if err.name != module_name:
+            raise
+        return
+    app.register_blueprint(module.bp)

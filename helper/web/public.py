@@ -1,0 +1,126 @@
+"""The pages anyone who launched the helper can see: start, quick exit, platforms, about.
+
+Quick exit is a safety feature for a child who may be watched: one press (or Shift three times)
+swaps the page for a neutral one, the server forgets the answers, and every page behind Back
+redirects to the neutral page until the person chooses to start again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+
+from helper.web.security import no_store
+
+bp = Blueprint("public", __name__)
+
+AUDIENCES = {
+    "young-person": "I am a young person",
+    "parent-carer": "I am a parent or carer",
+    "professional": "I work with children (for example a teacher or social worker)",
+}
+REMEMBER_COOKIE = "waymark-audience"
+REMEMBER_DAYS = 180
+# Keys of a session that survive quick exit: the sign-in itself, nothing the person told us.
+KEPT_ON_EXIT = ("csrf",)
+
+
+def shows_quick_exit() -> bool:
+    """Everyone but professionals gets the button: a parent may be watched too."""
+    return session.get("audience") != "professional"
+
+
+def exited_redirect():
+    """After quick exit every public page, including those behind Back, shows the neutral page."""
+    if session.get("exited"):
+        return redirect(url_for("public.away"))
+    return None
+
+
+@bp.before_app_request
+def keep_exit_closed():
+    if request.endpoint in (None, "static", "public.away", "public.resume", "public.exit"):
+        return None
+    if request.blueprint in ("public", "help"):
+        return exited_redirect()
+    return None
+
+
+@bp.get("/")
+@no_store
+def start():
+    remembered = request.cookies.get(REMEMBER_COOKIE)
+    chosen = session.get("audience") or (remembered if remembered in AUDIENCES else None)
+    return render_template(
+        "start.html",
+        audiences=AUDIENCES,
+        chosen=chosen,
+        remembered=remembered in AUDIENCES,
+        quick_exit=chosen != "professional",
+    )
+
+
+@bp.post("/")
+def choose_audience():
+    audience = request.form.get("audience", "")
+    if audience not in AUDIENCES:
+        return render_template(
+            "start.html",
+            audiences=AUDIENCES,
+            chosen=None,
+            remembered=False,
+            quick_exit=True,
+            error="Choose one of the options to carry on.",
+        ), 400
+    session.pop("answers", None)
+    session["audience"] = audience
+    response = redirect(url_for("help.question", step="age"), code=303)
+    if request.form.get("remember") == "yes":
+        response.set_cookie(
+            REMEMBER_COOKIE,
+            audience,
+            max_age=REMEMBER_DAYS * 24 * 3600,
+            httponly=True,
+            samesite="Strict",
+        )
+    else:
+        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Strict")
+    return response
+
+
+@bp.post("/exit")
+def exit():
+    """Quick exit: forget everything the person told us and go to the neutral page."""
+    for key in [k for k in session if k not in KEPT_ON_EXIT]:
+        del session[key]
+    session["exited"] = True
+    response = redirect(url_for("public.away"), code=303)
+    response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Strict")
+    return response
+
+
+@bp.get("/away")
+@no_store
+def away():
+    return render_template("neutral.html")
+
+
+@bp.post("/resume")
+def resume():
+    session.pop("exited", None)
+    return redirect(url_for("public.start"), code=303)
+
+
+@bp.get("/platforms")
+@no_store
+def platforms():
+    from helper import resources
+
+    res = resources.default()
+    return render_template("platforms.html", platforms=res.platforms, quick_exit=shows_quick_exit())
+
+
+@bp.get("/about")
+@no_store
+def about():
+    from helper import resources
+
+    return render_template("about.html", res=resources.default(), quick_exit=shows_quick_exit())

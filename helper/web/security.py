@@ -1,0 +1,163 @@
+"""The local server's locks, in the order a request meets them (Jupyter's model, done strictly).
+
+Why each one (see /work/shared/SECURITY.md): any web page the person visits can send requests to
+127.0.0.1. Cookies are not isolated by port, and another port on 127.0.0.1 counts as the *same
+site*, so SameSite=Strict alone does not stop a hostile local page. Hence:
+1. Host allow-list (DNS rebinding: evil.test resolving to 127.0.0.1 sends `Host: evil.test`).
+2. Sec-Fetch-Site: a browser tells us when a request comes from another origin; refuse it.
+3. Launch token → session cookie, exchanged once; no cookie → 403.
+4. State changes: an Origin that is not ours (including `null`) → 403; then a CSRF token bound
+   to the session, compared in constant time.
+5. Headers on every response: strict CSP, no framing, no referrer, no sniffing, no CORS ever.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import threading
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from flask import Flask, abort, current_app, g, redirect, request, session
+from markupsafe import Markup, escape
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Sec-Fetch-Site values a request from our own pages (or typed / opened by the window) carries.
+OWN_FETCH_SITES = frozenset({"same-origin", "none"})
+CSP = (
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def allowed_hosts(port: int) -> frozenset[str]:
+    """Exactly these Host values; no suffix or prefix matching (Jupyter's bypass)."""
+    return frozenset({f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"})
+
+
+def allowed_origins(port: int) -> frozenset[str]:
+    return frozenset(f"http://{host}" for host in allowed_hosts(port))
+
+
+def cookie_name(port: int) -> str:
+    """Cookies ignore ports, so two helpers on different ports must not overwrite each other."""
+    return f"waymark-{port}"
+
+
+class LaunchToken:
+    """The per-launch secret, usable once. Compared with hmac.compare_digest so its value
+    cannot be guessed a character at a time from response timings."""
+
+    def __init__(self, value: str) -> None:
+        self._value = value.encode()
+        self._spent = False
+        self._lock = threading.Lock()
+
+    def redeem(self, offered: str) -> bool:
+        with self._lock:
+            ok = hmac.compare_digest(offered.encode(), self._value) and not self._spent
+            if ok:
+                self._spent = True
+            return ok
+
+
+def no_store(view: Callable) -> Callable:
+    """Mark a view whose page must never be kept by the browser. Every non-static response is
+    already no-store (see add_headers); this marker documents intent and survives a refactor."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.no_store = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def csrf_token() -> str:
+    """The current session's CSRF token, for forms and for fetch() (header X-CSRF-Token)."""
+    return str(session.get("csrf", ""))
+
+
+def csrf_field() -> Markup:
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(csrf_token()))
+
+
+def check_request() -> object | None:
+    """Flask before_request hook: refuse anything that is not the launching person's own page."""
+    port = current_app.config["PORT"]
+    if request.host not in allowed_hosts(port):
+        abort(403)
+    if request.headers.get("Sec-Fetch-Site", "none") not in OWN_FETCH_SITES:
+        abort(403)
+    if "token" in request.args:
+        return exchange_token()
+    if not getattr(session, "authenticated", False):
+        abort(403)
+    if request.method == "OPTIONS":
+        abort(405)  # No preflight answers: there is no cross-origin use of this server.
+    if request.method not in SAFE_METHODS:
+        check_state_change(port)
+    return None
+
+
+def exchange_token():
+    """Swap the launch token for a session cookie, then redirect so the token leaves the
+    address bar (and the history, and any Referer) straight away."""
+    if request.method not in SAFE_METHODS:
+        abort(403)
+    token: LaunchToken = current_app.extensions["waymark.launch_token"]
+    if not token.redeem(request.args.get("token", "")):
+        abort(403)
+    new = current_app.extensions["waymark.sessions"].create()
+    rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
+    target = request.path + ("?" + urlencode(rest) if rest else "")
+    response = redirect(target, code=303)
+    response.set_cookie(
+        cookie_name(current_app.config["PORT"]),
+        new.sid,
+        httponly=True,
+        samesite="Strict",
+        path="/",
+    )
+    return response
+
+
+def check_state_change(port: int) -> None:
+    """POST (the only state-changing method we route) needs our Origin and the CSRF token."""
+    origin = request.headers.get("Origin")
+    if origin is not None and origin not in allowed_origins(port):
+        abort(403)  # Includes "null": sandboxed frames and file:// pages send it.
+    offered = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
+    expected = csrf_token()
+    if not expected or not hmac.compare_digest(offered.encode(), expected.encode()):
+        abort(403)
+
+
+def add_headers(response):
+    """Flask after_request hook: runs for every response, error pages included."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers[name] = value
+    for name in list(response.headers.keys()):
+        if name.lower().startswith("access-control-"):
+            del response.headers[name]
+    if g.get("no_store") or not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def install(app: Flask) -> None:
+    app.before_request(check_request)
+    app.after_request(add_headers)
+    app.add_template_global(csrf_token)
+    app.add_template_global(csrf_field)

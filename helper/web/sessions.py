@@ -1,0 +1,72 @@
+"""Server-side sessions kept only in this process's memory.
+
+The browser holds nothing but a random session id in an HttpOnly cookie. Answers, the CSRF token
+and (for the notes area) the unlocked vault live here, so "forget" really forgets: quick exit,
+lock and shutdown drop them from memory and nothing readable is left in the browser's cookie jar.
+A session exists only after a valid launch token was exchanged, so "has a session" means
+"is the person who launched the helper"."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+from flask.sessions import SessionInterface, SessionMixin
+
+
+class LaunchSession(dict, SessionMixin):
+    """The data of one signed-in browser. `sid` is None for a visitor without a valid cookie:
+    such a request is refused before any view runs, and anything written to it is discarded."""
+
+    def __init__(self, sid: str | None = None) -> None:
+        super().__init__()
+        self.sid = sid
+
+    @property
+    def authenticated(self) -> bool:
+        return self.sid is not None
+
+
+class SessionStore:
+    """Session id → session data. Waitress serves from several threads, hence the lock."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, LaunchSession] = {}
+        self._lock = threading.Lock()
+
+    def create(self) -> LaunchSession:
+        """A new session with its own CSRF token (bound to it, never reused across sessions)."""
+        session = LaunchSession(secrets.token_urlsafe(32))
+        session["csrf"] = secrets.token_urlsafe(32)
+        with self._lock:
+            self._sessions[session.sid] = session
+        return session
+
+    def get(self, sid: str | None) -> LaunchSession | None:
+        if not sid:
+            return None
+        with self._lock:
+            return self._sessions.get(sid)
+
+    def drop_all(self) -> None:
+        """Forget every session (server stop): nothing survives the process in memory."""
+        with self._lock:
+            for session in self._sessions.values():
+                session.clear()
+            self._sessions.clear()
+
+
+class MemorySessionInterface(SessionInterface):
+    """Lets views use `flask.session` as usual while the data never leaves the process.
+    The cookie is set once, by the launch-token exchange in security.py, not here."""
+
+    def __init__(self, store: SessionStore, cookie_name: str) -> None:
+        self.store = store
+        self.cookie_name = cookie_name
+
+    def open_session(self, app, request) -> LaunchSession:
+        found = self.store.get(request.cookies.get(self.cookie_name))
+        return found if found is not None else LaunchSession()
+
+    def save_session(self, app, session, response) -> None:
+        """Nothing to save: the data is already in memory, and the cookie never changes."""
