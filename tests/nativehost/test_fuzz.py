@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 
 from helper.nativehost.framing import MAX_REQUEST
 from helper.nativehost.host import serve
-from helper.nativehost.messages import handle_hello, ok_reply, parse_open_note
+from helper.nativehost.messages import (
+    ProtocolError,
+    handle_hello,
+    ok_reply,
+    parse_open_note,
+    platform_host,
+)
 from tests.nativehost.hostproc import (
     ORIGIN,
     exchange,
@@ -98,3 +104,15 @@ def test_real_host_process_never_crashes_hangs_or_corrupts_its_output(tmp_path_f
     assert result.stderr == ""
     for reply in result.replies:
         assert reply["ok"] is True or reply["error"]["code"] in range(1, 9)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=80) | st.from_regex(r"[a-zA-Z0-9.\-:/?#@]{1,40}", fullmatch=True))
+def test_an_accepted_platform_is_only_ever_a_bare_lower_case_host(text):
+    try:
+        host = platform_host(text)
+    except ProtocolError:
+        return
+    assert host is not None and host.isascii() and host == host.lower()
+    assert not set(host) & set("/?#@:% \t\r\n\\")
+    assert not host.startswith(("-", ".")) and not host.endswith(("-", "."))
