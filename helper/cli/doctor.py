@@ -1,9 +1,112 @@
-"""Subcommands of this area (placeholder until the area lands)."""
+"""`waymark doctor`: is this installation fit to advise anyone?
+
+Advice about where to report goes stale: services move, numbers change. Every knowledge-base entry
+carries `last_reviewed`, and doctor lists those older than 12 months so a reviewer knows what to
+re-check. Checks are plain functions in CHECKS, each returning a Check, so other areas can add
+theirs (keyring, GUI) without touching the rest.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from helper.errors import BadInput
+
+REVIEW_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of doctor's report: a name, whether it passed, and what a person should know."""
+
+    name: str
+    ok: bool
+    lines: tuple[str, ...]
+
+
+def review_cutoff(today: dt.date, months: int = REVIEW_MONTHS) -> dt.date:
+    """The oldest review date still counted as current: the same day `months` months ago."""
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    month += 1
+    for day in (today.day, 30, 29, 28):  # 29 February and 31sts fall back to the month's end
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def stale_entries(
+    dated: Iterable[tuple[str, str, str]], today: dt.date, months: int = REVIEW_MONTHS
+) -> list[tuple[str, str, str]]:
+    """(file, entry, last_reviewed) older than `months` months or in the future. Pure."""
+    cutoff = review_cutoff(today, months)
+    return [
+        (file, entry, value)
+        for file, entry, value in dated
+        if not cutoff <= dt.date.fromisoformat(value) <= today
+    ]
+
+
+def check_resources(today: dt.date) -> Check:
+    """The knowledge base loads: schema, links, phone numbers, ids, dates."""
+    from helper import resources
+    from helper.errors import IntegrityError
+
+    try:
+        kb = resources.load()
+    except IntegrityError as err:
+        return Check("knowledge base", False, (f"invalid: {err}",))
+    counts = (
+        f"{len(kb.services)} services, {len(kb.platforms)} platforms, {len(kb.rules)} rules, "
+        f"{len(kb.warnings)} warnings, {len(kb.procedure)} procedure steps"
+    )
+    return Check("knowledge base", True, (f"valid: {counts}",))
+
+
+def check_reviews(today: dt.date) -> Check:
+    """Every entry was reviewed within the last 12 months (and not in the future)."""
+    from helper import resources
+    from helper.errors import IntegrityError
+
+    try:
+        kb = resources.load()
+    except IntegrityError:
+        return Check(
+            "reviews", False, ("cannot check review dates until the knowledge base loads",)
+        )
+    stale = stale_entries(resources.dated_entries(kb), today)
+    if not stale:
+        return Check("reviews", True, (f"all reviewed within {REVIEW_MONTHS} months",))
+    cutoff = review_cutoff(today)
+    lines = [f"{len(stale)} entries need review (last reviewed before {cutoff} or in the future):"]
+    lines += [f"  {file} {entry}: last reviewed {value}" for file, entry, value in stale]
+    return Check("reviews", False, tuple(lines))
+
+
+CHECKS: tuple[Callable[[dt.date], Check], ...] = (check_resources, check_reviews)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands to `waymark`."""
+    """Add `waymark doctor` to `waymark`."""
+    p = commands.add_parser("doctor", help="check the knowledge base is valid and up to date")
+    p.add_argument("--today", metavar="YYYY-MM-DD", help="check as if today were this date")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    today = dt.date.today()
+    if args.today:
+        try:
+            today = dt.date.fromisoformat(args.today)
+        except ValueError:
+            raise BadInput(f"--today must be a date like 2026-11-28, got {args.today!r}") from None
+    results = [check(today) for check in CHECKS]
+    for result in results:
+        print(f"[{'ok' if result.ok else 'PROBLEM'}] {result.name}")
+        for line in result.lines:
+            print(f"    {line}")
+    return 0 if all(r.ok for r in results) else 1

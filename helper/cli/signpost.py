@@ -1,9 +1,109 @@
-"""Subcommands of this area (placeholder until the area lands)."""
+"""`waymark signpost`: the routing engine from a terminal, as readable text or as JSON.
+
+Choices are checked by the engine, not by argparse, so a wrong value gets one line that names the
+valid choices (argparse would print a usage block), and the CLI and the web app say the same.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import textwrap
+from typing import TYPE_CHECKING
+
+from helper.errors import BadInput
+
+if TYPE_CHECKING:
+    from helper.engine import Result
+
+WIDTH = 78
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    """Add this area's subcommands to `waymark`."""
+    """Add `waymark signpost` to `waymark`."""
+    p = commands.add_parser(
+        "signpost",
+        help="show where to report a concern about a child online",
+        description="Show the right reporting routes, most urgent first, for who you are, the "
+        "child's age and what happened.",
+    )
+    p.add_argument("--audience", metavar="WHO", help="young-person, parent-carer or professional")
+    p.add_argument("--age", metavar="N", help="age of the child the concern is about (0-120)")
+    p.add_argument("--concern", metavar="ID", help="what happened, e.g. sextortion or grooming")
+    p.add_argument("--platform", metavar="HOST_OR_URL", help="where it happened, e.g. tiktok.com")
+    p.add_argument("--danger-now", action="store_true", help="someone is in danger right now")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=run)
+
+
+def answers_from(args: argparse.Namespace) -> dict:
+    """The engine's answers from the command line; BadInput for what argparse cannot judge."""
+    from helper.engine import AUDIENCES, CONCERNS
+
+    if not args.audience:
+        raise BadInput(f"--audience is needed: choose one of {', '.join(AUDIENCES)}")
+    if not args.concern:
+        raise BadInput(f"--concern is needed: choose one of {', '.join(CONCERNS)}")
+    age = None
+    if args.age is not None:
+        try:
+            age = int(args.age.strip())
+        except ValueError:
+            raise BadInput(
+                f"--age must be a whole number from 0 to 120, got {args.age!r}"
+            ) from None
+    elif args.audience in ("young-person", "parent-carer"):
+        raise BadInput(f"--age is needed for {args.audience}: the age of the child, 0 to 120")
+    return {
+        "audience": args.audience,
+        "age": age,
+        "concern": args.concern,
+        "platform": args.platform,
+        "danger_now": bool(args.danger_now),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    from helper import engine, resources
+
+    answers = answers_from(args)
+    kb = resources.default()
+    result = engine.route(answers, kb)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        label = kb.concerns[answers["concern"]]["label"][answers["audience"]]
+        platform = kb.platforms[result.platform]["name"] if result.platform else None
+        print(render(result, label, platform))
+    return 0
+
+
+def render(result: Result, concern_label: str, platform_name: str | None) -> str:
+    """Plain text for a terminal: warnings first, then numbered routes, then procedure."""
+    lines = [f"Where to go: {concern_label}"]
+    if platform_name:
+        lines.append(f"(on {platform_name})")
+    if result.warnings:
+        lines += ["", "First, please read:"]
+        for w in result.warnings:
+            lines += _wrap(w.text, "  ! ", "    ")
+    lines += ["", "Where to go, most urgent first:"]
+    for number, r in enumerate(result.routes, start=1):
+        lines.append(f"{number:2}. {r.name}")
+        lines += _wrap(r.why, "    ", "    ")
+        if r.phone:
+            lines.append(f"    Phone: {r.phone}")
+        if r.url:
+            lines.append(f"    Link:  {r.url}")
+        for step in r.steps:
+            lines += _wrap(step, "    - ", "      ")
+    if result.procedure:
+        lines += ["", "Your procedure, in order:"]
+        for number, p in enumerate(result.procedure, start=1):
+            lines.append(f"{number:2}. {p.title} [{p.section}]")
+            lines += _wrap(p.text, "    ", "    ")
+    return "\n".join(lines)
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest) or [first]
