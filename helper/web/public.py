@@ -6,6 +6,8 @@ redirects to the neutral page until the person chooses to start again."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from helper.web.security import no_store
@@ -123,4 +125,36 @@ def platforms():
 def about():
     from helper import resources
 
-    return render_template("about.html", res=resources.default(), quick_exit=shows_quick_exit())
+    return render_template(
+        "about.html", facts=fact_rows(resources.default()), quick_exit=shows_quick_exit()
+    )
+
+
+def fact_rows(res) -> list[dict]:
+    """One row per file and per entry: what it is, where it comes from, when it was checked."""
+    rows = []
+    for name, document in res.documents.items():
+        rows.append(fact_row(f"All of {name}.json", document))
+        for value in document.values():
+            for item in value if isinstance(value, list) else []:
+                if isinstance(item, dict) and "last_reviewed" in item:
+                    label = item.get("name") or item.get("title") or item.get("id") or ""
+                    label = label or item.get("domain", "")
+                    rows.append(fact_row(str(label), item))
+    return rows
+
+
+def fact_row(label: str, entry: dict) -> dict:
+    sources = entry.get("source") or []
+    return {
+        "label": label,
+        "sources": [sources] if isinstance(sources, str) else list(sources),
+        "last_reviewed": entry.get("last_reviewed", ""),
+        "unverified": entry.get("verified") is False,
+    }
+
+
+@bp.app_template_filter("host")
+def host_filter(url: str) -> str:
+    """Show a source link as its site name: shorter, and easier to trust at a glance."""
+    return urlsplit(url).hostname or url

@@ -44,11 +44,15 @@ def answers() -> dict:
 
 
 def concern_choices(res, audience: str) -> list[tuple[str, str]]:
-    return [(c.id, c.label[audience]) for c in res.concerns if audience in c.audiences]
+    return [
+        (cid, concern["label"][audience])
+        for cid, concern in res.concerns.items()
+        if audience in concern["audiences"]
+    ]
 
 
 def platform_choices(res) -> list[tuple[str, str]]:
-    return [(p.hosts[0], p.name) for p in res.platforms]
+    return [(platform["hosts"][0], platform["name"]) for platform in res.platforms.values()]
 
 
 def previous_step(step: str) -> str:
@@ -172,6 +176,9 @@ def result():
         "help/result.html",
         audience=audience,
         result=outcome,
+        summaries={
+            sid: service["summary"].get(audience, "") for sid, service in res.services.items()
+        },
         back=previous_step("danger"),
         quick_exit=shows_quick_exit(),
     )
