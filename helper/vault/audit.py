@@ -1,0 +1,73 @@
+"""The audit log: a keyed hash chain. Each entry's MAC covers the previous entry's MAC and its
+own fields, under a key derived from the vault key, so nobody without the key can add, remove,
+reorder or edit an entry without `verify` noticing. Pure functions only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+
+ACTIONS = ("create", "revise", "delete", "unlock", "export", "passphrase", "recover", "device")
+GENESIS = bytes(32)  # the "previous MAC" of entry 1
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    action: str
+    note_id: str | None
+    revision: int | None
+    mac: bytes
+
+
+def entry_mac(
+    key: bytes,
+    previous: bytes,
+    seq: int,
+    at: str,
+    action: str,
+    note_id: str | None,
+    revision: int | None,
+) -> bytes:
+    """HMAC-SHA256(key, previous MAC || canonical JSON of the entry)."""
+    body = json.dumps([seq, at, action, note_id, revision], separators=(",", ":"))
+    return hmac.new(key, previous + body.encode("utf-8"), hashlib.sha256).digest()
+
+
+def chain_problems(key: bytes, entries: list[AuditEntry]) -> list[str]:
+    """Name every break in the chain: a gap, an entry out of order, an altered entry."""
+    problems: list[str] = []
+    previous = GENESIS
+    expected_seq = 1
+    for entry in entries:
+        if entry.seq != expected_seq:
+            problems.append(
+                f"Audit log: entry {expected_seq} is missing or out of order "
+                f"(found entry {entry.seq} next)."
+            )
+        mac = entry_mac(
+            key, previous, entry.seq, entry.at, entry.action, entry.note_id, entry.revision
+        )
+        if not hmac.compare_digest(mac, entry.mac):
+            problems.append(f"Audit log: entry {entry.seq} has been altered or moved.")
+        previous = entry.mac
+        expected_seq = entry.seq + 1
+    return problems
+
+
+def head_text(seq: int, mac: bytes) -> str:
+    """How the chain head is kept in the OS keyring: 'seq:hexmac'."""
+    return f"{seq}:{mac.hex()}"
+
+
+def parse_head(text: str | None) -> tuple[int, bytes] | None:
+    if not text or ":" not in text:
+        return None
+    seq, _, mac = text.partition(":")
+    try:
+        return int(seq), bytes.fromhex(mac)
+    except ValueError:
+        return None

@@ -1,0 +1,118 @@
+"""`verify`: check everything that can be checked and name each problem in a sentence a person
+can act on. It compares three witnesses that an attacker would have to forge together: the
+ciphertexts (AEAD), the keyed audit chain, and the chain head kept in the OS keyring."""
+
+from __future__ import annotations
+
+import hmac
+import sqlite3
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from helper.errors import IntegrityError
+from helper.vault import audit, store
+from helper.vault.notes import VerifyReport
+from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
+
+ROLLED_BACK = (
+    "This vault file is older than the one this device last saved: it has been rolled back to "
+    "an earlier copy, so recent changes may be missing."
+)
+
+
+def _entries(conn: sqlite3.Connection) -> list[audit.AuditEntry]:
+    rows = store.query(
+        conn, "SELECT seq, at, action, note_id, revision, mac FROM audit ORDER BY seq"
+    )
+    return [audit.AuditEntry(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
+
+
+def _head_problems(
+    conn: sqlite3.Connection,
+    entries: list[audit.AuditEntry],
+    keyring_head: tuple[int, bytes] | None,
+) -> list[str]:
+    problems = []
+    last = entries[-1] if entries else None
+    head = store.query(conn, "SELECT seq, mac FROM audit_head WHERE id = 1")
+    if head and (last is None or head[0][0] != last.seq or bytes(head[0][1]) != last.mac):
+        problems.append("Audit log: the latest entries have been removed (the log was cut short).")
+    if keyring_head is not None:
+        seq, mac = keyring_head
+        by_seq = {e.seq: e for e in entries}
+        if seq not in by_seq:
+            problems.append(ROLLED_BACK)
+        elif not hmac.compare_digest(by_seq[seq].mac, mac):
+            problems.append(
+                "This vault file is not the one this device last saved: it has been replaced "
+                "by a different copy."
+            )
+    return problems
+
+
+def _note_problems(
+    conn: sqlite3.Connection, aead: AESGCM, vault_id: str, entries: list[audit.AuditEntry]
+) -> tuple[list[str], int, int]:
+    problems: list[str] = []
+    notes = dict(store.query(conn, "SELECT id, created_at FROM notes"))
+    deleted = {r[0]: r for r in store.query(conn, "SELECT * FROM deletions")}
+    logged = {(e.note_id, e.revision) for e in entries if e.action in ("create", "revise")}
+    logged_deleted = {e.note_id for e in entries if e.action == "delete"}
+    logged_notes = {e.note_id for e in entries if e.action == "create"}
+    found: dict[str, list[int]] = {}
+    checked = 0
+    for note_id, number, saved_at, nonce, ct in store.query(
+        conn, "SELECT note_id, number, saved_at, nonce, ct FROM revisions ORDER BY note_id, number"
+    ):
+        checked += 1
+        found.setdefault(note_id, []).append(number)
+        try:
+            open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
+        except IntegrityError:
+            problems.append(f"Note {note_id}: revision {number} has been altered or damaged.")
+        if (note_id, number) not in logged:
+            problems.append(
+                f"Note {note_id}: revision {number} is not in the audit log (added from outside)."
+            )
+        if note_id not in notes:
+            problems.append(f"Note {note_id}: revision {number} belongs to no known note.")
+    for note_id, number in sorted(logged - {(n, r) for n, rs in found.items() for r in rs}):
+        if note_id not in deleted:
+            problems.append(f"Note {note_id}: revision {number} is missing.")
+    for note_id in sorted(logged_notes - set(notes)):
+        problems.append(f"Note {note_id} is missing from the vault.")
+    for note_id in sorted(set(notes) - logged_notes):
+        problems.append(f"Note {note_id} is not in the audit log (added from outside).")
+    for note_id, row in sorted(deleted.items()):
+        try:
+            open_sealed(aead, row[2], row[3], deletion_ad(vault_id, note_id, row[1]))
+        except IntegrityError:
+            problems.append(f"Note {note_id}: its deletion record has been altered or damaged.")
+        if note_id not in logged_deleted:
+            problems.append(f"Note {note_id}: deleted without an entry in the audit log.")
+    for note_id in sorted(logged_deleted - set(deleted)):
+        problems.append(f"Note {note_id}: its deletion record is missing.")
+    return problems, len(notes), checked
+
+
+def verify(
+    conn: sqlite3.Connection,
+    aead: AESGCM,
+    audit_key: bytes,
+    vault_id: str,
+    header_ok: bool,
+    keyring_head: tuple[int, bytes] | None,
+) -> VerifyReport:
+    problems = [] if header_ok else ["The vault header has been altered."]
+    try:
+        integrity = store.query(conn, "PRAGMA integrity_check")
+    except Exception as err:  # a damaged page: report it, keep checking what we can
+        integrity = [(str(err),)]
+    if integrity != [("ok",)]:
+        problems.append("The database file is damaged (SQLite's own integrity check failed).")
+    entries = _entries(conn)
+    problems += audit.chain_problems(audit_key, entries)
+    problems += _head_problems(conn, entries, keyring_head)
+    note_problems, notes_checked, revisions_checked = _note_problems(conn, aead, vault_id, entries)
+    problems += note_problems
+    return VerifyReport(problems, notes_checked, revisions_checked)

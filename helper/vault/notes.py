@@ -1,0 +1,413 @@
+"""The note model: which fields a safeguarding record has, what each may hold, and how a saved
+note is rendered for export. Pure code, no I/O, so the web form, the CLI and the export all use
+one source of truth (FIELDS) and one validator (validate_fields).
+
+Why these fields: a good safeguarding record keeps the child's own words verbatim, keeps facts
+apart from opinion, says who was present and who was told when (with reference numbers), and is
+signed and dated by the person who wrote it (London Safeguarding Children Procedures, and
+Working Together to Safeguard Children). Text only: copying an image of a child can itself be an
+offence, so nothing here ever holds one."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from helper.errors import BadInput
+
+# The concern ids of DESIGN.md ("Words we use"); a test keeps them equal to resources/concerns.json.
+CONCERNS = (
+    "nude-image-shared",
+    "sextortion",
+    "grooming",
+    "csam-found",
+    "cyberbullying",
+    "filmed-assault",
+    "extremist-content",
+    "harmful-content",
+    "adult-viewing-csam",
+    "colleague-allegation",
+)
+STATUSES = ("open", "referred", "closed")
+TOLD_WHO = ("dsl", "line-manager", "police", "social-care", "ceop", "lado", "prevent", "other")
+
+# Limits (documented in FORMAT.md): generous for a real record, small enough that a pasted file
+# or a runaway script is refused rather than stored.
+MAX_TEXT = 20_000  # characters in one free-text field
+MAX_LINE = 200  # characters in a one-line field
+MAX_CHILD = 40  # initials or a pseudonym, never a full name and address
+MAX_NOTE_BYTES = 100_000  # the whole revision, as stored (UTF-8 JSON)
+MAX_TOLD = 50
+MAX_CHECKLIST = 200
+STEP_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the record: how it is labelled, the prompt shown under it, what it holds."""
+
+    name: str
+    label: str
+    prompt: str
+    kind: str  # "text" | "line" | "int" | "datetime" | "choice" | "told" | "checklist"
+    max_len: int = 0
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec(
+        "concern",
+        "Type of concern",
+        "Pick the one that fits best.",
+        "choice",
+        required=True,
+        choices=CONCERNS,
+    ),
+    FieldSpec(
+        "concern_at",
+        "When it happened or came to light",
+        "Date and time, as exactly as you know it.",
+        "datetime",
+    ),
+    FieldSpec("recorder_name", "Your name", "The person writing this record.", "line", MAX_LINE),
+    FieldSpec(
+        "recorder_role", "Your role", "For example: class teacher, youth worker.", "line", MAX_LINE
+    ),
+    FieldSpec("recorder_org", "Your organisation", "School, club or service.", "line", MAX_LINE),
+    FieldSpec(
+        "child",
+        "The child",
+        "Initials or a pseudonym only. Do not write a full name or an address here.",
+        "line",
+        MAX_CHILD,
+    ),
+    FieldSpec("child_age", "The child's age", "In years, if you know it.", "int"),
+    FieldSpec(
+        "narrative",
+        "What you saw or heard",
+        "In your own words: what happened, in the order it happened.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec(
+        "child_words",
+        "The child's own words",
+        "Write the child's words exactly as they said them, even if they are rude or "
+        "unclear. Do not tidy them up.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec(
+        "questions_asked",
+        "Questions you asked",
+        "Write each question as you asked it. Open questions only: what, when, where.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec(
+        "present", "Who else was there", "Names or roles of anyone present.", "text", MAX_TEXT
+    ),
+    FieldSpec(
+        "demeanour",
+        "How the child seemed",
+        "What you noticed about how they looked and acted.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec("facts", "Facts", "Only what you know for certain.", "text", MAX_TEXT),
+    FieldSpec(
+        "opinion",
+        "Your opinion",
+        "What you think, kept apart from the facts. Say why you think it.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec("platform", "Where online", "The app, game or website.", "line", MAX_LINE),
+    FieldSpec(
+        "online_details",
+        "Usernames and links",
+        "Write usernames, profile links and message times as text. Never copy, save or "
+        "forward an image.",
+        "text",
+        MAX_TEXT,
+    ),
+    FieldSpec("actions", "What you did", "Every action you took, with the time.", "text", MAX_TEXT),
+    FieldSpec(
+        "told",
+        "Who you told",
+        "Each person or service you told, when, and any reference number they gave.",
+        "told",
+    ),
+    FieldSpec(
+        "next_steps", "Next steps", "What happens next and who will do it.", "text", MAX_TEXT
+    ),
+    FieldSpec(
+        "checklist",
+        "Procedure steps done",
+        "Tick each step of the procedure as you complete it.",
+        "checklist",
+    ),
+    FieldSpec(
+        "status", "Status", "Open until it is referred or closed.", "choice", choices=STATUSES
+    ),
+)
+FIELD_BY_NAME = {f.name: f for f in FIELDS}
+
+IMAGE_REFUSED = (
+    "This looks like an image. Waymark never stores images: copying an image of a child can "
+    "itself be a crime, even to report it. Instead, write down where you saw it, when, who sent "
+    "or posted it, their usernames and any links, as text."
+)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved version of a note, with its sign-off (who saved it and when, UTC)."""
+
+    number: int
+    saved_at: datetime
+    signed_by: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeletionRecord:
+    """What is left of a deleted note: that it existed, when it went, why and who did it."""
+
+    deleted_at: datetime
+    reason: str
+    signed_by: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note with every revision, oldest first. `latest` is what the record says now."""
+
+    id: str
+    revisions: tuple[Revision, ...]
+    deleted: DeletionRecord | None = None
+
+    @property
+    def latest(self) -> Revision:
+        return self.revisions[-1]
+
+
+@dataclass(frozen=True)
+class NoteSummary:
+    """One line of the notes list: enough to find a note without showing its contents."""
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    revisions: int
+    concern: str
+    status: str
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of `verify`: ok, or each problem named in a plain sentence."""
+
+    problems: list[str] = field(default_factory=list)
+    notes_checked: int = 0
+    revisions_checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# ---- validation -----------------------------------------------------------------------------
+
+_DATA_IMAGE = re.compile(r"data\s*:\s*image/", re.IGNORECASE)
+_BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}")
+_RAW_MAGIC = re.compile(
+    r"\x89PNG|\xff\xd8\xff|GIF8[79]a|RIFF.{4}WEBP|ftyp(?:heic|heix|mif1|avif|isom|mp4|qt)|<svg\b",
+    re.IGNORECASE | re.DOTALL,
+)
+_IMAGE_MAGIC = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+    b"\x00\x00\x01\x00",
+)
+
+
+def _decodes_to_image(run: str) -> bool:
+    """Whether a base64-looking run starts with an image or video file's magic bytes."""
+    head = run[: (len(run) // 4) * 4][:32]
+    try:
+        raw = base64.b64decode(head, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    if any(raw.startswith(m) for m in _IMAGE_MAGIC[:4]) or raw[:4] in _IMAGE_MAGIC[5:]:
+        return True
+    if raw.startswith(b"RIFF") and raw[8:12] == b"WEBP":
+        return True
+    return raw[4:8] == b"ftyp"
+
+
+def refuse_images(text: str) -> None:
+    """Refuse text that carries an image: a data: URI, base64 image bytes, or raw magic bytes."""
+    if _DATA_IMAGE.search(text) or _RAW_MAGIC.search(text):
+        raise BadInput(IMAGE_REFUSED)
+    if any(_decodes_to_image(m.group()) for m in _BASE64_RUN.finditer(text)):
+        raise BadInput(IMAGE_REFUSED)
+
+
+def clean_text(label: str, value: Any, max_len: int, one_line: bool = False) -> str:
+    """Check one piece of text: a string, valid Unicode, no hidden control characters, in size.
+
+    Line ends are normalised (a browser textarea sends CRLF); tabs and newlines are kept."""
+    if not isinstance(value, str):
+        raise BadInput(f"{label}: expected text.")
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    refuse_images(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(f"{label}: the text is not valid UTF-8.") from None
+    if "\x00" in text:
+        raise BadInput(f"{label}: the text contains a NUL byte, which is not allowed.")
+    for ch in text:
+        if ch in "\n\t" and not one_line:
+            continue
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            raise BadInput(f"{label}: the text contains a control character (U+{ord(ch):04X}).")
+    if len(text) > max_len:
+        raise BadInput(f"{label}: too long ({len(text):,} characters; the limit is {max_len:,}).")
+    return text.strip() if one_line else text
+
+
+def parse_time(label: str, value: Any) -> str:
+    """An ISO 8601 date-time, stored as UTC. Without an offset it is taken as this machine's
+    local time, because that is what a person typing into a form means."""
+    if not isinstance(value, str) or len(value) > 64:
+        raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.")
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.") from None
+    if when.tzinfo is None:
+        when = when.astimezone()
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _told(value: Any) -> list[dict[str, str]]:
+    if not isinstance(value, list) or len(value) > MAX_TOLD:
+        raise BadInput(f"Who you told: expected a list of at most {MAX_TOLD} entries.")
+    out = []
+    for entry in value:
+        if not isinstance(entry, Mapping) or set(entry) - {"who", "at", "reference", "name"}:
+            raise BadInput("Who you told: each entry has only who, at, reference and name.")
+        who = entry.get("who")
+        if who not in TOLD_WHO:
+            raise BadInput(f"Who you told: 'who' must be one of {', '.join(TOLD_WHO)}.")
+        item = {"who": who}
+        if entry.get("at"):
+            item["at"] = parse_time("Who you told (time)", entry["at"])
+        for key in ("reference", "name"):
+            if entry.get(key):
+                item[key] = clean_text(f"Who you told ({key})", entry[key], MAX_LINE, True)
+        out.append(item)
+    return out
+
+
+def _checklist(value: Any) -> dict[str, str]:
+    if not isinstance(value, Mapping) or len(value) > MAX_CHECKLIST:
+        raise BadInput("Procedure steps: expected step ids with the time each was ticked.")
+    out = {}
+    for step, at in value.items():
+        if not isinstance(step, str) or not STEP_ID.fullmatch(step):
+            raise BadInput("Procedure steps: a step id is not valid.")
+        out[step] = parse_time("Procedure steps (time)", at)
+    return out
+
+
+def _one(spec: FieldSpec, value: Any) -> Any:
+    label = spec.label
+    if spec.kind in ("text", "line"):
+        return clean_text(label, value, spec.max_len, one_line=spec.kind == "line")
+    if spec.kind == "int":
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 25:
+            raise BadInput(f"{label}: expected a whole number from 0 to 25.")
+        return value
+    if spec.kind == "datetime":
+        return parse_time(label, value)
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            raise BadInput(f"{label}: must be one of {', '.join(spec.choices)}.")
+        return value
+    if spec.kind == "told":
+        return _told(value)
+    return _checklist(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def validate_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Check and normalise a whole record. Empty fields are dropped; status defaults to open.
+
+    Raises BadInput naming the first field that is wrong, so nothing half-valid is ever stored."""
+    if not isinstance(raw, Mapping):
+        raise BadInput("A note must be a set of named fields.")
+    unknown = sorted(str(k) for k in raw if k not in FIELD_BY_NAME)
+    if unknown:
+        raise BadInput(f"Unknown field: {unknown[0]}.")
+    out: dict[str, Any] = {}
+    for spec in FIELDS:
+        value = raw.get(spec.name)
+        if _blank(value):
+            if spec.required:
+                raise BadInput(f"{spec.label} is required.")
+            continue
+        value = _one(spec, value)
+        if not _blank(value):
+            out[spec.name] = value
+    out.setdefault("status", "open")
+    return out
+
+
+def clean_signature(signed_by: str) -> str:
+    """The sign-off name on a revision or deletion: one line, not empty."""
+    name = clean_text("Signed by", signed_by, MAX_LINE, one_line=True)
+    if not name:
+        raise BadInput("Signed by: give the name of the person saving this record.")
+    return name
+
+
+def clean_reason(reason: str) -> str:
+    """Why a note is being deleted: required, because the record that it existed says why."""
+    text = clean_text("Reason for deleting", reason, MAX_TEXT).strip()
+    if not text:
+        raise BadInput("Give a reason for deleting this note.")
+    return text
+
+
+def searchable_text(fields: Mapping[str, Any]) -> str:
+    """All the words of a record, case-folded, for search (the checklist holds only ids)."""
+    parts: list[str] = []
+    for name, value in fields.items():
+        if name == "checklist":
+            continue
+        if isinstance(value, list):
+            parts.extend(str(v) for entry in value for v in entry.values())
+        else:
+            parts.append(str(value))
+    return "\n".join(parts).casefold()

@@ -1,0 +1,130 @@
+"""Reading notes back: decrypt, check, and shape them into the note model. A forged or damaged
+revision is never shown; it makes its own note refuse to open, and the rest of the vault stays
+readable (the list marks that note as damaged)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from helper.errors import IntegrityError, NotFound
+from helper.vault import store
+from helper.vault.notes import DeletionRecord, Note, NoteSummary, Revision
+from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
+
+DAMAGED = "damaged"
+
+
+def _latest_rows(conn: sqlite3.Connection) -> list[tuple]:
+    # SQLite returns the bare columns from the row holding MAX(number) in each group.
+    return store.query(
+        conn,
+        "SELECT note_id, MAX(number), saved_at, nonce, ct, "
+        "(SELECT created_at FROM notes WHERE id = note_id) FROM revisions GROUP BY note_id",
+    )
+
+
+def latest_fields(
+    conn: sqlite3.Connection, aead: AESGCM, vault_id: str
+) -> list[tuple[str, dict[str, Any]]]:
+    """(note id, latest fields) for every live note whose latest revision opens, newest first."""
+    out = []
+    for note_id, number, saved_at, nonce, ct, _created in _latest_rows(conn):
+        try:
+            payload = open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
+        except IntegrityError:
+            continue
+        out.append((saved_at, note_id, payload.get("fields", {})))
+    out.sort(reverse=True, key=lambda item: item[0])
+    return [(note_id, fields) for _at, note_id, fields in out]
+
+
+def list_summaries(conn: sqlite3.Connection, aead: AESGCM, vault_id: str) -> list[NoteSummary]:
+    summaries = []
+    for note_id, number, saved_at, nonce, ct, created in _latest_rows(conn):
+        concern, status = "", DAMAGED
+        try:
+            ad = revision_ad(vault_id, note_id, number, saved_at)
+            fields = open_sealed(aead, nonce, ct, ad).get("fields", {})
+            concern, status = str(fields.get("concern", "")), str(fields.get("status", "open"))
+        except IntegrityError:
+            pass
+        summaries.append(
+            NoteSummary(
+                id=note_id,
+                created_at=datetime.fromisoformat(created or saved_at),
+                updated_at=datetime.fromisoformat(saved_at),
+                revisions=int(number),
+                concern=concern,
+                status=status,
+            )
+        )
+    for note_id, created, deleted_at in store.query(
+        conn,
+        "SELECT n.id, n.created_at, d.deleted_at FROM deletions d JOIN notes n ON n.id = d.note_id",
+    ):
+        summaries.append(
+            NoteSummary(
+                id=note_id,
+                created_at=datetime.fromisoformat(created),
+                updated_at=datetime.fromisoformat(deleted_at),
+                revisions=0,
+                concern="",
+                status="deleted",
+                deleted=True,
+            )
+        )
+    summaries.sort(key=lambda s: s.updated_at, reverse=True)
+    return summaries
+
+
+def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: str) -> Note:
+    if not isinstance(note_id, str) or not store.query(
+        conn, "SELECT 1 FROM notes WHERE id = ?", (note_id,)
+    ):
+        raise NotFound(f"There is no note {note_id!r}.")
+    deleted = None
+    rows = store.query(
+        conn, "SELECT deleted_at, nonce, ct FROM deletions WHERE note_id = ?", (note_id,)
+    )
+    if rows:
+        deleted_at, nonce, ct = rows[0]
+        try:
+            data = open_sealed(aead, nonce, ct, deletion_ad(vault_id, note_id, deleted_at))
+        except IntegrityError:
+            raise IntegrityError(
+                f"The deletion record of note {note_id} has been altered or damaged."
+            ) from None
+        deleted = DeletionRecord(
+            datetime.fromisoformat(deleted_at), str(data["reason"]), str(data["signed_by"])
+        )
+    revisions = []
+    rows = store.query(
+        conn,
+        "SELECT number, saved_at, nonce, ct FROM revisions WHERE note_id = ? ORDER BY number",
+        (note_id,),
+    )
+    for expected, (number, saved_at, nonce, ct) in enumerate(rows, start=1):
+        if number != expected:
+            raise IntegrityError(f"Note {note_id}: revision {expected} is missing.")
+        try:
+            payload = open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
+        except IntegrityError:
+            raise IntegrityError(
+                f"Note {note_id}: revision {number} has been altered or damaged, so it is not "
+                "shown. Other notes are not affected."
+            ) from None
+        revisions.append(
+            Revision(
+                number=number,
+                saved_at=datetime.fromisoformat(saved_at),
+                signed_by=str(payload.get("signed_by", "")),
+                fields=dict(payload.get("fields", {})),
+            )
+        )
+    if not revisions and deleted is None:
+        raise IntegrityError(f"Note {note_id}: its revisions are missing.")
+    return Note(note_id, tuple(revisions), deleted)

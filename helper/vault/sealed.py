@@ -1,0 +1,54 @@
+"""Sealing a revision or a deletion record: AES-256-GCM under the note key, with associated
+data binding the vault id, the note id, the revision number and the saved time. A ciphertext
+moved to another note, another revision slot or another vault therefore fails to open, and the
+one failure callers see is IntegrityError (the Fernet lesson: no distinctions to mishandle)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from helper.errors import BadInput, IntegrityError
+from helper.vault.keys import NONCE_LEN
+from helper.vault.notes import MAX_NOTE_BYTES
+
+
+def revision_ad(vault_id: str, note_id: str, number: int, saved_at: str) -> bytes:
+    return "\x00".join(("waymark/v1 revision", vault_id, note_id, str(number), saved_at)).encode()
+
+
+def deletion_ad(vault_id: str, note_id: str, deleted_at: str) -> bytes:
+    return "\x00".join(("waymark/v1 deletion", vault_id, note_id, deleted_at)).encode()
+
+
+def encode_plaintext(payload: dict[str, Any]) -> bytes:
+    """Canonical UTF-8 JSON; refuses a revision over the per-note size limit."""
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    if len(data) > MAX_NOTE_BYTES:
+        raise BadInput(
+            f"This note is too large ({len(data):,} bytes; the limit is {MAX_NOTE_BYTES:,})."
+        )
+    return data
+
+
+def seal(aead: AESGCM, plaintext: bytes, ad: bytes) -> tuple[bytes, bytes]:
+    """A fresh random 96-bit nonce from `secrets` for every encryption, never reused."""
+    nonce = secrets.token_bytes(NONCE_LEN)
+    return nonce, aead.encrypt(nonce, plaintext, ad)
+
+
+def open_sealed(aead: AESGCM, nonce: bytes, ct: bytes, ad: bytes) -> dict[str, Any]:
+    """Decrypt and parse; any tampering at all is the one IntegrityError."""
+    try:
+        if len(nonce) != NONCE_LEN:
+            raise InvalidTag
+        data = json.loads(aead.decrypt(nonce, ct, ad))
+    except (InvalidTag, ValueError, TypeError):
+        raise IntegrityError("A stored record failed its integrity check.") from None
+    if not isinstance(data, dict):
+        raise IntegrityError("A stored record failed its integrity check.")
+    return data

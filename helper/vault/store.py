@@ -1,0 +1,127 @@
+"""The SQLite file: the thin I/O edge of the vault. It stores ciphertexts and the little
+metadata that must stay in clear (ids, times, revision numbers); it never sees a key or a word
+of a note. Every change is one IMMEDIATE transaction with synchronous=FULL and a rollback
+journal, so a process killed at any moment leaves the old state or the new, never a mix."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from helper.errors import StorageError
+from helper.vault.keys import storage_error
+
+APPLICATION_ID = 0x57594D4B  # "WYMK": marks the file as a Waymark vault for `file` and for us
+FORMAT_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE vault_header (id INTEGER PRIMARY KEY CHECK (id = 1), header BLOB NOT NULL,
+                           mac BLOB NOT NULL);
+CREATE TABLE notes (id TEXT PRIMARY KEY, created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE revisions (note_id TEXT NOT NULL, number INTEGER NOT NULL, saved_at TEXT NOT NULL,
+                        nonce BLOB NOT NULL, ct BLOB NOT NULL, PRIMARY KEY (note_id, number));
+CREATE TABLE deletions (note_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL, nonce BLOB NOT NULL,
+                        ct BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
+                    note_id TEXT, revision INTEGER, mac BLOB NOT NULL);
+CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL,
+                         mac BLOB NOT NULL);
+CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
+"""
+
+BUSY_TIMEOUT_S = 2.0
+
+
+def connect(path: Path, create: bool = False) -> sqlite3.Connection:
+    """Open the file with the durability and privacy settings every connection needs."""
+    mode = "rwc" if create else "rw"
+    try:
+        conn = sqlite3.connect(
+            f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+        )
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
+    return conn
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only file can still be unlocked and read; saving then says why it cannot."""
+    try:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+        )
+        conn.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One atomic, durable change; any database error becomes a clear StorageError."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException as err:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        if isinstance(err, sqlite3.Error):
+            raise storage_error(err) from None
+        raise
+
+
+def initialise(conn: sqlite3.Connection, header: bytes, mac: bytes) -> None:
+    """Write the schema and the first header in one transaction."""
+    with transaction(conn):
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        conn.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        conn.execute("INSERT INTO vault_header VALUES (1, ?, ?)", (header, mac))
+        conn.execute("INSERT INTO unlock_failures VALUES (1, 0)")
+
+
+def check_is_vault(conn: sqlite3.Connection) -> None:
+    """Refuse a file that is not a vault, or one from a newer Waymark, with a clear sentence."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
+    if app_id != APPLICATION_ID:
+        raise StorageError("That file is not a Waymark vault.")
+    if version > FORMAT_VERSION:
+        raise StorageError(
+            "This vault was made by a newer version of Waymark. Update Waymark to open it; "
+            "nothing has been changed."
+        )
+    if version < 1:
+        raise StorageError("That file is not a Waymark vault.")
+
+
+def read_header(conn: sqlite3.Connection) -> tuple[bytes, bytes]:
+    try:
+        row = conn.execute("SELECT header, mac FROM vault_header WHERE id = 1").fetchone()
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
+    if row is None:
+        raise StorageError("That file is not a Waymark vault, or it is damaged.")
+    return bytes(row[0]), bytes(row[1])
+
+
+def query(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[tuple]:
+    """Run a read; a database error becomes a clear StorageError."""
+    try:
+        return conn.execute(sql, params).fetchall()
+    except sqlite3.Error as err:
+        raise storage_error(err) from None
