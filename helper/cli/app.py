@@ -1,9 +1,96 @@
-"""Subcommands of this area (placeholder until the area lands)."""
+"""`waymark` / `waymark open` (the helper in a window) and `waymark serve` (headless).
+
+Parses and calls; the work is in helper/server.py and helper/window.py."""
 
 from __future__ import annotations
 
 import argparse
+import signal
+
+NEW_NOTE_PATH = "/pro/notes/new"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add this area's subcommands to `waymark`."""
+    opener = commands.add_parser(
+        "open",
+        help="open the helper in its window (the default)",
+        description="Open the Waymark helper in its own window, or in your web browser when "
+        "a window cannot be shown here.",
+    )
+    opener.add_argument(
+        "--browser", action="store_true", help="use your web browser instead of a window"
+    )
+    opener.add_argument(
+        "--new-note", action="store_true", help="start at a new concern note (professionals)"
+    )
+    opener.add_argument("--platform", metavar="HOST", help="the website the concern is about")
+    opener.add_argument("--at", metavar="ISO", help="when it was seen (ISO 8601)")
+    opener.set_defaults(func=open_helper)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the helper without a window; prints its address",
+        description="Serve the helper on this computer only. The first line printed is the "
+        "address with its one-time token. Stops on Ctrl-C.",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    serve.set_defaults(func=serve_helper)
+
+
+def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
+    if args.new_note:
+        query = {k: v for k, v in (("platform", args.platform), ("at", args.at)) if v}
+        return NEW_NOTE_PATH, query
+    return "/", {}
+
+
+def stop_on_sigterm() -> None:
+    """SIGTERM ends the server as Ctrl-C does, so the vault is locked on the way out."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
+def serve_until_stopped(server) -> int:
+    stop_on_sigterm()
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def serve_helper(args: argparse.Namespace) -> int:
+    from helper import server as local
+
+    server = local.create(args.host)
+    print(server.url(), flush=True)
+    return serve_until_stopped(server)
+
+
+def open_helper(args: argparse.Namespace) -> int:
+    from helper import server as local
+    from helper import window
+
+    path, query = start_point(args)
+    server = local.create()
+    url = server.url(path, query)
+    if not args.browser:
+        reason = window.probe_gui()
+        if reason is None:
+            server.run_in_thread()
+            window.show(url, on_closed=server.stop)
+            server.stop()
+            return 0
+        print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
+    if window.open_in_browser(url):
+        print("Waymark is open in your web browser. Press Ctrl-C here to stop it.", flush=True)
+    else:
+        print(f"No web browser found. Open this address in a browser: {url}", flush=True)
+        print("Press Ctrl-C here to stop Waymark.", flush=True)
+    return serve_until_stopped(server)

@@ -1,0 +1,98 @@
+"""Showing the helper: a pywebview window (Qt), or the system browser when there is no GUI.
+
+Why a probe in a child process: with no display Qt aborts the whole process (SIGABRT) and GTK
+calls exit(1), so there is nothing to catch. A throwaway child tries first; only if it survives
+do we start the window in this process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import webbrowser
+from collections.abc import Callable
+
+from helper import paths
+
+PROBE_TIMEOUT_S = 30
+WINDOW_TITLE = "Waymark"
+# The child initialises the same Qt and QtWebEngine that the window will use.
+PROBE = (
+    "import webview.platforms.qt as qt\n"
+    "app = qt.QApplication(['waymark-probe'])\n"
+    "print('ok', flush=True)\n"
+)
+
+
+def gui_environment() -> dict[str, str]:
+    """QtWebEngine's Chromium refuses to start as root unless its sandbox is turned off. We do
+    that for the person (by environment, never by asking them): root on a kiosk or container is
+    common and the page is our own local app."""
+    env = dict(os.environ)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        env["QTWEBENGINE_DISABLE_SANDBOX"] = "1"
+    return env
+
+
+def probe_gui() -> str | None:
+    """None when a window can be shown here, else a short reason for the one-line message."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        return "there is no display"
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE],
+            env=gui_environment(),
+            capture_output=True,
+            timeout=PROBE_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return "the window toolkit did not start in time"
+    if done.returncode != 0 or b"ok" not in done.stdout:
+        if b"No module named" in done.stderr:
+            return "the window toolkit (pywebview with Qt) is not installed"
+        return "the window toolkit cannot open a window here"
+    return None
+
+
+def show(
+    url: str, on_closed: Callable[[], None], on_loaded: Callable[[object], None] | None = None
+) -> None:
+    """Show `url` in a window; returns when the person closes it (after `on_closed` ran).
+    `on_loaded(window)` runs once, on a worker thread, when the first page has loaded."""
+    os.environ.update(gui_environment())
+    import webview
+
+    # Links marked target=_blank (all our outside links) open in the system browser, never
+    # inside this window, whose only job is to show the local app.
+    webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True
+    webview.settings["ALLOW_DOWNLOADS"] = False
+    webview.settings["ALLOW_FILE_URLS"] = False
+    window = webview.create_window(
+        WINDOW_TITLE, url, width=1024, height=760, min_size=(360, 480), text_select=True
+    )
+    window.events.closed += on_closed
+    if on_loaded is not None:
+        fired: list[bool] = []
+
+        def loaded() -> None:
+            if not fired:
+                fired.append(True)
+                on_loaded(window)
+
+        window.events.loaded += loaded
+    storage = paths.data_dir() / "window"
+    storage.mkdir(mode=0o700, exist_ok=True)
+    # Not private mode, so "remember my answer" survives a restart; every page is no-store,
+    # so nothing else is kept.
+    webview.start(gui="qt", private_mode=False, storage_path=str(storage))
+
+
+def open_in_browser(url: str) -> bool:
+    """The system browser ($BROWSER is honoured by webbrowser). False when there is none."""
+    try:
+        return bool(webbrowser.open(url, new=2))
+    except webbrowser.Error:
+        return False
