@@ -1,0 +1,38 @@
+"""The referral checklist of a note: the professional procedure steps for its concern, taken from
+the engine and resources/procedure.json (never written here), plus the concern's plain label."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from helper import engine, resources
+from helper.errors import BadInput
+
+
+def child_age(fields: Mapping[str, Any]) -> int | None:
+    """The child's age if the note gives a usable one; the engine treats None as unknown."""
+    try:
+        age = int(str(fields.get("child_age", "")).strip())
+    except ValueError:
+        return None
+    low, high = engine.AGE_LIMITS
+    return age if low <= age <= high else None
+
+
+def procedure_for(fields: Mapping[str, Any]) -> tuple[engine.ProcedureStep, ...]:
+    """Steps for this note's concern and age, in the order they are followed."""
+    answers = engine.Answers("professional", child_age(fields), str(fields.get("concern", "")))
+    try:
+        return engine.route(answers, resources.default()).procedure
+    except BadInput:
+        return ()
+
+
+def concern_label(concern: str) -> str:
+    """The professional wording of a concern id, or the id itself if the knowledge base has
+    since dropped it (an old note must still show)."""
+    entry = resources.default().concerns.get(concern)
+    if not entry:
+        return str(concern)
+    return entry["label"].get("professional") or str(concern)

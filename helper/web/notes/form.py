@@ -1,0 +1,200 @@
+"""The note form, generated from helper.vault.notes.FIELDS so the vault's field list is the one
+source of truth: a field added there appears here with its label, prompt and limits.
+
+Values travel as the plain "raw" mapping that `validate_fields` takes: strings for ordinary
+fields, a list of {who, at, reference, name} rows for `told`, and the checklist carried over
+untouched (it is ticked on the note page, never typed). The same mapping refills the form after a
+refusal, so a person never loses what they wrote.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from helper.errors import BadInput
+
+NOT_TYPED = frozenset({"checklist"})  # ticked on the note page
+TOLD_PARTS = ("who", "at", "reference", "name")
+TOLD_LABELS = {"who": "Who you told", "at": "When", "reference": "Reference", "name": "Their name"}
+MAX_TOLD_ROWS = 20
+SPARE_TOLD_ROWS = 2
+_HOST = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
+WIDGETS = {
+    "line": "line",
+    "text": "area",
+    "int": "number",
+    "datetime": "datetime",
+    "choice": "select",
+    "told": "told",
+}
+TOLD_WHO_LABELS = {
+    "dsl": "Designated safeguarding lead (DSL)",
+    "line-manager": "Your line manager",
+    "police": "Police",
+    "social-care": "Children's social care",
+    "ceop": "CEOP (National Crime Agency)",
+    "lado": "LADO (local authority designated officer)",
+    "prevent": "Prevent",
+    "other": "Someone else",
+}
+STATUS_LABELS = {"open": "Open", "referred": "Referred", "closed": "Closed"}
+
+
+def specs() -> tuple:
+    from helper.vault.notes import FIELDS
+
+    return tuple(FIELDS)
+
+
+def typed_specs() -> tuple:
+    return tuple(s for s in specs() if s.name not in NOT_TYPED)
+
+
+def widget(spec: Any) -> str:
+    """Which control a field gets, from its kind; unknown kinds get a text box."""
+    return WIDGETS.get(str(spec.kind), "area")
+
+
+def local_input(value: object) -> str:
+    """A stored UTC time as the value of a datetime-local box (this machine's local time,
+    no offset), because that is what the person sees and types; the vault reads it back as
+    local time."""
+    text = "" if value is None else str(value)
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    if when.tzinfo is not None:
+        when = when.astimezone().replace(tzinfo=None)
+    return when.replace(microsecond=0).isoformat(timespec="minutes")
+
+
+def shown_time(value: object) -> str:
+    """A stored time for reading: local, to the minute, with the day spelled out."""
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%a %d %b %Y, %H:%M")
+
+
+def values_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A saved revision's fields as form values (for revising)."""
+    values: dict[str, Any] = {}
+    for spec in specs():
+        value = fields.get(spec.name)
+        if spec.name == "told":
+            values["told"] = [
+                {p: _shown_part(p, row.get(p)) for p in TOLD_PARTS} for row in value or []
+            ]
+        elif spec.name == "checklist":
+            values["checklist"] = dict(value or {})
+        elif widget(spec) == "datetime" and value:
+            values[spec.name] = local_input(value)
+        else:
+            values[spec.name] = "" if value is None else str(value)
+    return values
+
+
+def _shown_part(part: str, value: object) -> str:
+    if value is None:
+        return ""
+    return local_input(value) if part == "at" else str(value)
+
+
+def values_from_form(form: Mapping[str, list[str]], checklist: Mapping[str, str]) -> dict:
+    """What the person typed, as raw values; `checklist` comes from the note, not the form."""
+
+    def one(name: str) -> str:
+        got = form.get(name) or [""]
+        return got[0] if isinstance(got, list) else str(got)
+
+    values: dict[str, Any] = {}
+    for spec in specs():
+        if spec.name == "checklist":
+            values["checklist"] = dict(checklist)
+        elif widget(spec) == "told":
+            rows = []
+            for i in range(MAX_TOLD_ROWS):
+                row = {p: one(f"told-{i}-{p}").strip() for p in TOLD_PARTS}
+                if any(row.values()):
+                    rows.append(row)
+            values[spec.name] = rows
+        else:
+            values[spec.name] = one(spec.name).strip()
+    return values
+
+
+def refuse_uploads(uploads: int) -> None:
+    """No form here has a file box; a file sent anyway is refused with the vault's explanation
+    (text that carries an image is refused by validate_fields itself)."""
+    from helper.vault.notes import IMAGE_REFUSED
+
+    if uploads:
+        raise BadInput(IMAGE_REFUSED)
+
+
+def to_raw(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Form values as the raw mapping for validate_fields: empty optional fields left out."""
+    raw: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "told":
+            raw[name] = [{k: v for k, v in row.items() if v} for row in value]
+        elif name == "checklist":
+            raw[name] = dict(value)
+        elif value != "":
+            raw[name] = value
+    return raw
+
+
+def told_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The saved rows plus a couple of empty ones to fill in (no JavaScript needed)."""
+    rows = list(values.get("told") or [])
+    empty = dict.fromkeys(TOLD_PARTS, "")
+    return (rows + [dict(empty) for _ in range(SPARE_TOLD_ROWS)])[:MAX_TOLD_ROWS]
+
+
+def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """Values the browser extension passes (`?platform=HOST&at=ISO`), each checked; a value
+    that fails is left out and named, so the note still starts and nothing odd gets in."""
+    values: dict[str, str] = {}
+    dropped: list[str] = []
+    host = (args.get("platform") or "").strip().lower()
+    if host:
+        if _HOST.match(host):
+            values["platform"] = host
+        else:
+            dropped.append("the website")
+    moment = (args.get("at") or "").strip()
+    if moment:
+        when = parse_moment(moment)
+        if when is None:
+            dropped.append("the time")
+        else:
+            values["concern_at"] = local_input(when)
+    return values, dropped
+
+
+def parse_moment(text: str) -> str | None:
+    """An ISO 8601 time with an offset, rewritten to the second; None if it is not one."""
+    if len(text) > 40:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        return None
+    return when.replace(microsecond=0).isoformat()
+
+
+def now_iso() -> str:
+    """The time a checklist step was ticked: UTC, to the second, with its offset."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

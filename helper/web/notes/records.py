@@ -1,0 +1,248 @@
+"""The notes themselves: list, write, read, revise, tick a checklist step, delete, export.
+
+Notes are append-only in the vault: revising, ticking and deleting each add a record signed by a
+named person, so the history a DSL or a court may ask for is always there. The list shows no
+child details (date, category, status, revisions only), because it is the page most likely to be
+on screen when someone walks past.
+"""
+
+from __future__ import annotations
+
+from flask import Response, redirect, render_template, request, session, url_for
+
+from helper.errors import BadInput, NotFound
+from helper.web import vault_session
+from helper.web.errors import error_page
+from helper.web.notes import bp, form, take_draft
+from helper.web.notes.checklist import concern_label, procedure_for
+
+SIGNER_KEY = "pro_name"
+
+
+@bp.errorhandler(NotFound)
+def _not_found(_err: NotFound):
+    return error_page(404, "There is no note with that number in this vault.")
+
+
+@bp.get("/notes")
+def note_list():
+    with vault_session.current().use() as vault:
+        summaries = list(vault.list_notes())
+    summaries.sort(key=lambda s: str(s.created_at), reverse=True)
+    return render_template(
+        "notes/list.html",
+        notes=summaries,
+        label=concern_label,
+        message=request.args.get("done"),
+    )
+
+
+@bp.get("/notes/new")
+def new_note():
+    with vault_session.current().use():
+        pass  # locked → unlock first, then back here with the same ?platform=&at=
+    draft = take_draft()
+    if draft is not None:
+        values = form.values_from_form(draft, {})
+        return _form_page(values, None, mode="new")
+    values = form.values_from_fields({})
+    found, dropped = form.prefill(request.args)
+    values.update(found)
+    values.setdefault("recorder_name", "")
+    if not values["recorder_name"]:
+        values["recorder_name"] = session.get(SIGNER_KEY, "")
+    notice = None
+    if dropped:
+        notice = f"The link gave {' and '.join(dropped)} in a form we cannot use, so left it blank."
+    return _form_page(values, None, mode="new", notice=notice)
+
+
+@bp.post("/notes/new")
+def save_new_note():
+    values = form.values_from_form(request.form.to_dict(flat=False), {})
+    holder = vault_session.current()
+    with holder.use() as vault:
+        try:
+            raw = _checked(values)
+            signer = str(values.get("recorder_name", "")).strip()
+            if not signer:
+                raise BadInput("Give your name as the person recording this concern.")
+            note_id = vault.new_note(raw, signed_by=signer)
+        except BadInput as err:
+            return _form_page(values, str(err), mode="new"), 400
+    session[SIGNER_KEY] = signer
+    return redirect(url_for("notes.note", note_id=note_id, done="saved"), code=303)
+
+
+def _checked(values: dict) -> dict:
+    from helper.vault.notes import validate_fields
+
+    form.refuse_uploads(len(request.files))
+    return validate_fields(form.to_raw(values))
+
+
+def _form_page(values: dict, error: str | None, mode: str, note_id=None, notice=None, signer=""):
+    return render_template(
+        "notes/form.html",
+        specs=form.typed_specs(),
+        widget=form.widget,
+        values=values,
+        told_rows=form.told_rows(values),
+        told_parts=form.TOLD_PARTS,
+        told_labels=form.TOLD_LABELS,
+        error=error,
+        mode=mode,
+        note_id=note_id,
+        notice=notice,
+        signer=signer or session.get(SIGNER_KEY, ""),
+    )
+
+
+@bp.get("/notes/<note_id>")
+def note(note_id: str):
+    with vault_session.current().use() as vault:
+        record = vault.note(note_id)
+    latest = record.revisions[-1]
+    steps = procedure_for(latest.fields)
+    return render_template(
+        "notes/note.html",
+        note=record,
+        latest=latest,
+        earlier=list(reversed(record.revisions[:-1])),
+        specs=form.specs(),
+        steps=steps,
+        ticked=dict(latest.fields.get("checklist") or {}),
+        label=concern_label,
+        signer=session.get(SIGNER_KEY) or latest.signed_by,
+        done=request.args.get("done"),
+        error=None,
+    )
+
+
+@bp.post("/notes/<note_id>/tick")
+def tick(note_id: str):
+    signer = request.form.get("signed_by", "").strip()
+    step = request.form.get("step", "")
+    with vault_session.current().use() as vault:
+        latest = vault.note(note_id).revisions[-1]
+        if step not in {s.id for s in procedure_for(latest.fields)}:
+            raise BadInput("That step is not on this note's checklist.")
+        if not signer:
+            raise BadInput("Give your name so the tick is signed.")
+        fields = dict(latest.fields)
+        checklist = dict(fields.get("checklist") or {})
+        checklist[step] = form.now_iso()
+        fields["checklist"] = checklist
+        vault.revise(note_id, fields, signed_by=signer)
+    session[SIGNER_KEY] = signer
+    target = url_for("notes.note", note_id=note_id, done="ticked") + f"#step-{step}"
+    return redirect(target, code=303)
+
+
+@bp.get("/notes/<note_id>/revise")
+def revise(note_id: str):
+    with vault_session.current().use() as vault:
+        latest = vault.note(note_id).revisions[-1]
+    draft = take_draft()
+    checklist = latest.fields.get("checklist") or {}
+    if draft is not None:
+        values = form.values_from_form(draft, checklist)
+        signer = (draft.get("signed_by") or [""])[0]
+    else:
+        values = form.values_from_fields(latest.fields)
+        signer = ""
+    return _form_page(values, None, mode="revise", note_id=note_id, signer=signer)
+
+
+@bp.post("/notes/<note_id>/revise")
+def save_revision(note_id: str):
+    signer = request.form.get("signed_by", "").strip()
+    with vault_session.current().use() as vault:
+        latest = vault.note(note_id).revisions[-1]
+        checklist = latest.fields.get("checklist") or {}
+        values = form.values_from_form(request.form.to_dict(flat=False), checklist)
+        try:
+            raw = _checked(values)
+            if not signer:
+                raise BadInput("Give your name so this revision is signed.")
+            vault.revise(note_id, raw, signed_by=signer)
+        except BadInput as err:
+            page = _form_page(values, str(err), mode="revise", note_id=note_id, signer=signer)
+            return page, 400
+    session[SIGNER_KEY] = signer
+    return redirect(url_for("notes.note", note_id=note_id, done="revised"), code=303)
+
+
+@bp.get("/notes/<note_id>/delete")
+def delete(note_id: str):
+    with vault_session.current().use() as vault:
+        summary = _summary(vault, note_id)
+    return _delete_page(summary, None)
+
+
+def _summary(vault, note_id: str):
+    for summary in vault.list_notes():
+        if str(summary.id) == str(note_id):
+            return summary
+    raise NotFound("No such note.")
+
+
+def _delete_page(summary, error: str | None):
+    return render_template(
+        "notes/delete.html",
+        summary=summary,
+        label=concern_label,
+        error=error,
+        signer=request.form.get("signed_by") or session.get(SIGNER_KEY, ""),
+        reason=request.form.get("reason", ""),
+    )
+
+
+@bp.post("/notes/<note_id>/delete")
+def confirm_delete(note_id: str):
+    reason = request.form.get("reason", "").strip()
+    signer = request.form.get("signed_by", "").strip()
+    with vault_session.current().use() as vault:
+        summary = _summary(vault, note_id)
+        problem = None
+        if request.form.get("confirm") != "yes":
+            problem = "Tick the box to confirm you want to delete this note."
+        elif not reason:
+            problem = "Give a reason for deleting this note. It is kept in the record."
+        elif not signer:
+            problem = "Give your name so the deletion is signed."
+        if problem:
+            return _delete_page(summary, problem), 400
+        vault.delete_note(note_id, reason, signed_by=signer)
+    session[SIGNER_KEY] = signer
+    return redirect(url_for("notes.note_list", done="deleted"), code=303)
+
+
+@bp.get("/notes/<note_id>/export")
+def export(note_id: str):
+    """A print-ready page for the DSL or the referral form."""
+    with vault_session.current().use() as vault:
+        record = vault.note(note_id)
+    latest = record.revisions[-1]
+    return render_template(
+        "notes/export.html",
+        note=record,
+        latest=latest,
+        specs=form.specs(),
+        steps=procedure_for(latest.fields),
+        ticked=dict(latest.fields.get("checklist") or {}),
+        label=concern_label,
+    )
+
+
+@bp.get("/notes/<note_id>/export.txt")
+def export_text(note_id: str):
+    with vault_session.current().use() as vault:
+        vault.note(note_id)  # NotFound before anything is written
+        text = vault.export([note_id], fmt="text")
+    safe_id = "".join(c for c in str(note_id) if c.isalnum() or c in "-_")[:40]
+    return Response(
+        text,
+        mimetype="text/plain",
+        headers={"Content-Disposition": f'attachment; filename="waymark-note-{safe_id}.txt"'},
+    )

@@ -1,0 +1,287 @@
+"""The one vault this helper has open, and when its key must be dropped.
+
+Why a single holder: the vault key may live only in this process's memory and only while the
+professional is using it (SECURITY.md; issue 4). Every page reaches the vault through
+`VaultSession.use()`, which (a) drops the key first if the person has been idle too long, (b)
+counts the request as activity, and (c) holds a lock for the whole operation, so an idle
+timeout or "lock now" from another waitress thread can never pull the key out from under a save.
+
+Idle time is measured with an injectable clock so tests prove auto-lock without sleeping; a
+small watchdog thread enforces it even when no request arrives (an unattended screen).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+from helper import paths
+from helper.errors import BadInput, StorageError, VaultLocked
+
+if TYPE_CHECKING:
+    from helper.vault import Vault
+
+DEFAULT_IDLE_MINUTES = 5
+IDLE_LIMITS = (1, 60)
+SETTINGS_FILE = "pro-settings.json"
+WATCHDOG_SECONDS = 10.0
+EXTENSION_KEY = "waymark.vault"
+LOG = logging.getLogger(__name__)
+
+
+def check_idle_minutes(raw: object) -> int:
+    """A whole number of minutes within IDLE_LIMITS, or BadInput saying what is allowed."""
+    low, high = IDLE_LIMITS
+    try:
+        minutes = int(str(raw).strip())
+    except ValueError:
+        minutes = 0
+    if not low <= minutes <= high:
+        raise BadInput(f"Auto-lock must be a whole number of minutes from {low} to {high}.")
+    return minutes
+
+
+def min_passphrase_length() -> int:
+    """The vault's own minimum, so the web form and `waymark notes` never disagree."""
+    from helper.vault import MIN_PASSPHRASE
+
+    return MIN_PASSPHRASE
+
+
+def check_new_passphrase(passphrase: str, again: str) -> str:
+    """Long enough and typed the same twice. Length is the only rule: paste and password
+    managers are welcome (WCAG 2.2 accessible authentication), so no composition rules."""
+    if len(passphrase) < min_passphrase_length():
+        raise BadInput(f"Use a passphrase of at least {min_passphrase_length()} characters.")
+    if passphrase != again:
+        raise BadInput("The two passphrases are not the same. Type them again.")
+    return passphrase
+
+
+class PinnedVault:
+    """The vault, with every call run on the one thread that opened it.
+
+    Why: a sqlite3 connection refuses to be used from any thread but its creator's, while
+    waitress answers each request on whichever of its threads is free. Routing every call
+    through one worker keeps the vault single-threaded without the vault knowing about it."""
+
+    def __init__(self, vault: Vault, run: Callable) -> None:
+        self._vault = vault
+        self._run = run
+
+    def __getattr__(self, name: str) -> object:
+        value = self._run(lambda: getattr(self._vault, name))
+        if callable(value):
+            return lambda *args, **kwargs: self._run(lambda: value(*args, **kwargs))
+        return value
+
+
+class VaultSession:
+    """Holds the vault (opened lazily), its unlocked state and the idle timer."""
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        watchdog_seconds: float | None = WATCHDOG_SECONDS,
+    ) -> None:
+        self._path = path
+        self._clock = clock
+        self._lock = threading.RLock()
+        self._vault: PinnedVault | None = None
+        self._worker = concurrent.futures.ThreadPoolExecutor(1, "waymark-vault")
+        self._last_used = clock()
+        self._idle_minutes: int | None = None  # read from disk on first use
+        self._watchdog_seconds = watchdog_seconds
+        self._stop = threading.Event()
+        self._watchdog: threading.Thread | None = None
+
+    # ---- where things live -------------------------------------------------------------------
+
+    def vault_path(self) -> Path:
+        from helper.vault import Vault
+
+        return Path(self._path) if self._path is not None else Path(Vault.default_path())
+
+    def _settings_path(self) -> Path:
+        """Beside the vault; not secret (a number of minutes), so kept in clear."""
+        folder = Path(self._path).parent if self._path is not None else paths.data_dir()
+        return folder / SETTINGS_FILE
+
+    def _load_idle_minutes(self) -> int:
+        """The saved setting; a missing or damaged file means the safe default, not a crash."""
+        try:
+            saved = json.loads(self._settings_path().read_text(encoding="utf-8"))
+            return check_idle_minutes(saved.get("idle_minutes"))
+        except (OSError, ValueError, AttributeError, BadInput):
+            return DEFAULT_IDLE_MINUTES
+
+    # ---- state ---------------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        from helper.vault import Vault
+
+        return bool(Vault.exists(self.vault_path()))
+
+    @property
+    def idle_minutes(self) -> int:
+        if self._idle_minutes is None:
+            self._idle_minutes = self._load_idle_minutes()
+        return self._idle_minutes
+
+    def set_idle_minutes(self, raw: object) -> int:
+        minutes = check_idle_minutes(raw)
+        path = self._settings_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            path.write_text(json.dumps({"idle_minutes": minutes}), encoding="utf-8")
+        except OSError as err:
+            raise StorageError("Could not save the setting: the disk refused.") from err
+        self._idle_minutes = minutes
+        return minutes
+
+    def is_unlocked(self) -> bool:
+        with self._lock:
+            self.expire_if_idle()
+            return self._vault is not None and bool(self._vault.is_unlocked)
+
+    def seconds_left(self) -> float:
+        """Seconds until auto-lock, for the page's own timer."""
+        return max(0.0, self.idle_minutes * 60 - (self._clock() - self._last_used))
+
+    def expire_if_idle(self) -> bool:
+        """Drop the key if the person has been away longer than the setting. True if it did."""
+        with self._lock:
+            unlocked = self._vault is not None and self._vault.is_unlocked
+            if unlocked and self._clock() - self._last_used >= self.idle_minutes * 60:
+                self._vault.lock()
+                return True
+            return False
+
+    def touch(self) -> None:
+        with self._lock:
+            if not self.expire_if_idle():
+                self._last_used = self._clock()
+
+    # ---- opening and unlocking -----------------------------------------------------------------
+
+    def _on_vault_thread(self, call: Callable[[], object]) -> object:
+        return self._worker.submit(call).result()
+
+    def opened(self) -> PinnedVault:
+        """The vault file opened (still locked unless unlocked before). Caller holds no key."""
+        from helper.vault import Vault
+
+        with self._lock:
+            if self._vault is None:
+                vault = self._on_vault_thread(lambda: Vault.open(self.vault_path()))
+                self._vault = PinnedVault(vault, self._on_vault_thread)
+            return self._vault
+
+    def create(self, passphrase: str, again: str) -> str:
+        """Make the vault (first run), leave it unlocked, and return the recovery code."""
+        from helper.vault import Vault
+
+        check_new_passphrase(passphrase, again)
+        with self._lock:
+            if self.exists():
+                raise BadInput("A vault already exists here. Unlock it instead.")
+            vault, code = self._on_vault_thread(lambda: Vault.create(passphrase, self.vault_path()))
+            self._vault = PinnedVault(vault, self._on_vault_thread)
+            self._started()
+            return code
+
+    def unlock(self, passphrase: str) -> None:
+        with self._lock:
+            self.opened().unlock(passphrase)
+            self._started()
+
+    def unlock_on_device(self) -> bool:
+        with self._lock:
+            done = bool(self.opened().unlock_on_device())
+            if done:
+                self._started()
+            return done
+
+    def recover(self, code: str, passphrase: str, again: str) -> str:
+        """Recovery code + new passphrase → unlocked vault and a NEW recovery code (shown once)."""
+        check_new_passphrase(passphrase, again)
+        with self._lock:
+            vault = self.opened()
+            new_code = vault.recover(code.strip(), passphrase)
+            if not vault.is_unlocked:
+                vault.unlock(passphrase)
+            self._started()
+            return new_code
+
+    def _started(self) -> None:
+        self._last_used = self._clock()
+        self._start_watchdog()
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[PinnedVault]:
+        """The unlocked vault for one operation, or VaultLocked. Counts as activity."""
+        with self._lock:
+            self.expire_if_idle()
+            if self._vault is None or not self._vault.is_unlocked:
+                raise VaultLocked("The vault is locked.")
+            self._last_used = self._clock()
+            yield self._vault
+
+    def lock(self) -> None:
+        with self._lock:
+            if self._vault is not None and self._vault.is_unlocked:
+                self._vault.lock()
+
+    def close(self) -> None:
+        """On exit: drop the key, close the file, stop the watchdog. Safe to call twice."""
+        self._stop.set()
+        with self._lock:
+            if self._vault is not None:
+                try:
+                    self._vault.lock()
+                finally:
+                    self._vault.close()
+                    self._vault = None
+        self._worker.shutdown(wait=False)
+
+    # ---- the watchdog --------------------------------------------------------------------------
+
+    def _start_watchdog(self) -> None:
+        if self._watchdog_seconds is None or self._watchdog is not None:
+            return
+        self._watchdog = threading.Thread(target=self._watch, name="waymark-auto-lock", daemon=True)
+        self._watchdog.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._watchdog_seconds):
+            try:
+                self.expire_if_idle()
+            except Exception:  # the watchdog must outlive one bad check; no detail logged
+                LOG.warning("an auto-lock check failed")
+
+
+def install(app: Flask) -> VaultSession:
+    """Give the app its vault holder and make closing the app lock the vault."""
+    holder = VaultSession(
+        path=app.config.get("VAULT_PATH"),
+        clock=app.config.get("VAULT_CLOCK") or time.monotonic,
+        watchdog_seconds=app.config.get("VAULT_WATCHDOG_SECONDS", WATCHDOG_SECONDS),
+    )
+    app.extensions[EXTENSION_KEY] = holder
+    app.extensions["waymark.on_close"].append(holder.close)
+    return holder
+
+
+def current() -> VaultSession:
+    """The running app's vault holder."""
+    return current_app.extensions[EXTENSION_KEY]
