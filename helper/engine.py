@@ -133,7 +133,7 @@ def host_of(platform: str) -> str:
         raise BadInput(_platform_message(platform))
     authority = re.split(r"[/?#\\]", text, maxsplit=1)[0]
     host = authority.rsplit("@", 1)[-1]
-    port = re.search(r":[0-9]{1,5}$", host)
+    port = re.search(r":[0-9]+$", host)
     if port:
         host = host[: port.start()]
     host = host.lower()

@@ -1,0 +1,166 @@
+"""`waymark signpost`, `waymark doctor` and the engine bench, run as a person would: a real
+process, real exit codes, one-line errors on stderr and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helper.paths import REPO_ROOT
+from tests.resources.conftest import Planted
+
+ROOT = REPO_ROOT
+
+
+def waymark(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "helper", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def signpost_json(*args: str) -> dict:
+    done = waymark("signpost", *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_json_output_is_the_contract_in_priority_order():
+    result = signpost_json(
+        "--audience", "young-person", "--age", "15", "--concern", "nude-image-shared"
+    )
+    assert set(result) == {"routes", "warnings", "procedure", "platform"}
+    ids = [r["id"] for r in result["routes"]]
+    assert ids[0] == "report-remove" and "childline" in ids and "stopncii" not in ids
+    assert all(set(r) == {"id", "name", "url", "phone", "why", "steps"} for r in result["routes"])
+    assert result["warnings"][0]["id"] == "never-copy-image"
+
+
+def test_danger_now_and_platform_flags_reach_the_engine():
+    result = signpost_json(
+        "--audience", "parent-carer", "--age", "12", "--concern", "grooming",
+        "--platform", "https://www.roblox.com/games/1", "--danger-now",
+    )  # fmt: skip
+    ids = [r["id"] for r in result["routes"]]
+    assert ids[0] == "police-999" and "platform:roblox" in ids and result["platform"] == "roblox"
+
+
+def test_professional_age_is_optional_and_procedure_is_included():
+    result = signpost_json("--audience", "professional", "--concern", "colleague-allegation")
+    assert [r["id"] for r in result["routes"]][:2] == ["dsl", "lado"]
+    assert result["procedure"][0]["id"] == "record-concern"
+
+
+def test_text_output_puts_warnings_first_and_numbers_routes():
+    done = waymark(
+        "signpost", "--audience", "young-person", "--age", "14", "--concern", "sextortion",
+        "--platform", "instagram.com",
+    )  # fmt: skip
+    assert done.returncode == 0 and done.stderr == ""
+    out = done.stdout
+    assert out.index("First, please read:") < out.index("Where to go, most urgent first:")
+    assert " 1. CEOP" in out and "Instagram" in out and "Do not pay" in out
+    assert "Your procedure" not in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_text_output_for_professionals_lists_the_procedure_with_sections():
+    done = waymark("signpost", "--audience", "professional", "--age", "13", "--concern", "grooming")
+    assert "Your procedure, in order:" in done.stdout and "[9.4]" in done.stdout
+
+
+YP9 = ["--audience", "young-person", "--age", "9"]
+BAD_INPUT = [
+    (
+        ["--audience", "teacher", "--age", "9", "--concern", "grooming"],
+        "young-person, parent-carer",
+    ),
+    ([*YP9, "--concern", "hacking"], "choose one of nude-image-shared"),
+    (["--audience", "young-person", "--age", "-1", "--concern", "grooming"], "0 to 120"),
+    (["--audience", "young-person", "--age", "121", "--concern", "grooming"], "0 to 120"),
+    (["--audience", "young-person", "--age", "ten", "--concern", "grooming"], "0 to 120"),
+    (["--audience", "young-person", "--concern", "grooming"], "--age is needed"),
+    (["--audience", "parent-carer", "--age", "9"], "--concern is needed"),
+    (["--age", "9", "--concern", "grooming"], "--audience is needed"),
+    (["--audience", "parent-carer", "--age", "9", "--concern", "colleague-allegation"], "not open"),
+    ([*YP9, "--concern", "grooming", "--platform", "javascript:alert(1)"], "not a web address"),
+    ([*YP9, "--concern", "grooming", "--platform", "not a url"], "not a web address"),
+]
+
+
+@pytest.mark.parametrize(("args", "says"), BAD_INPUT)
+def test_bad_input_is_one_line_naming_the_choices_and_exit_2(args, says):
+    for extra in ([], ["--json"]):
+        done = waymark("signpost", *args, *extra)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert says in done.stderr and "Traceback" not in done.stderr
+
+
+def test_doctor_passes_on_the_real_knowledge_base():
+    done = waymark("doctor", "--today", "2026-11-28")
+    assert done.returncode == 0, done.stdout
+    assert "all reviewed within 12 months" in done.stdout and "[ok] knowledge base" in done.stdout
+
+
+def test_doctor_lists_entries_not_reviewed_for_over_twelve_months(tmp_path: Path):
+    planted = _planted(tmp_path)
+    planted.edit("services", lambda d: d["services"][4].update({"last_reviewed": "2025-10-01"}))
+    done = waymark("doctor", "--today", "2026-11-28", env={"WAYMARK_RESOURCES": str(planted.root)})
+    assert done.returncode == 1
+    assert "services.json ceop: last reviewed 2025-10-01" in done.stdout
+    assert "1 entries need review" in done.stdout
+
+
+def test_doctor_a_year_on_lists_everything():
+    done = waymark("doctor", "--today", "2028-01-01")
+    assert done.returncode == 1 and "[PROBLEM] reviews" in done.stdout
+
+
+def test_doctor_reports_a_broken_knowledge_base_without_a_traceback(tmp_path: Path):
+    planted = _planted(tmp_path)
+    planted.edit("services", lambda d: d["services"][0].update({"url": "javascript:alert(1)"}))
+    done = waymark("doctor", env={"WAYMARK_RESOURCES": str(planted.root)})
+    assert done.returncode == 1
+    assert "[PROBLEM] knowledge base" in done.stdout and "services.json" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_doctor_refuses_a_bad_date_with_exit_2():
+    done = waymark("doctor", "--today", "28/11/2026")
+    assert done.returncode == 2 and "--today must be a date" in done.stderr
+
+
+def test_signpost_refuses_to_run_on_a_broken_knowledge_base(tmp_path: Path):
+    planted = _planted(tmp_path)
+    planted.edit("routes", lambda d: d["rules"][0].update({"service": "ghost"}))
+    done = waymark("signpost", "--audience", "professional", "--concern", "grooming",
+                   env={"WAYMARK_RESOURCES": str(planted.root)})  # fmt: skip
+    assert done.returncode == 1 and "unknown service 'ghost'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_engine_bench_reports_load_and_route_times():
+    done = waymark("bench", "--only", "engine", "--quick", "--json")
+    assert done.returncode == 0, done.stderr
+    names = {f["name"]: f for f in json.loads(done.stdout)}
+    assert {"engine: load knowledge base", "engine: route() mean"} <= set(names)
+    assert all(f["value"] > 0 for f in names.values())
+
+
+def _planted(tmp_path: Path) -> Planted:
+    import shutil
+
+    root = tmp_path / "resources"
+    shutil.copytree(ROOT / "resources", root)
+    return Planted(root)
