@@ -1,0 +1,210 @@
+"""Writing, reading, revising, ticking, deleting and exporting notes through the pages."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from markupsafe import escape
+
+from tests.web.notes.conftest import NOTE, holder, write_note
+
+# A real 1x1 PNG, base64-encoded, as someone might paste it.
+PNG_BASE64 = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6"
+    "kgAAAABJRU5ErkJggg=="
+)
+
+
+def notes_in(app) -> list:
+    with holder(app).use() as vault:
+        return vault.list_notes()
+
+
+def test_new_note_form_is_generated_from_the_vault_fields(client, unlocked):
+    from helper.vault.notes import FIELDS
+
+    page = client.get("/pro/notes/new").get_data(as_text=True)
+    for spec in FIELDS:
+        if spec.name == "checklist":
+            continue
+        assert escape(spec.label) in page, spec.name
+        assert escape(spec.prompt) in page, spec.name
+    assert "Never attach, copy or save an image" in page
+    assert 'type="file"' not in page
+
+
+def test_prefill_values_from_the_extension_are_checked(client, unlocked):
+    page = client.get("/pro/notes/new?platform=evil.test/<script>&at=yesterday").get_data(
+        as_text=True
+    )
+    assert "<script>" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+    assert "the website and the time" in page
+    assert 'name="platform" value=""' in page
+
+
+def test_saving_a_note_and_listing_it_shows_no_child_details(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    listing = client.get("/pro/notes")
+    page = listing.get_data(as_text=True)
+    assert listing.headers["Cache-Control"] == "no-store"
+    assert "sextortion" in page.lower() and "Open" in page
+    for private in ("J.B.", "Pupil said", "Sam Teacher", "instagram", "14"):
+        assert private not in page.split("<main", 1)[1], private
+    note_page = client.get(f"/pro/notes/{note_id}")
+    assert note_page.headers["Cache-Control"] == "no-store"
+    assert b"Pupil said an account is demanding money." in note_page.data
+    assert b"Designated safeguarding lead (DSL): Ms Lead" in note_page.data
+
+
+def test_signer_is_required(app, client, csrf_token, unlocked):
+    response = client.post(
+        "/pro/notes/new", data={**NOTE, "recorder_name": "", "csrf_token": csrf_token}
+    )
+    assert response.status_code == 400
+    assert notes_in(app) == []
+
+
+def test_image_data_is_refused_with_the_explanation_and_nothing_is_lost(
+    app, client, csrf_token, unlocked
+):
+    narrative = f"Screenshot: data:image/png;base64,{PNG_BASE64}"
+    response = client.post(
+        "/pro/notes/new",
+        data={**NOTE, "narrative": narrative, "csrf_token": csrf_token},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "never stores images" in page
+    assert "he said he will send it to everyone" in page  # the rest of the form is kept
+    assert notes_in(app) == []
+    bare = client.post(
+        "/pro/notes/new", data={**NOTE, "online_details": PNG_BASE64, "csrf_token": csrf_token}
+    )
+    assert bare.status_code == 400 and b"never stores images" in bare.data
+    assert notes_in(app) == []
+
+
+def test_an_uploaded_file_is_refused(app, client, csrf_token, unlocked):
+    data = {**NOTE, "csrf_token": csrf_token, "photo": (io.BytesIO(b"\x89PNG\r\n"), "a.png")}
+    response = client.post("/pro/notes/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 400 and b"never stores images" in response.data
+    assert notes_in(app) == []
+
+
+def test_bad_fields_get_a_clear_line_and_keep_the_text(app, client, csrf_token, unlocked):
+    response = client.post(
+        "/pro/notes/new", data={**NOTE, "child_age": "99", "csrf_token": csrf_token}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "whole number from 0 to 25" in page
+    assert "Pupil said an account is demanding money." in page
+    assert notes_in(app) == []
+
+
+def test_posting_a_note_without_csrf_changes_nothing(app, client, unlocked):
+    assert client.post("/pro/notes/new", data=NOTE).status_code == 403
+    assert notes_in(app) == []
+
+
+def test_revise_adds_a_revision_and_keeps_the_earlier_one(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    form = client.get(f"/pro/notes/{note_id}/revise").get_data(as_text=True)
+    assert "Pupil said an account is demanding money." in form
+    data = {**NOTE, "narrative": "Updated account of events.", "status": "referred"}
+    response = client.post(
+        f"/pro/notes/{note_id}/revise",
+        data={**data, "signed_by": "Alex DSL", "csrf_token": csrf_token},
+    )
+    assert response.status_code == 303
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert "Updated account of events." in page
+    assert "Revision 2" in page and "Alex DSL" in page
+    assert "Revision 1, saved" in page and "Pupil said an account is demanding money." in page
+    assert notes_in(app)[0].status == "referred"
+
+
+def test_revise_needs_a_signature(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    response = client.post(
+        f"/pro/notes/{note_id}/revise", data={**NOTE, "signed_by": "", "csrf_token": csrf_token}
+    )
+    assert response.status_code == 400
+    assert notes_in(app)[0].revisions == 1
+
+
+def test_ticking_a_checklist_step_saves_a_revision_with_the_time(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert 'id="tick-tell-dsl"' in page and 'id="tick-ceop-report"' in page
+    response = client.post(
+        f"/pro/notes/{note_id}/tick",
+        data={"step": "tell-dsl", "signed_by": "Sam Teacher", "csrf_token": csrf_token},
+    )
+    assert response.status_code == 303
+    with holder(app).use() as vault:
+        note = vault.note(note_id)
+    assert len(note.revisions) == 2
+    ticked = note.revisions[-1].fields["checklist"]
+    assert set(ticked) == {"tell-dsl"}
+    assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", ticked["tell-dsl"])
+    assert note.revisions[-1].fields["narrative"] == NOTE["narrative"]
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert 'id="tick-tell-dsl"' not in page and "Done: ticked" in page
+    # Revising later keeps the tick.
+    client.post(
+        f"/pro/notes/{note_id}/revise",
+        data={**NOTE, "signed_by": "Sam Teacher", "csrf_token": csrf_token},
+    )
+    with holder(app).use() as vault:
+        assert "tell-dsl" in vault.note(note_id).revisions[-1].fields["checklist"]
+
+
+def test_a_step_not_on_the_checklist_is_refused(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    response = client.post(
+        f"/pro/notes/{note_id}/tick",
+        data={"step": "prevent-referral", "signed_by": "Sam", "csrf_token": csrf_token},
+    )
+    assert response.status_code == 400
+    assert notes_in(app)[0].revisions == 1
+
+
+def test_delete_needs_a_reason_and_confirmation(app, client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    url = f"/pro/notes/{note_id}/delete"
+    assert b"Why are you deleting it?" in client.get(url).data
+    base = {"csrf_token": csrf_token, "signed_by": "Sam Teacher"}
+    no_tick = client.post(url, data={**base, "reason": "Entered twice"})
+    assert no_tick.status_code == 400 and b"Tick the box" in no_tick.data
+    no_reason = client.post(url, data={**base, "confirm": "yes", "reason": " "})
+    assert no_reason.status_code == 400 and b"Give a reason" in no_reason.data
+    assert not notes_in(app)[0].deleted
+    done = client.post(url, data={**base, "confirm": "yes", "reason": "Entered twice"})
+    assert done.status_code == 303
+    assert notes_in(app)[0].deleted
+    assert b"Deleted" in client.get("/pro/notes").data
+
+
+def test_export_is_a_print_page_and_a_text_download(client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    printable = client.get(f"/pro/notes/{note_id}/export")
+    assert printable.status_code == 200
+    assert printable.headers["Cache-Control"] == "no-store"
+    assert b"Safeguarding concern record" in printable.data
+    assert b"Pupil said an account is demanding money." in printable.data
+    download = client.get(f"/pro/notes/{note_id}/export.txt")
+    assert download.status_code == 200
+    assert download.headers["Cache-Control"] == "no-store"
+    assert download.mimetype == "text/plain"
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="waymark-note-{note_id}.txt"'
+    )
+    assert "Pupil said an account is demanding money." in download.get_data(as_text=True)
+
+
+def test_an_unknown_note_is_a_plain_not_found(client, unlocked):
+    response = client.get("/pro/notes/0123456789abcdef")
+    assert response.status_code == 404
+    assert b"Traceback" not in response.data
