@@ -1,0 +1,76 @@
+// The service worker: the context menu, and the quick exit (which must finish after the popup
+// has closed, so it runs here rather than in the popup).
+import { pageHost } from "./lib/links.js";
+import { loadSettings, DEFAULT_NEUTRAL_URL } from "./lib/settings.js";
+import { safeHttpsUrl } from "./lib/links.js";
+
+const MENU_ID = "waymark-get-help";
+
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.create({
+    id: MENU_ID,
+    title: chrome.i18n.getMessage("menu_help"),
+    contexts: ["page", "link", "image"],
+  });
+});
+
+/** The menu was used: remember only the host (of the link if there is one, else of the page)
+ * for the popup, then open it. The image itself (info.srcUrl) is never read, fetched or kept. */
+export async function handleMenuClick(info, tab) {
+  const host = pageHost(info.linkUrl) ?? pageHost(info.pageUrl);
+  const tabId = tab?.id ?? null;
+  await chrome.storage.session.set({ pending: { host, tabId } });
+  try {
+    await chrome.action.openPopup();
+  } catch {
+    // No popup possible (no focused window, older browser): open the same page as a tab.
+    const query = tabId === null ? "" : `?tab=${tabId}`;
+    await chrome.tabs.create({ url: chrome.runtime.getURL(`popup/popup.html${query}`) });
+  }
+}
+
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === MENU_ID) handleMenuClick(info, tab);
+});
+
+/** Remove from history only the help pages Waymark itself opened this session, and only when
+ * the person turned that on (which granted the optional `history` permission). */
+async function forgetOpenedPages(settings) {
+  if (!settings.clearHistory) return;
+  if (!(await chrome.permissions.contains({ permissions: ["history"] }))) return;
+  const { opened = [] } = await chrome.storage.session.get("opened");
+  await Promise.all(opened.map((url) => chrome.history.deleteUrl({ url })));
+}
+
+/** Quick exit: put a neutral page where the person was, in a NEW tab, and close the old one, so
+ * Back cannot return to it; close Waymark's own tab if it is one; forget the session. */
+export async function quickExit(tabId, waymarkTabId) {
+  const settings = await loadSettings();
+  const neutral = safeHttpsUrl(settings.neutralUrl) ?? DEFAULT_NEUTRAL_URL;
+  let index;
+  let windowId;
+  if (tabId !== null && tabId !== undefined) {
+    try {
+      ({ index, windowId } = await chrome.tabs.get(tabId));
+    } catch {
+      tabId = null;
+    }
+  }
+  await chrome.tabs.create({ url: neutral, active: true, index, windowId });
+  const closing = [tabId, waymarkTabId].filter((id) => id !== null && id !== undefined);
+  await Promise.allSettled(closing.map((id) => chrome.tabs.remove(id)));
+  await forgetOpenedPages(settings);
+  await chrome.storage.session.clear();
+}
+
+chrome.runtime.onMessage.addListener((message, sender, reply) => {
+  if (sender.id !== chrome.runtime.id) return false;
+  if (message?.type === "quick-exit") {
+    quickExit(message.tabId ?? null, sender.tab?.id ?? null).then(() => reply({ ok: true }));
+    return true;
+  }
+  return false;
+});
+
+// Tests drive the menu handler here, since headless Chromium has no menu to right-click.
+globalThis.waymark = { handleMenuClick, quickExit };

@@ -1,0 +1,31 @@
+// "Record a concern": ask the local helper (native messaging, helper/nativehost/PROTOCOL.md) to
+// open a new note. The extension only asks; the helper holds the notes. The most that crosses
+// is a bare host name and the time: no note text ever passes through the extension.
+
+export const HOST_NAME = "uk.waymark.helper";
+
+function send(message) {
+  return new Promise((resolve) => {
+    chrome.runtime.sendNativeMessage(HOST_NAME, message, (reply) => {
+      const failure = chrome.runtime.lastError;
+      if (!failure) resolve({ reply });
+      // "Specified native messaging host not found." / "... is forbidden.": not set up here.
+      else if (/not found|forbidden/i.test(failure.message ?? "")) resolve({ missing: true });
+      else resolve({ reply: null });
+    });
+  });
+}
+
+/** {state: "opened"} | {state: "missing"} | {state: "failed", reason} */
+export async function openNote(platformHost, at = new Date()) {
+  const { missing, reply } = await send({
+    v: 1,
+    type: "open-note",
+    platform: platformHost ?? null,
+    at: at.toISOString(),
+  });
+  if (missing) return { state: "missing" };
+  if (reply && reply.v === 1 && reply.ok === true && reply.type === "open-note") return { state: "opened" };
+  const reason = typeof reply?.error?.message === "string" ? reply.error.message : "no answer";
+  return { state: "failed", reason };
+}

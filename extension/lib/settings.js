@@ -1,0 +1,25 @@
+// What Waymark remembers between sessions, in storage.local: only choices the person made in the
+// popup or options. Never a page address, answer about a concern, or note text (SECURITY.md 17).
+
+export const DEFAULT_NEUTRAL_URL = "https://www.bbc.co.uk/weather";
+
+export const DEFAULTS = Object.freeze({
+  audience: null,
+  ageBand: null,
+  neutralUrl: DEFAULT_NEUTRAL_URL,
+  clearHistory: false,
+});
+
+export async function loadSettings() {
+  const stored = await chrome.storage.local.get(Object.keys(DEFAULTS));
+  return { ...DEFAULTS, ...stored };
+}
+
+export async function saveSettings(changes) {
+  await chrome.storage.local.set(changes);
+}
+
+export async function clearEverything() {
+  await chrome.storage.local.clear();
+  await chrome.storage.session.clear();
+}

@@ -1,0 +1,67 @@
+// The options page: who uses this browser, the age band, the quick-exit page, the optional
+// history clean-up (which asks for the `history` permission only when turned on), and a way to
+// clear everything Waymark keeps.
+import { localise, t } from "../lib/i18n.js";
+import { safeHttpsUrl } from "../lib/links.js";
+import { clearEverything, loadSettings, saveSettings } from "../lib/settings.js";
+
+const form = document.getElementById("settings");
+const status = document.getElementById("status");
+
+function say(key) {
+  status.textContent = t(key);
+  status.hidden = false;
+}
+
+async function show() {
+  const settings = await loadSettings();
+  form.audience.value = settings.audience ?? "";
+  form.ageBand.value = settings.ageBand ?? "";
+  form.neutralUrl.value = settings.neutralUrl;
+  form.clearHistory.checked = settings.clearHistory === true;
+}
+
+/** Ask for `history` while handling the click (browsers only grant it from a user gesture). */
+async function historyAllowed(wanted) {
+  if (!wanted) return false;
+  try {
+    return await chrome.permissions.request({ permissions: ["history"] });
+  } catch {
+    return false;
+  }
+}
+
+form.clearHistory.addEventListener("change", async () => {
+  if (form.clearHistory.checked && !(await historyAllowed(true))) {
+    form.clearHistory.checked = false;
+    say("options_history_refused");
+  }
+});
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const neutralUrl = safeHttpsUrl(form.neutralUrl.value.trim());
+  if (!neutralUrl) {
+    say("options_neutral_bad");
+    form.neutralUrl.focus();
+    return;
+  }
+  await saveSettings({
+    audience: form.audience.value || null,
+    ageBand: form.ageBand.value || null,
+    neutralUrl,
+    clearHistory: form.clearHistory.checked,
+  });
+  if (!form.clearHistory.checked) await chrome.permissions.remove({ permissions: ["history"] }).catch(() => false);
+  say("options_saved");
+});
+
+document.getElementById("clear").addEventListener("click", async () => {
+  await clearEverything();
+  await chrome.permissions.remove({ permissions: ["history"] }).catch(() => false);
+  await show();
+  say("options_cleared");
+});
+
+localise(document);
+show();

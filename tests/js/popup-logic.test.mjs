@@ -1,0 +1,94 @@
+// The popup's pure parts: three clicks or fewer, Shift x3 in five seconds, safe links.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { AGE_BANDS, bandsFor } from "../../extension/lib/ages.js";
+import { route } from "../../extension/lib/engine.js";
+import { engineAnswers, screenFor, stepBack } from "../../extension/lib/flow.js";
+import { pageHost, safeHttpsUrl } from "../../extension/lib/links.js";
+import { tripleShift } from "../../extension/lib/triple-shift.js";
+import { knowledgeBase } from "./knowledge.mjs";
+
+const kb = knowledgeBase();
+
+describe("three clicks or fewer", () => {
+  for (const audience of ["young-person", "parent-carer", "professional"]) {
+    const concerns = kb.concerns.concerns.filter((c) => c.audiences.includes(audience));
+    for (const band of bandsFor(audience)) {
+      test(`${audience}, ${band.id}: every concern reaches routes in 3 clicks`, () => {
+        for (const concern of concerns) {
+          let answers = { audience: null, ageBand: null, concern: null };
+          const clicks = [
+            () => (answers = { ...answers, audience }),
+            () => (answers = { ...answers, ageBand: band.id }),
+            () => (answers = { ...answers, concern: concern.id }),
+          ];
+          for (const click of clicks) click();
+          assert.equal(screenFor(answers), "routes");
+          const result = route(engineAnswers(answers, null), kb);
+          assert.ok(result.routes.length > 0, `${concern.id} has no route`);
+        }
+      });
+    }
+  }
+  test("remembered audience and age band skip straight to the concern", () => {
+    assert.equal(screenFor({ audience: "parent-carer", ageBand: "13-17", concern: null }), "concern");
+  });
+  test("back undoes one answer at a time", () => {
+    let a = { audience: "professional", ageBand: "not-sure", concern: "grooming" };
+    a = stepBack(a);
+    assert.equal(screenFor(a), "concern");
+    a = stepBack(a);
+    assert.equal(screenFor(a), "age");
+    a = stepBack(a);
+    assert.equal(screenFor(a), "audience");
+  });
+  test("every age band sits on one side of every age bound in resources", () => {
+    const bounds = new Set();
+    for (const s of kb.services.services) for (const k of ["age_min", "age_max"]) if (k in s.for) bounds.add([k, s.for[k]]);
+    for (const r of kb.routes.rules) for (const k of ["age_min", "age_max"]) if (k in r.when) bounds.add([k, r.when[k]]);
+    const ranges = { "under-13": [0, 12], "13-17": [13, 17], "18-plus": [18, 18] };
+    for (const band of AGE_BANDS.filter((b) => b.age !== null)) {
+      const [lo, hi] = ranges[band.id];
+      for (const [k, v] of bounds) {
+        const ok = (age) => (k === "age_min" ? age >= v : age <= v);
+        assert.equal(ok(lo), ok(hi), `${band.id} straddles ${k}=${v}`);
+      }
+    }
+  });
+});
+
+describe("quick exit keys", () => {
+  test("three Shift presses within five seconds", () => {
+    const press = tripleShift();
+    assert.equal(press(0), false);
+    assert.equal(press(1000), false);
+    assert.equal(press(4999), true);
+  });
+  test("presses spread over more than five seconds do not count", () => {
+    const press = tripleShift();
+    press(0);
+    press(3000);
+    assert.equal(press(5000), false); // the first has expired
+    assert.equal(press(6000), true);
+  });
+  test("counting starts again after an exit", () => {
+    const press = tripleShift();
+    press(0); press(1); press(2);
+    assert.equal(press(3), false);
+  });
+});
+
+describe("links", () => {
+  test("only https is a link", () => {
+    assert.equal(safeHttpsUrl("https://www.childline.org.uk/"), "https://www.childline.org.uk/");
+    for (const bad of ["javascript:alert(1)", "http://x.org/", "data:text/html,hi", "https://u:p@x.org/", "//x.org", "", null]) {
+      assert.equal(safeHttpsUrl(bad), null, String(bad));
+    }
+  });
+  test("a page gives its host only", () => {
+    assert.equal(pageHost("https://www.Instagram.com/someone/?private=1"), "www.instagram.com");
+    assert.equal(pageHost("chrome://settings"), null);
+    assert.equal(pageHost("file:///home/x"), null);
+    assert.equal(pageHost(undefined), null);
+  });
+});

@@ -1,0 +1,24 @@
+// Checking one vector (resources/FORMAT.md) against a Result; shared by Node and browser runs.
+
+/** A list of problems (empty when the result meets the vector). */
+export function problemsWith(vector, result, error) {
+  if (vector.error) {
+    if (!error) return ["expected BadInput, got a result"];
+    return error.name === "BadInput" ? [] : [`expected BadInput, got ${error.name}: ${error.message}`];
+  }
+  if (error) return [`unexpected ${error.name}: ${error.message}`];
+  const ids = result.routes.map((r) => r.id);
+  const problems = [];
+  for (const id of vector.must ?? []) if (!ids.includes(id)) problems.push(`missing route ${id}`);
+  for (const id of vector.must_not ?? []) if (ids.includes(id)) problems.push(`forbidden route ${id}`);
+  if (vector.first !== undefined && ids[0] !== vector.first) problems.push(`first is ${ids[0]}, not ${vector.first}`);
+  for (const [a, b] of vector.before ?? []) {
+    if (!(ids.includes(a) && ids.includes(b) && ids.indexOf(a) < ids.indexOf(b))) problems.push(`${a} not before ${b}`);
+  }
+  const warnings = result.warnings.map((w) => w.id);
+  for (const id of vector.warnings ?? []) if (!warnings.includes(id)) problems.push(`missing warning ${id}`);
+  const steps = result.procedure.map((s) => s.id);
+  for (const id of vector.procedure ?? []) if (!steps.includes(id)) problems.push(`missing procedure step ${id}`);
+  if ("platform" in vector && result.platform !== vector.platform) problems.push(`platform ${result.platform}, not ${vector.platform}`);
+  return problems;
+}
