@@ -163,6 +163,8 @@ class Vault:
         vault = cls.open(path)
         vault._set_key(vault_key)
         vault._append("create-vault")
+        if not vault.device_unlock_available():
+            vault._notice(NO_KEYRING)
         return vault, code
 
     @classmethod
@@ -389,6 +391,8 @@ class Vault:
         head = None
         if self.device_unlock_available():
             head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
+        else:
+            self._notice(NO_KEYRING)
         return verify(
             self._conn,
             self._require_aead(),
@@ -483,11 +487,9 @@ class Vault:
     def _publish_head(self) -> None:
         """Keep the chain head in the OS keyring too, so a rolled-back file is noticed."""
         if not self.device_unlock_available():
-            self._notice(NO_KEYRING)
-            return
+            return  # said once, at creation and by verify; never a reason to stop saving
         seq, mac = self._head
-        if not keys.keyring_set(keys.CHAIN_SERVICE, self.vault_id, audit.head_text(seq, mac)):
-            self._notice(NO_KEYRING)
+        keys.keyring_set(keys.CHAIN_SERVICE, self.vault_id, audit.head_text(seq, mac))
 
     def _write_header(self, header: dict[str, Any], action: str) -> None:
         key = self._require_key()

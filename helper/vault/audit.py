@@ -9,7 +9,17 @@ import hmac
 import json
 from dataclasses import dataclass
 
-ACTIONS = ("create", "revise", "delete", "unlock", "export", "passphrase", "recover", "device")
+ACTIONS = (
+    "create-vault",
+    "create",
+    "revise",
+    "delete",
+    "unlock",
+    "export",
+    "passphrase",
+    "recover",
+    "device",
+)
 GENESIS = bytes(32)  # the "previous MAC" of entry 1
 
 

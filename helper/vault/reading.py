@@ -18,6 +18,14 @@ from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
 DAMAGED = "damaged"
 
 
+def stored_time(text: object) -> datetime:
+    """A time from a clear metadata column; a damaged one is an integrity failure."""
+    try:
+        return datetime.fromisoformat(str(text))
+    except ValueError:
+        raise IntegrityError("A stored time has been altered or damaged.") from None
+
+
 def _latest_rows(conn: sqlite3.Connection) -> list[tuple]:
     # SQLite returns the bare columns from the row holding MAX(number) in each group.
     return store.query(
@@ -55,8 +63,8 @@ def list_summaries(conn: sqlite3.Connection, aead: AESGCM, vault_id: str) -> lis
         summaries.append(
             NoteSummary(
                 id=note_id,
-                created_at=datetime.fromisoformat(created or saved_at),
-                updated_at=datetime.fromisoformat(saved_at),
+                created_at=stored_time(created or saved_at),
+                updated_at=stored_time(saved_at),
                 revisions=int(number),
                 concern=concern,
                 status=status,
@@ -69,8 +77,8 @@ def list_summaries(conn: sqlite3.Connection, aead: AESGCM, vault_id: str) -> lis
         summaries.append(
             NoteSummary(
                 id=note_id,
-                created_at=datetime.fromisoformat(created),
-                updated_at=datetime.fromisoformat(deleted_at),
+                created_at=stored_time(created),
+                updated_at=stored_time(deleted_at),
                 revisions=0,
                 concern="",
                 status="deleted",
@@ -99,7 +107,7 @@ def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: st
                 f"The deletion record of note {note_id} has been altered or damaged."
             ) from None
         deleted = DeletionRecord(
-            datetime.fromisoformat(deleted_at), str(data["reason"]), str(data["signed_by"])
+            stored_time(deleted_at), str(data["reason"]), str(data["signed_by"])
         )
     revisions = []
     rows = store.query(
@@ -120,7 +128,7 @@ def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: st
         revisions.append(
             Revision(
                 number=number,
-                saved_at=datetime.fromisoformat(saved_at),
+                saved_at=stored_time(saved_at),
                 signed_by=str(payload.get("signed_by", "")),
                 fields=dict(payload.get("fields", {})),
             )
