@@ -34,7 +34,9 @@ AGE_LIMITS: tuple[int, int] = (0, 120)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 _OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?![0-9])")
-_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# Only ASCII whitespace is trimmed, so both engines trim exactly the same characters.
+ASCII_SPACE = " \t\n\r\f\v"
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def host_of(platform: str) -> str:
     """
     if not isinstance(platform, str):
         raise BadInput("platform must be a host name like youtube.com or an http(s) link")
-    text = platform.strip()
+    text = platform.strip(ASCII_SPACE)
     scheme = _SCHEME.match(text)
     if scheme:
         if scheme.group(1).lower() not in ("http", "https"):
@@ -133,14 +135,16 @@ def host_of(platform: str) -> str:
         raise BadInput(_platform_message(platform))
     authority = re.split(r"[/?#\\]", text, maxsplit=1)[0]
     host = authority.rsplit("@", 1)[-1]
-    port = re.search(r":[0-9]+$", host)
+    port = re.search(r":[0-9]{1,5}\Z", host)
     if port:
         host = host[: port.start()]
+    if not host.isascii():  # checked before lower(): "\u212a".lower() is an ASCII "k"
+        raise BadInput(_platform_message(platform))
     host = host.lower()
     if host.endswith("."):
         host = host[:-1]
     labels = host.split(".")
-    if not host or len(host) > 253 or not all(_LABEL.match(label) for label in labels):
+    if not host or len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
         raise BadInput(_platform_message(platform))
     return host
 
@@ -193,7 +197,7 @@ def validate(answers: Answers | Mapping[str, Any], resources: Resources) -> Answ
     if not isinstance(danger_now, bool):
         raise BadInput("danger_now must be true or false")
     platform = raw.get("platform")
-    if isinstance(platform, str) and not platform.strip():
+    if isinstance(platform, str) and not platform.strip(ASCII_SPACE):
         platform = None
     if platform is not None:
         platform = host_of(platform)

@@ -170,11 +170,33 @@ def _build(documents: Mapping[str, dict]) -> Resources:
 
 def problems(resources: Resources) -> Iterator[str]:
     """Every cross-file problem a schema cannot catch, one line each, naming file and entry."""
+    yield from _check_control_characters(resources)
     yield from _check_ids(resources)
     yield from _check_texts_per_audience(resources)
     yield from _check_links(resources)
     yield from _check_phones(resources)
     yield from _check_dates(resources)
+
+
+def _strings(node: Any, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        label = f"{where} ({node['id']!r})" if "id" in node else where
+        for key, value in node.items():
+            yield from _strings(value, f"{label} {key}")
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item, where)
+    elif isinstance(node, str):
+        yield where, node
+
+
+def _check_control_characters(res: Resources) -> Iterator[str]:
+    """No newlines, tabs or other control characters anywhere: JSON Schema's `$` lets a final
+    newline through, and a hidden character in an id, link or host is never intended."""
+    for name, document in res.documents.items():
+        for place, text in _strings(document, ""):
+            if re.search(r"[\x00-\x1f\x7f]", text):
+                yield f"{name}.json{place}: {_short(text)!r} holds a control character"
 
 
 def _check_ids(res: Resources) -> Iterator[str]:

@@ -187,3 +187,16 @@ def test_resources_dir_can_be_redirected_for_tests(planted, monkeypatch):
     monkeypatch.setenv("WAYMARK_RESOURCES", str(planted.root))
     with pytest.raises(IntegrityError):
         resources.load()
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("platforms", lambda d: d["platforms"][0]["hosts"].append("evil.test\n")),
+        ("services", lambda d: d["services"][0].update({"name": "Police\temergency"})),
+        ("routes", lambda d: d["rules"][0].update({"service": "police-999\n"})),
+    ],
+)
+def test_control_characters_anywhere_are_refused(planted, name, change):
+    planted.edit(name, change)
+    assert name + ".json" in refused(planted)
