@@ -58,3 +58,14 @@ def test_vector(case):
         assert [p.id for p in result.procedure] == case["procedure"]
     if "platform" in case:
         assert result.platform == case["platform"]
+
+
+def test_vectors_cover_every_audience_and_concern_pair_and_danger_now():
+    covered = {(v["answers"].get("audience"), v["answers"].get("concern")) for v in VECTORS}
+    for audience in engine.AUDIENCES:
+        for concern, entry in KB.concerns.items():
+            if audience in entry["audiences"]:
+                assert (audience, concern) in covered, (audience, concern)
+    dangers = {v["answers"]["audience"] for v in VECTORS if v["answers"].get("danger_now") is True}
+    assert dangers == set(engine.AUDIENCES)
+    assert sum(1 for v in VECTORS if v.get("error")) >= 15
