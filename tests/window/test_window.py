@@ -1,0 +1,121 @@
+"""The real pywebview window under Xvfb, and the fallback when there is no display."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.tools import require
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.window
+
+
+def private_env(tmp_path: Path) -> dict[str, str]:
+    """QtWebEngine writes caches under HOME / XDG_CACHE_HOME: keep them in tmp."""
+    env = dict(os.environ)
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        WAYMARK_HOME=str(tmp_path / "waymark"),
+        PYTHONPATH=str(ROOT),
+    )
+    for key in ("home", "cache", "config"):
+        (tmp_path / key).mkdir(exist_ok=True)
+    return env
+
+
+def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests/window/show_window.py")],
+        env=private_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "title=Get help – Waymark" in done.stdout, done.stdout + done.stderr[-2000:]
+    assert "h1=Something went wrong online?" in done.stdout
+    assert "closed=True" in done.stdout
+
+
+def recording_browser(tmp_path: Path) -> tuple[Path, Path]:
+    """A stand-in system browser: a script that records the URL it was asked to open."""
+    record = tmp_path / "opened.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{record}"\n')
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return script, record
+
+
+def run_open_without_display(tmp_path: Path, env_extra: dict[str, str], *args: str):
+    env = private_env(tmp_path)
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env.update(env_extra)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helper", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return proc
+
+
+def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
+    script, record = recording_browser(tmp_path)
+    proc = run_open_without_display(tmp_path, {"BROWSER": str(script)})
+    try:
+        first = proc.stdout.readline()
+        second = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        _out, err = proc.communicate(timeout=20)
+    assert first.startswith("waymark: cannot open a window (there is no display)")
+    assert "web browser" in second
+    assert proc.returncode == 0, err
+    opened = record.read_text().split()
+    assert len(opened) == 1
+    assert opened[0].startswith("http://127.0.0.1:") and "?token=" in opened[0]
+    assert "Traceback" not in err
+
+
+def test_new_note_from_the_extension_starts_at_the_notes_page(tmp_path):
+    script, record = recording_browser(tmp_path)
+    args = ("open", "--new-note", "--platform", "example.com", "--at", "2026-11-29T10:00:00Z")
+    proc = run_open_without_display(tmp_path, {"BROWSER": str(script)}, *args)
+    try:
+        proc.stdout.readline()
+        proc.stdout.readline()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=20)
+    url = record.read_text().split()[0]
+    assert "/pro/notes/new?platform=example.com&at=2026-11-29T10%3A00%3A00Z&token=" in url
+
+
+def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
+    proc = run_open_without_display(
+        tmp_path, {"BROWSER": str(tmp_path / "no-such-browser"), "PATH": "/nonexistent"}, "open"
+    )
+    try:
+        proc.stdout.readline()
+        line = proc.stdout.readline()
+        assert line.startswith("No web browser found. Open this address in a browser: http://")
+        assert proc.poll() is None, "it must keep serving until Ctrl-C"
+    finally:
+        proc.send_signal(2)
+        proc.communicate(timeout=20)
+    assert proc.returncode == 0
