@@ -29,7 +29,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--audience", metavar="WHO", help="young-person, parent-carer or professional")
     p.add_argument("--age", metavar="N", help="age of the child the concern is about (0-120)")
-    p.add_argument("--concern", metavar="ID", help="what happened, e.g. sextortion or grooming")
+    from helper.engine import CONCERNS  # light: the engine imports nothing heavy
+
+    p.add_argument("--concern", metavar="ID", help=f"what happened: {', '.join(CONCERNS)}")
     p.add_argument("--platform", metavar="HOST_OR_URL", help="where it happened, e.g. tiktok.com")
     p.add_argument("--danger-now", action="store_true", help="someone is in danger right now")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
