@@ -309,7 +309,7 @@ class Vault:
             conn.execute(
                 "INSERT INTO revisions VALUES (?, 1, ?, ?, ?)", (note_id, saved_at, nonce, ct)
             )
-            self._append_in(conn, "create", note_id, 1)
+            self._append_in(conn, "create", note_id, 1, saved_at)
         self._publish_head()
         return note_id
 
@@ -328,7 +328,7 @@ class Vault:
                 "INSERT INTO revisions VALUES (?, ?, ?, ?, ?)",
                 (note_id, number, saved_at, nonce, ct),
             )
-            self._append_in(conn, "revise", note_id, number)
+            self._append_in(conn, "revise", note_id, number, saved_at)
         self._publish_head()
         return number
 
@@ -347,7 +347,7 @@ class Vault:
             conn.execute(
                 "INSERT INTO deletions VALUES (?, ?, ?, ?)", (note_id, deleted_at, nonce, ct)
             )
-            self._append_in(conn, "delete", note_id, None)
+            self._append_in(conn, "delete", note_id, None, deleted_at)
         self._publish_head()
 
     def list_notes(self) -> list[NoteSummary]:
@@ -472,11 +472,18 @@ class Vault:
         self._publish_head()
 
     def _append_in(
-        self, conn: sqlite3.Connection, action: str, note_id: str | None, revision: int | None
+        self,
+        conn: sqlite3.Connection,
+        action: str,
+        note_id: str | None,
+        revision: int | None,
+        at: str | None = None,
     ) -> None:
+        """Append within the caller's transaction. A note change logs the very time stored
+        with it, so verify can tie each clear timestamp to the keyed chain."""
         row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
         seq, previous = (int(row[0]) + 1, bytes(row[1])) if row else (1, audit.GENESIS)
-        at = now_utc()
+        at = at or now_utc()
         mac = audit.entry_mac(self._audit_key, previous, seq, at, action, note_id, revision)
         conn.execute(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", (seq, at, action, note_id, revision, mac)

@@ -56,9 +56,9 @@ def _note_problems(
     problems: list[str] = []
     notes = dict(store.query(conn, "SELECT id, created_at FROM notes"))
     deleted = {r[0]: r for r in store.query(conn, "SELECT * FROM deletions")}
-    logged = {(e.note_id, e.revision) for e in entries if e.action in ("create", "revise")}
-    logged_deleted = {e.note_id for e in entries if e.action == "delete"}
-    logged_notes = {e.note_id for e in entries if e.action == "create"}
+    logged = {(e.note_id, e.revision): e.at for e in entries if e.action in ("create", "revise")}
+    logged_deleted = {e.note_id: e.at for e in entries if e.action == "delete"}
+    logged_notes = {e.note_id: e.at for e in entries if e.action == "create"}
     found: dict[str, list[int]] = {}
     checked = 0
     for note_id, number, saved_at, nonce, ct in store.query(
@@ -74,23 +74,29 @@ def _note_problems(
             problems.append(
                 f"Note {note_id}: revision {number} is not in the audit log (added from outside)."
             )
+        elif logged[(note_id, number)] != saved_at:
+            problems.append(f"Note {note_id}: revision {number} has the wrong saved time.")
         if note_id not in notes:
             problems.append(f"Note {note_id}: revision {number} belongs to no known note.")
-    for note_id, number in sorted(logged - {(n, r) for n, rs in found.items() for r in rs}):
+    present = {(n, r) for n, rs in found.items() for r in rs}
+    for note_id, number in sorted(set(logged) - present, key=str):
         if note_id not in deleted:
             problems.append(f"Note {note_id}: revision {number} is missing.")
-    for note_id in sorted(logged_notes - set(notes)):
+    for note_id in sorted(set(logged_notes) - set(notes), key=str):
         problems.append(f"Note {note_id} is missing from the vault.")
-    for note_id in sorted(set(notes) - logged_notes):
-        problems.append(f"Note {note_id} is not in the audit log (added from outside).")
-    for note_id, row in sorted(deleted.items()):
+    for note_id, created_at in sorted(notes.items(), key=str):
+        if note_id not in logged_notes:
+            problems.append(f"Note {note_id} is not in the audit log (added from outside).")
+        elif logged_notes[note_id] != created_at:
+            problems.append(f"Note {note_id}: its creation time has been altered.")
+    for note_id, row in sorted(deleted.items(), key=str):
         try:
             open_sealed(aead, row[2], row[3], deletion_ad(vault_id, note_id, row[1]))
         except IntegrityError:
             problems.append(f"Note {note_id}: its deletion record has been altered or damaged.")
-        if note_id not in logged_deleted:
-            problems.append(f"Note {note_id}: deleted without an entry in the audit log.")
-    for note_id in sorted(logged_deleted - set(deleted)):
+        if logged_deleted.get(note_id) != row[1]:
+            problems.append(f"Note {note_id}: deleted without a matching audit log entry.")
+    for note_id in sorted(set(logged_deleted) - set(deleted), key=str):
         problems.append(f"Note {note_id}: its deletion record is missing.")
     return problems, len(notes), checked
 

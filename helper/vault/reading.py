@@ -133,6 +133,13 @@ def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: st
                 fields=dict(payload.get("fields", {})),
             )
         )
+    logged = store.query(
+        conn,
+        "SELECT COUNT(*) FROM audit WHERE note_id = ? AND action IN ('create', 'revise')",
+        (note_id,),
+    )
+    if deleted is None and logged and logged[0][0] != len(revisions):
+        raise IntegrityError(f"Note {note_id}: some of its revisions are missing.")
     if not revisions and deleted is None:
         raise IntegrityError(f"Note {note_id}: its revisions are missing.")
     return Note(note_id, tuple(revisions), deleted)
