@@ -1,0 +1,224 @@
+"""The professional journey end to end: a real `waymark serve` process, real headless Chromium,
+the real vault on disk (fast test KDF), and axe on every page.
+
+One server and one browser serve the whole module (start-up is the slow part); the tests run in
+file order as the journey does: create → write → revise → tick → export → lock → auto-lock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.browser import chromium_context
+from tests.support.tools import require
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSPHRASE = "correct horse battery staple"
+NARRATIVE = "Pupil said an account is demanding money for a picture."
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+pytestmark = pytest.mark.timeout(240)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`waymark serve` in a private WAYMARK_HOME; yields (start URL, home, log file)."""
+    require("chromium", "the real browser")
+    tmp = tmp_path_factory.mktemp("pro-e2e")
+    home = tmp / "waymark"
+    home.mkdir(mode=0o700)
+    env = dict(os.environ)
+    env.update(
+        WAYMARK_HOME=str(home),
+        HOME=str(tmp),
+        WAYMARK_KDF_FAST="1",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        PYTHONPATH=str(ROOT),
+    )
+    log = tmp / "server.log"
+    with log.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helper", "serve"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=env,
+            text=True,
+        )
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), log.read_text()
+        yield {"url": url, "home": home, "log": log, "process": process}
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server, tmp_path_factory):
+    with chromium_context(tmp_path_factory.mktemp("pro-chromium")) as ctx:
+        page = ctx.new_page()
+        page.goto(server["url"])  # exchanges the launch token for the session cookie
+        yield page
+
+
+def base(server) -> str:
+    return server["url"].split("/?", 1)[0]
+
+
+def axe_clean(page, name: str, artifacts: Path) -> None:
+    """No serious or critical axe violations; a screenshot of the page as evidence."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=str(artifacts / f"pro-{name}.png"), full_page=True)
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, f"{name}: {bad}"
+
+
+def test_create_the_vault_and_see_the_recovery_code(page, server, artifacts):
+    page.goto(base(server) + "/pro/")
+    assert page.url.endswith("/pro/create")
+    axe_clean(page, "create", artifacts)
+    page.fill("#passphrase", PASSPHRASE)
+    page.fill("#again", PASSPHRASE)
+    page.click("button[type=submit].primary")
+    code = page.locator("#recovery-code").inner_text().strip()
+    assert len(code) >= 16
+    assert page.locator("#print-page").is_visible()  # the script made the Print button live
+    axe_clean(page, "recovery-code", artifacts)
+    assert (server["home"] / "vault.sqlite3").exists()
+    page.click("#code-done")
+    assert page.url.endswith("/pro/notes")
+    axe_clean(page, "list-empty", artifacts)
+
+
+def test_write_a_note_from_the_extension_link(page, server, artifacts):
+    page.goto(base(server) + "/pro/notes/new?platform=www.instagram.com&at=2026-11-29T02:24:04Z")
+    assert page.input_value("#f-platform") == "www.instagram.com"
+    assert page.input_value("#f-concern_at").startswith("2026-11-2")
+    page.select_option("#f-concern", "sextortion")
+    page.fill("#f-recorder_name", "Sam Teacher")
+    page.fill("#f-child", "J.B.")
+    page.fill("#f-child_age", "14")
+    page.fill("#f-narrative", NARRATIVE)
+    page.fill("#f-child_words", "he said he will send it to everyone")
+    page.select_option("#told-0-who", "dsl")
+    page.fill("#told-0-name", "Ms Lead")
+    axe_clean(page, "new-note", artifacts)
+    page.click("button[type=submit].primary")
+    assert "/pro/notes/" in page.url and "done=saved" in page.url
+    assert page.locator("text=" + NARRATIVE).count() == 1
+    axe_clean(page, "note", artifacts)
+
+
+def test_revise_the_note(page, server, artifacts):
+    page.click("#revise")
+    axe_clean(page, "revise", artifacts)
+    page.fill("#f-narrative", NARRATIVE + " Reported to the DSL at lunch.")
+    page.select_option("#f-status", "referred")
+    page.fill("#signed_by", "Alex DSL")
+    page.click("button[type=submit].primary")
+    assert "done=revised" in page.url
+    assert "Revision 2" in page.inner_text(".meta")
+    assert page.locator("details.revision").count() == 1
+
+
+def test_tick_a_checklist_step(page, server, artifacts):
+    page.click("#tick-tell-dsl")
+    assert "done=ticked" in page.url
+    assert "Done: ticked" in page.inner_text("#step-tell-dsl")
+    assert "Revision 3" in page.inner_text(".meta")
+    page.screenshot(path=str(artifacts / "pro-checklist.png"), full_page=True)
+
+
+def test_export_for_the_dsl(page, server, artifacts, tmp_path):
+    note_url = page.url.split("?")[0]
+    with page.expect_download() as download:
+        page.click("#export-text")
+    saved = tmp_path / "note.txt"
+    download.value.save_as(saved)
+    assert "Reported to the DSL at lunch." in saved.read_text()
+    page.goto(note_url)
+    page.click("#export")
+    assert "Safeguarding concern record" in page.inner_text("h1")
+    axe_clean(page, "export", artifacts)
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "pro-export-print.png"), full_page=True)
+    assert not page.locator(".site-header").is_visible()  # print layout hides the chrome
+    page.emulate_media(media="screen")
+
+
+def test_settings_page(page, server, artifacts):
+    page.goto(base(server) + "/pro/settings")
+    assert page.input_value("#idle_minutes") == "5"
+    assert "no keyring" in page.inner_text("main")
+    axe_clean(page, "settings", artifacts)
+
+
+def test_lock_then_unlock(page, server, artifacts):
+    page.click("#lock-now")
+    assert "/pro/unlock" in page.url
+    page.goto(base(server) + "/pro/notes")
+    assert "/pro/unlock" in page.url  # nothing readable while locked
+    assert NARRATIVE not in page.content()
+    page.fill("#passphrase", "wrong passphrase here")
+    page.click("button[type=submit].primary")
+    assert "Cannot unlock the vault with that passphrase." in page.inner_text("#form-error")
+    axe_clean(page, "unlock", artifacts)
+    page.fill("#passphrase", PASSPHRASE)
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/pro/notes")
+    axe_clean(page, "list", artifacts)
+
+
+def test_recover_page_is_accessible(page, server, artifacts):
+    page.click("#lock-now")
+    page.goto(base(server) + "/pro/recover")
+    axe_clean(page, "recover", artifacts)
+    page.goto(base(server) + "/pro/unlock")
+    page.fill("#passphrase", PASSPHRASE)
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/pro/notes")
+
+
+def test_auto_lock_clears_the_screen_and_keeps_a_half_written_note(page, server):
+    """The browser's clock is moved past the idle time: the page locks the vault itself and
+    posts the unsaved form, which comes back after unlocking (and was not saved meanwhile)."""
+    page.clock.install()
+    page.goto(base(server) + "/pro/notes/new")
+    page.select_option("#f-concern", "grooming")
+    page.fill("#f-recorder_name", "Sam Teacher")
+    page.fill("#f-narrative", "Half-written when the teacher was called away.")
+    page.clock.fast_forward("05:05")
+    page.wait_for_url("**/pro/unlock**")
+    assert "Half-written" not in page.content()
+    page.fill("#passphrase", PASSPHRASE)
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/pro/notes/new")
+    assert page.input_value("#f-narrative") == "Half-written when the teacher was called away."
+    page.goto(base(server) + "/pro/notes")
+    assert page.locator("table.notes-list tbody tr").count() == 1  # the draft was not saved
+
+
+def test_stopping_the_server_leaves_no_note_text_in_its_output(server, page):
+    server["process"].send_signal(signal.SIGTERM)
+    assert server["process"].wait(timeout=20) == 0
+    log = server["log"].read_text()
+    for secret in (NARRATIVE, "J.B.", PASSPHRASE, "Ms Lead"):
+        assert secret not in log
+
+
+def test_copy_the_best_screenshots_to_the_docs(artifacts):
+    """The README shows these; refreshed by every full run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name in ("new-note", "checklist", "export-print"):
+        source = artifacts / f"pro-{name}.png"
+        if source.exists():
+            shutil.copyfile(source, SCREENSHOTS / f"pro-{name}.png")
