@@ -1,0 +1,122 @@
+"""The signposting flow through the app: one question per screen, routes from the engine,
+and quick exit forgetting everything (server side) without JavaScript."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.conftest import session_of
+
+
+def answer_all(client, csrf_token, audience, age, concern, platform="not-sure", danger="no"):
+    steps = [
+        ("/", {"audience": audience}),
+        ("/help/age", {"age": age} if age is not None else {"age_unknown": "yes"}),
+        ("/help/concern", {"concern": concern}),
+        ("/help/platform", {"platform": platform}),
+        ("/help/danger", {"danger_now": danger}),
+    ]
+    for path, data in steps:
+        response = client.post(path, data={**data, "csrf_token": csrf_token})
+        assert response.status_code == 303, (path, response.get_data(as_text=True)[:500])
+    return client.get("/help/result").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("audience", "age", "concern", "expect"),
+    [
+        ("young-person", "14", "nude-image-shared", "Report Remove"),
+        ("parent-carer", "12", "sextortion", "CEOP"),
+        ("professional", "15", "csam-found", "Internet Watch Foundation"),
+    ],
+)
+def test_each_audience_reaches_route_cards(client, csrf_token, audience, age, concern, expect):
+    html = answer_all(client, csrf_token, audience, age, concern)
+    assert "Where to go next" in html
+    assert expect in html
+    assert 'target="_blank" rel="noopener noreferrer"' in html
+
+
+def test_warnings_come_before_routes(client, csrf_token):
+    html = answer_all(client, csrf_token, "young-person", "14", "nude-image-shared")
+    assert html.index('class="warning"') < html.index('class="cards"')
+
+
+def test_danger_now_puts_999_first(client, csrf_token):
+    html = answer_all(client, csrf_token, "parent-carer", "10", "grooming", danger="yes")
+    first_card = html[html.index('class="card"') :]
+    assert "999" in first_card[: first_card.index("</li>")]
+
+
+def test_professional_sees_the_procedure(client, csrf_token):
+    html = answer_all(client, csrf_token, "professional", "15", "nude-image-shared")
+    assert "What to do, step by step" in html
+
+
+def test_platform_answer_adds_how_to_report_there(client, csrf_token):
+    html = answer_all(client, csrf_token, "young-person", "15", "cyberbullying", "instagram.com")
+    assert "Instagram" in html
+
+
+@pytest.mark.parametrize(
+    ("step", "data", "msg"),
+    [
+        ("age", {"age": "abc"}, "whole number"),
+        ("age", {"age": "200"}, "whole number"),
+        ("concern", {"concern": "adult-viewing-csam"}, "Choose what happened"),
+        ("concern", {"concern": "<script>"}, "Choose what happened"),
+        ("platform", {"platform": "evil.test"}, "from the list"),
+        ("danger", {"danger_now": "maybe"}, "yes or no"),
+    ],
+)
+def test_bad_answers_get_one_clear_line_and_lose_nothing(app, client, csrf_token, step, data, msg):
+    client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
+    client.post("/help/age", data={"age": "13", "csrf_token": csrf_token})
+    response = client.post(f"/help/{step}", data={**data, "csrf_token": csrf_token})
+    assert response.status_code == 400
+    assert msg in response.get_data(as_text=True)
+    assert session_of(app, client)["answers"]["age"] == 13
+
+
+def test_quick_exit_forgets_answers_and_back_shows_only_the_neutral_page(app, client, csrf_token):
+    answer_all(client, csrf_token, "young-person", "14", "sextortion")
+    response = client.post("/exit", data={"csrf_token": csrf_token})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/away"
+    state = session_of(app, client)
+    assert "answers" not in state and "audience" not in state
+    for path in ("/help/result", "/help/concern", "/", "/platforms", "/about"):
+        back = client.get(path)
+        assert back.status_code == 302 and back.headers["Location"] == "/away", path
+    neutral = client.get("/away").get_data(as_text=True)
+    assert "Waymark" not in neutral and "sextortion" not in neutral.lower()
+
+
+def test_start_again_after_quick_exit(client, csrf_token):
+    client.post("/exit", data={"csrf_token": csrf_token})
+    assert client.post("/resume", data={"csrf_token": csrf_token}).status_code == 303
+    assert client.get("/").status_code == 200
+
+
+def test_quick_exit_button_is_on_young_person_pages_not_professional(client, csrf_token):
+    client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
+    assert 'id="quick-exit"' in client.get("/help/age").get_data(as_text=True)
+    client.post("/", data={"audience": "professional", "csrf_token": csrf_token})
+    assert 'id="quick-exit"' not in client.get("/help/age").get_data(as_text=True)
+
+
+def test_audience_is_remembered_only_when_asked(client, csrf_token):
+    response = client.post("/", data={"audience": "parent-carer", "csrf_token": csrf_token})
+    assert "waymark-audience=parent-carer" not in response.headers.get("Set-Cookie", "")
+    response = client.post(
+        "/", data={"audience": "parent-carer", "remember": "yes", "csrf_token": csrf_token}
+    )
+    cookie = response.headers["Set-Cookie"]
+    assert "waymark-audience=parent-carer" in cookie and "HttpOnly" in cookie
+
+
+def test_platforms_and_about_pages(client):
+    platforms = client.get("/platforms").get_data(as_text=True)
+    assert "Report and block" in platforms and "Instagram" in platforms
+    about = client.get("/about").get_data(as_text=True)
+    assert "Last checked" in about and "services.json" in about
