@@ -432,7 +432,8 @@ class Vault:
 
     def _failures(self) -> int:
         rows = store.query(self._conn, "SELECT count FROM unlock_failures WHERE id = 1")
-        return int(rows[0][0]) if rows else 0
+        count = rows[0][0] if rows else 0
+        return count if isinstance(count, int) and 0 <= count < 1_000_000 else 0
 
     def _count_failure(self, count: int) -> None:
         if self.read_only:
@@ -482,7 +483,12 @@ class Vault:
         """Append within the caller's transaction. A note change logs the very time stored
         with it, so verify can tie each clear timestamp to the keyed chain."""
         row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq, previous = (int(row[0]) + 1, bytes(row[1])) if row else (1, audit.GENESIS)
+        if row is None:
+            seq, previous = 1, audit.GENESIS
+        elif isinstance(row[0], int) and isinstance(row[1], bytes):
+            seq, previous = row[0] + 1, row[1]
+        else:
+            raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
         at = at or now_utc()
         mac = audit.entry_mac(self._audit_key, previous, seq, at, action, note_id, revision)
         conn.execute(

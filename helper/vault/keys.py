@@ -240,6 +240,8 @@ def keyring_delete(service: str, name: str) -> None:
 
 def storage_error(err: Exception) -> StorageError:
     """Turn an sqlite3/OS error into one clear sentence, never a traceback."""
+    if isinstance(err, UnicodeDecodeError):
+        return StorageError("That file is not a Waymark vault, or it is damaged.")
     text = str(err).lower()
     if "full" in text or "no space" in text or "file too large" in text:
         return StorageError("The disk is full, so the note was not saved. Nothing was lost.")

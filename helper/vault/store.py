@@ -32,6 +32,8 @@ CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEG
 """
 
 BUSY_TIMEOUT_S = 2.0
+# A damaged file can make SQLite hand back undecodable text (even inside its error messages).
+STORE_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 
 
 def connect(path: Path, create: bool = False) -> sqlite3.Connection:
@@ -44,7 +46,7 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
     return conn
 
@@ -56,7 +58,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.execute("PRAGMA query_only = ON")
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
     return conn
 
@@ -66,15 +68,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One atomic, durable change; any database error becomes a clear StorageError."""
     try:
         conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
     try:
         yield conn
         conn.execute("COMMIT")
     except BaseException as err:
-        with suppress(sqlite3.Error):
+        with suppress(*STORE_ERRORS):
             conn.execute("ROLLBACK")
-        if isinstance(err, sqlite3.Error):
+        if isinstance(err, STORE_ERRORS):
             raise storage_error(err) from None
         raise
 
@@ -96,7 +98,7 @@ def check_is_vault(conn: sqlite3.Connection) -> None:
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
     if app_id != APPLICATION_ID:
         raise StorageError("That file is not a Waymark vault.")
@@ -112,7 +114,7 @@ def check_is_vault(conn: sqlite3.Connection) -> None:
 def read_header(conn: sqlite3.Connection) -> tuple[bytes, bytes]:
     try:
         row = conn.execute("SELECT header, mac FROM vault_header WHERE id = 1").fetchone()
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
     if row is None:
         raise StorageError("That file is not a Waymark vault, or it is damaged.")
@@ -123,5 +125,5 @@ def query(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[tuple]
     """Run a read; a database error becomes a clear StorageError."""
     try:
         return conn.execute(sql, params).fetchall()
-    except sqlite3.Error as err:
+    except STORE_ERRORS as err:
         raise storage_error(err) from None
