@@ -67,9 +67,9 @@ def safe_next(target: str | None) -> str:
 def _locked(_err: VaultLocked):
     """Locked: unlock first, then come back here. A posted note form is kept for that trip."""
     holder = vault_session.current()
-    if not holder.exists():
-        return redirect(url_for("notes.create"), code=303)
     back = request.full_path.rstrip("?") if request.method == "GET" else request.path
+    if not holder.exists():  # first run, e.g. opened from the extension: set up, then back
+        return redirect(url_for("notes.create", next=safe_next(back)), code=303)
     if request.method == "POST" and request.endpoint in KEEPS_DRAFT:
         session[DRAFT_KEY] = {
             "path": request.path,

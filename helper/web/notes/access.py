@@ -31,7 +31,8 @@ def home():
 def create():
     if vault_session.current().exists():
         return redirect(url_for("notes.unlock"), code=303)
-    return render_template("notes/create.html", error=None, min_length=_min_length())
+    target = safe_next(request.args.get("next"))
+    return render_template("notes/create.html", error=None, min_length=_min_length(), next=target)
 
 
 @bp.post("/create")
@@ -39,12 +40,15 @@ def create_vault():
     holder = vault_session.current()
     if holder.exists():
         return redirect(url_for("notes.unlock"), code=303)
+    target = safe_next(request.form.get("next"))
     try:
         code = holder.create(request.form.get("passphrase", ""), request.form.get("again", ""))
     except BadInput as err:
-        page = render_template("notes/create.html", error=str(err), min_length=_min_length())
+        page = render_template(
+            "notes/create.html", error=str(err), min_length=_min_length(), next=target
+        )
         return page, 400
-    return render_template("notes/recovery_code.html", code=code, first=True)
+    return render_template("notes/recovery_code.html", code=code, first=True, next=target)
 
 
 @bp.get("/unlock")

@@ -11,10 +11,12 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request, session, url_for
 
 from helper.errors import BadInput, NotFound
+from helper.vault.notes import NoteSummary, Revision
 from helper.web import vault_session
 from helper.web.errors import error_page
 from helper.web.notes import bp, form, take_draft
 from helper.web.notes.checklist import concern_label, procedure_for
+from helper.web.vault_session import PinnedVault
 
 SIGNER_KEY = "pro_name"
 
@@ -81,7 +83,15 @@ def _checked(values: dict) -> dict:
     return validate_fields(form.to_raw(values))
 
 
-def _form_page(values: dict, error: str | None, mode: str, note_id=None, notice=None, signer=""):
+def _form_page(
+    values: dict,
+    error: str | None,
+    mode: str,
+    note_id: str | None = None,
+    notice: str | None = None,
+    signer: str = "",
+) -> str:
+    """The note form (new or revise), refilled with what the person typed."""
     return render_template(
         "notes/form.html",
         specs=form.typed_specs(),
@@ -98,10 +108,23 @@ def _form_page(values: dict, error: str | None, mode: str, note_id=None, notice=
     )
 
 
+DELETED = "This note was deleted, so it can no longer be changed or exported."
+
+
+def _latest(vault: PinnedVault, note_id: str) -> Revision:
+    """The note's current revision; a deleted note has none left to change."""
+    record = vault.note(note_id)
+    if record.deleted is not None or not record.revisions:
+        raise BadInput(DELETED)
+    return record.revisions[-1]
+
+
 @bp.get("/notes/<note_id>")
 def note(note_id: str):
     with vault_session.current().use() as vault:
         record = vault.note(note_id)
+    if record.deleted is not None or not record.revisions:
+        return render_template("notes/deleted.html", note=record)
     latest = record.revisions[-1]
     steps = procedure_for(latest.fields)
     return render_template(
@@ -124,7 +147,7 @@ def tick(note_id: str):
     signer = request.form.get("signed_by", "").strip()
     step = request.form.get("step", "")
     with vault_session.current().use() as vault:
-        latest = vault.note(note_id).revisions[-1]
+        latest = _latest(vault, note_id)
         if step not in {s.id for s in procedure_for(latest.fields)}:
             raise BadInput("That step is not on this note's checklist.")
         if not signer:
@@ -142,7 +165,7 @@ def tick(note_id: str):
 @bp.get("/notes/<note_id>/revise")
 def revise(note_id: str):
     with vault_session.current().use() as vault:
-        latest = vault.note(note_id).revisions[-1]
+        latest = _latest(vault, note_id)
     draft = take_draft()
     checklist = latest.fields.get("checklist") or {}
     if draft is not None:
@@ -158,7 +181,7 @@ def revise(note_id: str):
 def save_revision(note_id: str):
     signer = request.form.get("signed_by", "").strip()
     with vault_session.current().use() as vault:
-        latest = vault.note(note_id).revisions[-1]
+        latest = _latest(vault, note_id)
         checklist = latest.fields.get("checklist") or {}
         values = form.values_from_form(request.form.to_dict(flat=False), checklist)
         try:
@@ -177,17 +200,18 @@ def save_revision(note_id: str):
 def delete(note_id: str):
     with vault_session.current().use() as vault:
         summary = _summary(vault, note_id)
+        _latest(vault, note_id)
     return _delete_page(summary, None)
 
 
-def _summary(vault, note_id: str):
+def _summary(vault: PinnedVault, note_id: str) -> NoteSummary:
     for summary in vault.list_notes():
         if str(summary.id) == str(note_id):
             return summary
     raise NotFound("No such note.")
 
 
-def _delete_page(summary, error: str | None):
+def _delete_page(summary: NoteSummary, error: str | None) -> str:
     return render_template(
         "notes/delete.html",
         summary=summary,
@@ -222,8 +246,8 @@ def confirm_delete(note_id: str):
 def export(note_id: str):
     """A print-ready page for the DSL or the referral form."""
     with vault_session.current().use() as vault:
+        latest = _latest(vault, note_id)
         record = vault.note(note_id)
-    latest = record.revisions[-1]
     return render_template(
         "notes/export.html",
         note=record,
@@ -238,7 +262,7 @@ def export(note_id: str):
 @bp.get("/notes/<note_id>/export.txt")
 def export_text(note_id: str):
     with vault_session.current().use() as vault:
-        vault.note(note_id)  # NotFound before anything is written
+        _latest(vault, note_id)  # NotFound or deleted: refused before anything is written
         text = vault.export([note_id], fmt="text")
     safe_id = "".join(c for c in str(note_id) if c.isalnum() or c in "-_")[:40]
     return Response(

@@ -205,3 +205,26 @@ def test_recovery_code_sets_a_new_passphrase_and_issues_a_new_code(
     assert refused.status_code == 400
     client.post("/pro/unlock", data={"csrf_token": csrf_token, "passphrase": NEW_PASSPHRASE})
     assert holder(app).is_unlocked()
+
+
+def test_first_run_from_the_extension_sets_up_the_vault_then_returns(client, csrf_token):
+    link = "/pro/notes/new?platform=discord.com&at=2026-11-29T02:24:04Z"
+    response = client.get(link)
+    assert response.status_code == 303
+    target = urlsplit(response.headers["Location"])
+    assert target.path == "/pro/create"
+    back = parse_qs(target.query)["next"][0]
+    assert 'name="next" value="/pro/notes/new?platform=discord.com' in client.get(
+        response.headers["Location"]
+    ).get_data(as_text=True)
+    made = client.post(
+        "/pro/create",
+        data={
+            "csrf_token": csrf_token,
+            "passphrase": PASSPHRASE,
+            "again": PASSPHRASE,
+            "next": back,
+        },
+    )
+    assert f'href="{back.replace("&", "&amp;")}" id="code-done"' in made.get_data(as_text=True)
+    assert 'value="discord.com"' in client.get(back).get_data(as_text=True)

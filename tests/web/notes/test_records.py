@@ -208,3 +208,29 @@ def test_an_unknown_note_is_a_plain_not_found(client, unlocked):
     response = client.get("/pro/notes/0123456789abcdef")
     assert response.status_code == 404
     assert b"Traceback" not in response.data
+
+
+def test_a_deleted_note_shows_only_that_it_existed_and_cannot_be_changed(
+    app, client, csrf_token, unlocked
+):
+    note_id = write_note(client, csrf_token)
+    client.post(
+        f"/pro/notes/{note_id}/delete",
+        data={
+            "csrf_token": csrf_token,
+            "signed_by": "Sam Teacher",
+            "confirm": "yes",
+            "reason": "Entered twice",
+        },
+    )
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert "This note was deleted" in page and "Entered twice" in page
+    assert "Pupil said" not in page
+    for url in (f"/pro/notes/{note_id}/export", f"/pro/notes/{note_id}/export.txt"):
+        refused = client.get(url)
+        assert refused.status_code == 400 and b"was deleted" in refused.data
+    tick = client.post(
+        f"/pro/notes/{note_id}/tick",
+        data={"step": "tell-dsl", "signed_by": "Sam", "csrf_token": csrf_token},
+    )
+    assert tick.status_code == 400
