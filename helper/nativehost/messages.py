@@ -94,7 +94,8 @@ def decode(body: bytes) -> dict[str, object]:
 
 # ---- the requests -----------------------------------------------------------------------------
 
-_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+# Underscores too: browsers accept them in real host names (URL.hostname keeps them).
+_LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
 _HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.ASCII)
 MAX_TIME_TEXT = 40
 

@@ -62,6 +62,7 @@ def test_reply_over_one_mebibyte_is_never_encoded():
         ("WWW.TikTok.com", "www.tiktok.com"),
         ("xn--bcher-kva.example", "xn--bcher-kva.example"),
         ("localhost", "localhost"),
+        ("my_site.example.com", "my_site.example.com"),
     ],
 )
 def test_platform_host_accepts_bare_host_names(given, expected):
