@@ -237,6 +237,20 @@ class VaultSession:
             self._last_used = self._clock()
             yield self._vault
 
+    def take_notices(self) -> list[str]:
+        """What the vault wants said once (no keyring, read-only file), then forgotten."""
+        with self._lock:
+            if self._vault is None:
+                return []
+            return self._on_vault_thread(self._drain_notices)
+
+    def _drain_notices(self) -> list[str]:
+        vault = self._vault._vault
+        found = [str(n) for n in getattr(vault, "notices", [])]
+        if found:
+            vault.notices.clear()
+        return found
+
     def lock(self) -> None:
         with self._lock:
             if self._vault is not None and self._vault.is_unlocked:

@@ -53,6 +53,7 @@ def _pro_context() -> dict:
         "status_label": lambda s: form.STATUS_LABELS.get(s, s),
         "who_label": lambda w: form.TOLD_WHO_LABELS.get(w, w),
         "who_labels": form.TOLD_WHO_LABELS,
+        "reading_label": form.reading_label,
     }
 
 

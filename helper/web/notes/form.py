@@ -42,6 +42,15 @@ TOLD_WHO_LABELS = {
     "prevent": "Prevent",
     "other": "Someone else",
 }
+# FIELDS' labels speak to the person writing ("Your name"); a record read later, or printed for
+# a DSL, must say whose name it is.
+READING_LABELS = {
+    "recorder_name": "Recorded by",
+    "recorder_role": "Their role",
+    "recorder_org": "Their organisation",
+    "actions": "What they did",
+    "opinion": "Their opinion",
+}
 STATUS_LABELS = {"open": "Open", "referred": "Referred", "closed": "Closed"}
 
 
@@ -53,6 +62,10 @@ def specs() -> tuple:
 
 def typed_specs() -> tuple:
     return tuple(s for s in specs() if s.name not in NOT_TYPED)
+
+
+def reading_label(spec: Any) -> str:
+    return READING_LABELS.get(spec.name, spec.label)
 
 
 def widget(spec: Any) -> str:

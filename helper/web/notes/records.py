@@ -30,12 +30,14 @@ def _not_found(_err: NotFound):
 def note_list():
     with vault_session.current().use() as vault:
         summaries = list(vault.list_notes())
+        notices = vault_session.current().take_notices()
     summaries.sort(key=lambda s: str(s.created_at), reverse=True)
     return render_template(
         "notes/list.html",
         notes=summaries,
         label=concern_label,
         message=request.args.get("done"),
+        notices=notices,
     )
 
 

@@ -228,3 +228,36 @@ def test_first_run_from_the_extension_sets_up_the_vault_then_returns(client, csr
     )
     assert f'href="{back.replace("&", "&amp;")}" id="code-done"' in made.get_data(as_text=True)
     assert 'value="discord.com"' in client.get(back).get_data(as_text=True)
+
+
+def test_the_vault_answers_requests_from_any_server_thread(app, client, csrf_token, unlocked):
+    """waitress serves each request on whichever thread is free, but a sqlite3 connection only
+    works on the thread that opened it: the holder must route every call to one thread."""
+    import threading
+
+    note_id = write_note(client, csrf_token)
+    seen: list[object] = []
+
+    def read() -> None:
+        with holder(app).use() as vault:
+            seen.append(vault.note(note_id).revisions[-1].fields["child"])
+
+    workers = [threading.Thread(target=read) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=10)
+    assert seen == ["J.B."] * 4
+
+
+def test_every_professional_page_is_no_store(client, csrf_token, unlocked):
+    note_id = write_note(client, csrf_token)
+    pages = ["/pro/notes", "/pro/notes/new", "/pro/settings", f"/pro/notes/{note_id}"]
+    pages += [f"/pro/notes/{note_id}/{p}" for p in ("revise", "delete", "export", "export.txt")]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "no-store", url
+    client.post("/pro/lock", data={"csrf_token": csrf_token})
+    for url in ("/pro/unlock", "/pro/recover"):
+        assert client.get(url).headers["Cache-Control"] == "no-store", url
