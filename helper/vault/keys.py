@@ -245,6 +245,11 @@ def storage_error(err: Exception) -> StorageError:
     text = str(err).lower()
     if "full" in text or "no space" in text or "file too large" in text:
         return StorageError("The disk is full, so the note was not saved. Nothing was lost.")
+    if "disk i/o error" in text or "i/o" in text:
+        return StorageError(
+            "The vault file could not be written: the disk may be full or failing. "
+            "This save was not made; earlier notes are safe."
+        )
     if "readonly" in text or "read-only" in text or "permission" in text:
         return StorageError("The vault file is read-only, so nothing can be saved.")
     if "locked" in text or "busy" in text:
