@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY
 from tests.nativehost.hostproc import (
     REPO,
@@ -103,7 +104,12 @@ def run_probe(tmp_path: Path, fragment: str = "") -> dict:
 def test_real_chromium_round_trip_through_the_installed_host(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path / "home"))  # Chromium writes under ~/.config.
     replies = run_probe(tmp_path)
-    assert replies["hello"] == {"v": 1, "ok": True, "type": "hello", "helper": "waymark 0.1.0"}
+    assert replies["hello"] == {
+        "v": 1,
+        "ok": True,
+        "type": "hello",
+        "helper": f"waymark {__version__}",
+    }
     assert replies["unknown"]["ok"] is False
     assert replies["unknown"]["error"]["code"] == 4
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY, extension_id, extension_id_from_key
 from helper.nativehost.manifests import manifest_folder
 from tests.nativehost.hostproc import ORIGIN, REPO, frame, parse_frames
@@ -103,7 +104,7 @@ def test_installed_launcher_answers_hello_when_started_like_a_browser_does(tmp_p
         env={"PATH": "/usr/bin:/bin", "HOME": str(home)},
     )
     assert parse_frames(reply.stdout) == [
-        {"v": 1, "ok": True, "type": "hello", "helper": "waymark 0.1.0"}
+        {"v": 1, "ok": True, "type": "hello", "helper": f"waymark {__version__}"}
     ]
     assert reply.returncode == 0 and reply.stderr == b""
 

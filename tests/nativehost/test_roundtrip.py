@@ -7,6 +7,7 @@ import struct
 
 import pytest
 
+from helper import __version__
 from tests.nativehost.hostproc import ORIGIN, exchange, exchange_measured, frame
 
 HELLO = {"v": 1, "type": "hello"}
@@ -25,7 +26,9 @@ def assert_quiet(result) -> None:
 
 def test_hello_says_which_helper_answers(tmp_path):
     result = exchange(frame(HELLO), tmp_path)
-    assert result.replies == [{"v": 1, "ok": True, "type": "hello", "helper": "waymark 0.1.0"}]
+    assert result.replies == [
+        {"v": 1, "ok": True, "type": "hello", "helper": f"waymark {__version__}"}
+    ]
     assert result.returncode == 0
     assert_quiet(result)
 
