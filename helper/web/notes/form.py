@@ -21,9 +21,10 @@ TOLD_PARTS = ("who", "at", "reference", "name")
 TOLD_LABELS = {"who": "Who you told", "at": "When", "reference": "Reference", "name": "Their name"}
 MAX_TOLD_ROWS = 20
 SPARE_TOLD_ROWS = 2
-_HOST = re.compile(
-    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
-)
+# The same host rule as the native host (helper/nativehost/messages.py): labels of letters,
+# digits, hyphens and underscores (browsers allow those), never a URL, path, port or user info.
+_LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
+_HOST = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*", re.ASCII)
 WIDGETS = {
     "line": "line",
     "text": "area",
@@ -181,7 +182,7 @@ def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     dropped: list[str] = []
     host = (args.get("platform") or "").strip().lower()
     if host:
-        if _HOST.match(host):
+        if _HOST.fullmatch(host):
             values["platform"] = host
         else:
             dropped.append("the website")
