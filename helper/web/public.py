@@ -111,6 +111,12 @@ def resume():
     return redirect(url_for("public.start"), code=303)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """No icon (and no 404 noise in the console for the one browsers ask for)."""
+    return "", 204
+
+
 @bp.get("/platforms")
 @no_store
 def platforms():

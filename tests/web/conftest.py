@@ -56,3 +56,90 @@ def session_of(app, client: WaymarkClient) -> dict:
 @pytest.fixture
 def csrf_token(app, client) -> str:
     return session_of(app, client)["csrf"]
+
+
+# Real server, real browser ---------------------------------------------------------------------
+
+REBIND_HOST = "evil.test"
+
+
+class LiveHelper:
+    """A real `waymark serve` subprocess: `url` is its first stdout line (address + token)."""
+
+    def __init__(self, proc, url: str) -> None:
+        self.proc = proc
+        self.url = url
+        self.port = int(url.split(":")[2].split("/")[0])
+        self.base = f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def live_helper(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "WAYMARK_HOME": str(tmp_path / "live-home"), "PYTHONPATH": str(root)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helper", "serve"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    line = proc.stdout.readline().strip()
+    assert line.startswith("http://127.0.0.1:"), line or proc.stderr.read()
+    helper = LiveHelper(proc, line)
+    yield helper
+    proc.terminate()
+    _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err[-2000:]
+    assert "Traceback" not in err, err[-2000:]
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """One real headless Chromium per test module (contexts per test are cheap and isolated).
+    evil.test resolves to 127.0.0.1 inside it, to play DNS rebinding for real."""
+    import os
+
+    from tests.support.browser import QUIET_FLAGS
+    from tests.support.tools import require
+
+    executable = require("chromium", "the real browser")
+    from playwright.sync_api import sync_playwright
+
+    home = tmp_path_factory.mktemp("chromium-home")
+    old_home = os.environ.get("HOME")
+    os.environ["HOME"] = str(home)  # Chromium writes crash reports under ~ whatever the profile
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=executable,
+                headless=True,
+                args=[*QUIET_FLAGS, f"--host-resolver-rules=MAP {REBIND_HOST} 127.0.0.1"],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if old_home is not None:
+            os.environ["HOME"] = old_home
+
+
+@pytest.fixture
+def browser_context(chromium):
+    ctx = chromium.new_context(viewport={"width": 1100, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(browser_context, live_helper):
+    """A real Chromium tab signed in to a real helper (the token exchanged, like the window)."""
+    tab = browser_context.new_page()
+    response = tab.goto(live_helper.url)
+    assert response is not None and response.status == 200
+    assert "token=" not in tab.url
+    return tab
