@@ -67,6 +67,8 @@ def run_install(args: argparse.Namespace) -> int:
         return 0
     for path in manifests.install(args.browser, args.user_data_dir):
         print(f"Wrote {path}")
+    name = {"chrome": "Chrome", "chromium": "Chromium", "edge": "Edge", "firefox": "Firefox"}
+    print(f"Done: the Waymark extension in {name[args.browser]} can now open the helper.")
     return 0
 
 
