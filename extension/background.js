@@ -1,8 +1,7 @@
 // The service worker: the context menu, and the quick exit (which must finish after the popup
 // has closed, so it runs here rather than in the popup).
-import { pageHost } from "./lib/links.js";
-import { loadSettings, DEFAULT_NEUTRAL_URL } from "./lib/settings.js";
-import { safeHttpsUrl } from "./lib/links.js";
+import { pageHost, safeHttpsUrl } from "./lib/links.js";
+import { DEFAULT_NEUTRAL_URL, loadSettings } from "./lib/settings.js";
 
 const MENU_ID = "waymark-get-help";
 
@@ -15,18 +14,17 @@ chrome.runtime.onInstalled.addListener(() => {
 });
 
 /** The menu was used: remember only the host (of the link if there is one, else of the page)
- * for the popup, then open it. The image itself (info.srcUrl) is never read, fetched or kept. */
+ * for the popup, then open the flow in a tab next to the page. A tab rather than the toolbar
+ * popup because action.openPopup() differs between browsers and versions; the tab behaves the
+ * same everywhere, and quick exit closes it too. The image itself (info.srcUrl) is never read,
+ * fetched or kept. */
 export async function handleMenuClick(info, tab) {
   const host = pageHost(info.linkUrl) ?? pageHost(info.pageUrl);
   const tabId = tab?.id ?? null;
   await chrome.storage.session.set({ pending: { host, tabId } });
-  try {
-    await chrome.action.openPopup();
-  } catch {
-    // No popup possible (no focused window, older browser): open the same page as a tab.
-    const query = tabId === null ? "" : `?tab=${tabId}`;
-    await chrome.tabs.create({ url: chrome.runtime.getURL(`popup/popup.html${query}`) });
-  }
+  const query = tabId === null ? "" : `?tab=${tabId}`;
+  const placement = tab ? { index: tab.index + 1, windowId: tab.windowId } : {};
+  await chrome.tabs.create({ url: chrome.runtime.getURL(`popup/popup.html${query}`), ...placement });
 }
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {

@@ -1,0 +1,84 @@
+"""Quick exit: the button and Shift pressed three times both close Waymark, put a neutral page
+where the person was (a new tab, so Back cannot return), and forget the session."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.extension.harness import ORIGIN, open_popup, open_site
+
+
+def wait_until(worker, check, what: str, seconds: float = 15):
+    """Poll `check` while letting Playwright handle browser events (the sync API only does so
+    inside its own calls, so a bare sleep would stall routing and page events)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        worker.evaluate("new Promise(r => setTimeout(r, 50))")
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def exit_and_check(context, worker, trigger, neutral: str = "https://www.bbc.co.uk/weather"):
+    site, tab = open_site(context, worker, "https://www.instagram.com/someone/")
+    popup = open_popup(context, f"?tab={tab}")
+    popup.click("[data-name='audience:young-person']")
+    popup.click("[data-name='age:13-17']")
+    worker.evaluate("chrome.storage.session.set({opened: ['https://www.childline.org.uk/']})")
+    trigger(popup)
+    neutral_page = wait_until(
+        worker,
+        lambda: next((p for p in context.pages if p.url.startswith(neutral)), None),
+        f"a tab at {neutral}",
+    )
+    wait_until(worker, lambda: site.is_closed() and popup.is_closed(), "the old tabs to close")
+    assert neutral_page.evaluate("history.length") == 1, "Back could return to the old page"
+    assert not [p for p in context.pages if p.url.startswith(ORIGIN)]
+    assert worker.evaluate("chrome.storage.session.get(null)") == {}
+
+
+def test_quick_exit_button_replaces_the_tab_and_forgets(browser):
+    context, worker, _ = browser
+    exit_and_check(context, worker, lambda popup: popup.click("#quick-exit"))
+
+
+def test_shift_three_times_is_a_quick_exit(browser):
+    context, worker, _ = browser
+
+    def press(popup):
+        for _ in range(3):
+            popup.keyboard.press("Shift")
+
+    exit_and_check(context, worker, press)
+
+
+def test_quick_exit_uses_the_neutral_page_from_options(browser):
+    context, worker, _ = browser
+    worker.evaluate("chrome.storage.local.set({neutralUrl: 'https://www.metoffice.gov.uk/'})")
+    exit_and_check(
+        context,
+        worker,
+        lambda popup: popup.click("#quick-exit"),
+        neutral="https://www.metoffice.gov.uk/",
+    )
+
+
+@pytest.mark.parametrize("screen", ["audience", "age", "concern", "routes"])
+def test_quick_exit_button_is_on_every_young_person_screen(browser, screen):
+    context, _, _ = browser
+    page = open_popup(context)
+    steps = {
+        "age": ["audience:young-person"],
+        "concern": ["audience:young-person", "age:under-13"],
+        "routes": ["audience:young-person", "age:under-13", "concern:grooming"],
+    }.get(screen, [])
+    for name in steps:
+        page.click(f"[data-name='{name}']")
+    page.locator(f"body[data-screen='{screen}']").wait_for()
+    button = page.locator("#quick-exit")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
