@@ -261,3 +261,24 @@ def test_every_professional_page_is_no_store(client, csrf_token, unlocked):
     client.post("/pro/lock", data={"csrf_token": csrf_token})
     for url in ("/pro/unlock", "/pro/recover"):
         assert client.get(url).headers["Cache-Control"] == "no-store", url
+
+
+def test_the_watchdog_locks_an_unattended_vault_on_its_own(waymark_home, clock):
+    """No request at all (a screen left open): the background check drops the key."""
+    import time
+
+    from helper.web.vault_session import VaultSession
+
+    session = VaultSession(path=waymark_home / "vault.sqlite3", clock=clock, watchdog_seconds=0.02)
+    try:
+        session.create(PASSPHRASE, PASSPHRASE)
+        raw = session._vault._vault
+        assert raw.is_unlocked
+        clock.advance(5 * 60)
+        for _ in range(200):  # bounded: at most about 2 s
+            if not raw.is_unlocked:
+                break
+            time.sleep(0.01)
+        assert not raw.is_unlocked
+    finally:
+        session.close()
