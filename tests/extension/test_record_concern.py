@@ -1,0 +1,89 @@
+"""Record a concern: the popup asks the REAL native host (installed with `waymark
+install-native-host --browser chromium --user-data-dir`) to open the helper at a new note, and
+says plainly how to install the helper when it is missing."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from helper.paths import REPO_ROOT
+from tests.extension.harness import ORIGIN, open_popup, open_site, service_worker, stub_the_web
+from tests.nativehost.hostproc import processes_with_home, recorder, wait_for_address
+from tests.support.browser import chromium_context
+
+pytestmark = pytest.mark.timeout(150)
+
+
+def professional_routes(page) -> None:
+    page.click("[data-name='audience:professional']")
+    page.click("[data-name='age:13-17']")
+    page.click("[data-name='concern:grooming']")
+    page.locator("body[data-screen='routes']").wait_for()
+
+
+def test_helper_missing_says_how_to_install(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    professional_routes(page)
+    page.click("[data-name='record-concern']")
+    status = page.locator(".status").filter(has_text="not set up")
+    status.wait_for()
+    assert "waymark install-native-host --browser chrome" in status.inner_text()
+
+
+def end_helpers(waymark_home) -> None:
+    """End the helper the host started (its own session), never our own process group."""
+    for pid in processes_with_home(waymark_home):
+        with contextlib.suppress(ProcessLookupError):
+            group = os.getpgid(pid)
+            if group != os.getpgrp():
+                os.killpg(group, signal.SIGKILL)
+
+
+def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    waymark_home = home / "waymark"
+    browser_script, urls = recorder(tmp_path)
+    # Chromium passes its environment to the host, and the host to the helper: a private home,
+    # no display (so the helper opens "the system browser", which is our recorder).
+    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("WAYMARK_HOME", str(waymark_home))
+    monkeypatch.setenv("BROWSER", str(browser_script))
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    installed = subprocess.run(
+        [sys.executable, "-m", "helper", "install-native-host", "--browser", "chromium",
+         "--user-data-dir", str(profile)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert installed.returncode == 0, installed.stderr
+    assert (profile / "NativeMessagingHosts" / "uk.waymark.helper.json").exists()
+    try:
+        with chromium_context(profile, packaged) as context:
+            stub_the_web(context)
+            worker = service_worker(context)
+            _, tab = open_site(context, worker, "https://www.roblox.com/games/1")
+            with context.expect_page(lambda p: p.url.startswith(f"{ORIGIN}/popup/")) as opened:
+                worker.evaluate(
+                    "async ([info, id]) => waymark.handleMenuClick(info, await chrome.tabs.get(id))",
+                    [{"menuItemId": "waymark-get-help", "pageUrl": "https://www.roblox.com/games/1"}, tab],
+                )
+            page = opened.value
+            page.locator("body[data-screen]").wait_for()
+            professional_routes(page)
+            page.click("[data-name='record-concern']")
+            page.locator(".status").filter(has_text="opening a new note").wait_for(timeout=30_000)
+        address = wait_for_address(urls, waymark_home, timeout=40)
+        assert "/pro/notes/new" in address
+        assert "www.roblox.com" in address
+        assert "games" not in address, "more than the host crossed to the helper"
+    finally:
+        end_helpers(waymark_home)
