@@ -58,6 +58,11 @@ def chain_problems(key: bytes, entries: list[AuditEntry]) -> list[str]:
                 f"Audit log: entry {expected_seq} is missing or out of order "
                 f"(found entry {entry.seq} next)."
             )
+        if not well_formed(entry):
+            problems.append(f"Audit log: entry {entry.seq} is damaged.")
+            previous = entry.mac if isinstance(entry.mac, bytes) else GENESIS
+            expected_seq = entry.seq + 1 if isinstance(entry.seq, int) else expected_seq + 1
+            continue
         mac = entry_mac(
             key, previous, entry.seq, entry.at, entry.action, entry.note_id, entry.revision
         )
@@ -66,6 +71,18 @@ def chain_problems(key: bytes, entries: list[AuditEntry]) -> list[str]:
         previous = entry.mac
         expected_seq = entry.seq + 1
     return problems
+
+
+def well_formed(entry: AuditEntry) -> bool:
+    """Each column holds the type it should; a damaged file may say otherwise."""
+    return (
+        isinstance(entry.seq, int)
+        and isinstance(entry.at, str)
+        and isinstance(entry.action, str)
+        and isinstance(entry.note_id, str | None)
+        and isinstance(entry.revision, int | None)
+        and isinstance(entry.mac, bytes)
+    )
 
 
 def head_text(seq: int, mac: bytes) -> str:

@@ -18,11 +18,13 @@ from helper.vault.notes import MAX_NOTE_BYTES
 
 
 def revision_ad(vault_id: str, note_id: str, number: int, saved_at: str) -> bytes:
-    return "\x00".join(("waymark/v1 revision", vault_id, note_id, str(number), saved_at)).encode()
+    # str() on every part: a damaged column of the wrong type then simply fails the tag check.
+    parts = ("waymark/v1 revision", vault_id, note_id, number, saved_at)
+    return "\x00".join(map(str, parts)).encode()
 
 
 def deletion_ad(vault_id: str, note_id: str, deleted_at: str) -> bytes:
-    return "\x00".join(("waymark/v1 deletion", vault_id, note_id, deleted_at)).encode()
+    return "\x00".join(map(str, ("waymark/v1 deletion", vault_id, note_id, deleted_at))).encode()
 
 
 def encode_plaintext(payload: dict[str, Any]) -> bytes:

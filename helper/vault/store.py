@@ -36,6 +36,12 @@ BUSY_TIMEOUT_S = 2.0
 STORE_ERRORS = (sqlite3.Error, UnicodeDecodeError)
 
 
+def lenient_text(raw: bytes) -> str:
+    """Damaged text still comes back as a string (with U+FFFD), so the AEAD check that follows
+    names the damaged record instead of the whole query failing."""
+    return raw.decode("utf-8", "replace")
+
+
 def connect(path: Path, create: bool = False) -> sqlite3.Connection:
     """Open the file with the durability and privacy settings every connection needs."""
     mode = "rwc" if create else "rw"
@@ -43,6 +49,7 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
         conn = sqlite3.connect(
             f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
+        conn.text_factory = lenient_text
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -57,6 +64,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
         conn = sqlite3.connect(
             f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
+        conn.text_factory = lenient_text
         conn.execute("PRAGMA query_only = ON")
     except STORE_ERRORS as err:
         raise storage_error(err) from None
