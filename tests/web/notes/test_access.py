@@ -282,3 +282,15 @@ def test_the_watchdog_locks_an_unattended_vault_on_its_own(waymark_home, clock):
         assert not raw.is_unlocked
     finally:
         session.close()
+
+
+def test_a_damaged_vault_file_gets_one_clear_line_not_a_traceback(client, csrf_token, waymark_home):
+    (waymark_home / "vault.sqlite3").write_bytes(b"this is not a vault at all" * 100)
+    page = client.get("/pro/unlock")
+    assert page.status_code == 200
+    response = client.post("/pro/unlock", data={"csrf_token": csrf_token, "passphrase": "x" * 12})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "not a Waymark vault, or it is damaged" in text
+    assert "Traceback" not in text and "sqlite" not in text.lower()
+    assert (waymark_home / "vault.sqlite3").read_bytes().startswith(b"this is not a vault")
