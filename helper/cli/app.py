@@ -54,43 +54,50 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, interrupt)
 
 
-def serve_until_stopped(server) -> int:
+def serve_helper(args: argparse.Namespace) -> int:
+    from helper import server as local
+
+    server = local.create(args.host)
     stop_on_sigterm()
     try:
+        print(server.url(), flush=True)
         server.run()
     except KeyboardInterrupt:
-        pass
+        pass  # Ctrl-C or SIGTERM: the normal way to stop.
     finally:
         server.stop()
     return 0
 
 
-def serve_helper(args: argparse.Namespace) -> int:
-    from helper import server as local
-
-    server = local.create(args.host)
-    print(server.url(), flush=True)
-    return serve_until_stopped(server)
-
-
 def open_helper(args: argparse.Namespace) -> int:
     from helper import server as local
-    from helper import window
 
     path, query = start_point(args)
     server = local.create()
-    url = server.url(path, query)
-    if not args.browser:
+    stop_on_sigterm()
+    try:
+        show(server, server.url(path, query), args.browser)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()  # Locks the vault and forgets every session, however we got here.
+    return 0
+
+
+def show(server, url: str, browser: bool) -> None:
+    """The window if we can, else the system browser, else the address; then serve."""
+    from helper import window
+
+    if not browser:
         reason = window.probe_gui()
         if reason is None:
             server.run_in_thread()
             window.show(url, on_closed=server.stop)
-            server.stop()
-            return 0
+            return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
     if window.open_in_browser(url):
         print("Waymark is open in your web browser. Press Ctrl-C here to stop it.", flush=True)
     else:
         print(f"No web browser found. Open this address in a browser: {url}", flush=True)
         print("Press Ctrl-C here to stop Waymark.", flush=True)
-    return serve_until_stopped(server)
+    server.run()

@@ -160,6 +160,13 @@ def fact_row(label: str, entry: dict) -> dict:
     }
 
 
+@bp.app_template_filter("https_only")
+def https_only(url: object) -> str:
+    """Outside links must be https. The loader already refuses anything else; this second
+    lock means a bad entry (say `javascript:`) can never become a live link on a page."""
+    return url if isinstance(url, str) and url.startswith("https://") else ""
+
+
 @bp.app_template_filter("host")
 def host_filter(url: str) -> str:
     """Show a source link as its site name: shorter, and easier to trust at a glance."""

@@ -120,3 +120,27 @@ def test_platforms_and_about_pages(client):
     assert "Report and block" in platforms and "Instagram" in platforms
     about = client.get("/about").get_data(as_text=True)
     assert "Last checked" in about and "services.json" in about
+
+
+def test_knowledge_base_markup_is_shown_as_text_and_bad_links_are_refused(client, monkeypatch):
+    """SECURITY.md item 16, at the page: even if a hostile entry got past the loader."""
+    import dataclasses
+
+    from helper import resources
+
+    real = resources.default()
+    platforms = dict(real.platforms)
+    hostile = dict(next(iter(platforms.values())))
+    hostile.update(
+        name='<img src=x onerror="alert(1)">',
+        report_url="javascript:alert(1)",
+        privacy_url="http://plain.example/",
+    )
+    platforms[hostile["id"]] = hostile
+    monkeypatch.setattr(
+        resources, "default", lambda: dataclasses.replace(real, platforms=platforms)
+    )
+    html = client.get("/platforms").get_data(as_text=True)
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=" in html
+    assert "javascript:" not in html and "http://plain.example" not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 
 from helper import server as local
 from helper import window
@@ -15,6 +16,30 @@ def bridge_eval(win, expression: str) -> object:
     'unsafe-eval', so the page itself refuses eval() (as it should); the bridge's own
     runJavaScript is not page script and still works."""
     return win.gui.evaluate_js(f"JSON.stringify({expression})", win.uid, True)
+
+
+def wait_for(win, expression: str, timeout_s: float = 15) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if bridge_eval(win, expression):
+            return
+        time.sleep(0.1)
+    raise TimeoutError(expression)
+
+
+def follow_an_outside_link(win) -> None:
+    """Open the platforms page and click an outside link: it must go to the system browser
+    ($BROWSER, a recorder in the test) while the window stays on our page."""
+    bridge_eval(win, "(function () { location.assign('/platforms'); return 1; })()")
+    wait_for(win, "location.pathname === '/platforms' && document.readyState === 'complete'")
+    href = bridge_eval(
+        win,
+        "(function () { var a = document.querySelector('a[target=_blank]');"
+        " a.click(); return a.href; })()",
+    )
+    print(f"clicked={href}", flush=True)
+    time.sleep(2)
+    print(f"window_at={bridge_eval(win, 'location.pathname')}", flush=True)
 
 
 def main() -> int:
@@ -31,6 +56,7 @@ def main() -> int:
             print(f"title={bridge_eval(win, 'document.title')}", flush=True)
             heading = bridge_eval(win, "document.querySelector('h1').textContent")
             print(f"h1={heading}", flush=True)
+            follow_an_outside_link(win)
         finally:
             win.destroy()
 

@@ -36,9 +36,10 @@ def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
         require("xvfb-run", "a virtual display for the window")
         pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
     pytest.importorskip("webview")
+    script, record = recording_browser(tmp_path)
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests/window/show_window.py")],
-        env=private_env(tmp_path),
+        env={**private_env(tmp_path), "BROWSER": str(script)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -48,6 +49,11 @@ def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
     assert "title=Get help – Waymark" in done.stdout, done.stdout + done.stderr[-2000:]
     assert "h1=Something went wrong online?" in done.stdout
     assert "closed=True" in done.stdout
+    # An outside link went to the system browser; the window stayed on our own page.
+    clicked = done.stdout.split("clicked=")[1].split()[0]
+    assert clicked.startswith("https://")
+    assert record.read_text().split() == [clicked]
+    assert "window_at=/platforms" in done.stdout
 
 
 def recording_browser(tmp_path: Path) -> tuple[Path, Path]:
