@@ -172,10 +172,21 @@ def test_lock_then_unlock(page, server, artifacts):
     page.click("button[type=submit].primary")
     assert "Cannot unlock the vault with that passphrase." in page.inner_text("#form-error")
     axe_clean(page, "unlock", artifacts)
-    page.fill("#passphrase", PASSPHRASE)
+    paste_into(page, "#passphrase", PASSPHRASE)  # as from a password manager's clipboard
     page.click("button[type=submit].primary")
     assert page.url.endswith("/pro/notes")
     axe_clean(page, "list", artifacts)
+
+
+def paste_into(page, selector: str, text: str) -> None:
+    """Put `text` on the real clipboard and press Ctrl+V in the field (WCAG 2.2 SC 3.3.8:
+    nothing may stop a person pasting a passphrase)."""
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    page.fill(selector, "")
+    page.focus(selector)
+    page.keyboard.press("Control+V")
+    assert page.input_value(selector) == text
 
 
 def test_recover_page_is_accessible(page, server, artifacts):

@@ -234,3 +234,22 @@ def test_a_deleted_note_shows_only_that_it_existed_and_cannot_be_changed(
         data={"step": "tell-dsl", "signed_by": "Sam", "csrf_token": csrf_token},
     )
     assert tick.status_code == 400
+
+
+def test_a_foreign_page_cannot_write_or_lock(app, client, csrf_token, unlocked):
+    """Even holding a valid token (it cannot, but suppose), another origin is refused."""
+    data = {**NOTE, "csrf_token": csrf_token}
+    for headers in (
+        {"Origin": "https://evil.test"},
+        {"Origin": "http://127.0.0.1:5001"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Sec-Fetch-Site": "cross-site"},
+    ):
+        assert client.post("/pro/notes/new", data=data, headers=headers).status_code == 403
+        lock = client.post("/pro/lock", data={"csrf_token": csrf_token}, headers=headers)
+        assert lock.status_code == 403
+    assert notes_in(app) == []
+    assert holder(app).is_unlocked()
+    stranger = app.test_client()
+    assert stranger.post("/pro/notes/new", data=data).status_code == 403
+    assert notes_in(app) == []
