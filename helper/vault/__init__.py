@@ -46,6 +46,10 @@ from helper.vault.sealed import deletion_ad, encode_plaintext, revision_ad, seal
 __all__ = ["DeletionRecord", "Note", "NoteSummary", "Revision", "Vault", "VerifyReport"]
 
 MIN_PASSPHRASE = 8
+ROLLED_BACK_NOTICE = (
+    "Warning: this vault file is older than the one this device last saved, or a different "
+    "copy. Recent changes may be missing. Run `waymark verify` for details."
+)
 NO_KEYRING = (
     "No keyring is available on this device, so Waymark cannot remember the vault here or "
     "guard it against being swapped for an older copy. Your passphrase still works as normal."
@@ -111,6 +115,8 @@ class Vault:
         self._aead: AESGCM | None = None
         self._audit_key = b""
         self._keyring: bool | None = None
+        self._head: tuple[int, bytes] = (0, audit.GENESIS)
+        self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
         raw, self._header_mac = store.read_header(conn)
         self._header_raw = raw
         self._header = parse_header(raw)
@@ -423,6 +429,21 @@ class Vault:
         if not keys.macs_equal(_header_mac(vault_key, self._header_raw), self._header_mac):
             raise IntegrityError("The vault header has been altered; refusing to use it.")
         self._set_key(vault_key)
+        self._check_keyring_head()
+
+    def _check_keyring_head(self) -> None:
+        """Compare the file with the chain head this device last saw. If the file is behind,
+        say so now and stop updating the keyring head, so `verify` keeps naming the rollback."""
+        if not self.device_unlock_available():
+            return
+        head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
+        if head is None:
+            return
+        seq, mac = head
+        rows = store.query(self._conn, "SELECT mac FROM audit WHERE seq = ?", (seq,))
+        if not rows or not isinstance(rows[0][0], bytes) or not keys.macs_equal(rows[0][0], mac):
+            self._keyring_head_mismatch = True
+            self._notice(ROLLED_BACK_NOTICE)
 
     def _unwrap_with_passphrase(self, passphrase: str) -> bytes:
         params = keys.KdfParams.from_json(self._header.get("kdf"))
@@ -499,8 +520,8 @@ class Vault:
 
     def _publish_head(self) -> None:
         """Keep the chain head in the OS keyring too, so a rolled-back file is noticed."""
-        if not self.device_unlock_available():
-            return  # said once, at creation and by verify; never a reason to stop saving
+        if not self.device_unlock_available() or self._keyring_head_mismatch:
+            return  # no keyring: said once, at creation and by verify; never stops a save
         seq, mac = self._head
         keys.keyring_set(keys.CHAIN_SERVICE, self.vault_id, audit.head_text(seq, mac))
 

@@ -195,15 +195,15 @@ CHAIN_SERVICE = "waymark-vault-chain"
 
 
 def keyring_available() -> bool:
-    """Whether a usable keyring backend exists (not the 'fail' backend, not a broken one)."""
+    """Whether a usable keyring backend exists (not the 'fail' backend, not an empty chain)."""
     try:
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import chainer, fail
 
         backend = keyring.get_keyring()
         if isinstance(backend, fail.Keyring):
             return False
-        return backend.priority > 0
+        return not (isinstance(backend, chainer.ChainerBackend) and not backend.backends)
     except Exception:  # any backend trouble means "no keyring", never a crash
         return False
 

@@ -10,6 +10,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
+from keyring.compat import properties
 
 from helper.vault import Vault
 
@@ -21,7 +22,11 @@ CHILD = "QZ"
 class MemoryKeyring(KeyringBackend):
     """A real keyring backend that keeps entries in a dict: the OS keyring without the OS."""
 
-    priority = 1  # type: ignore[assignment]
+    @properties.classproperty
+    def priority(cls) -> float:
+        # Never picked by keyring's own discovery (that would leak into other tests): only
+        # used where a test sets it explicitly.
+        raise RuntimeError("test-only keyring backend")
 
     def __init__(self) -> None:
         super().__init__()
