@@ -202,6 +202,13 @@ def test_export_is_a_print_page_and_a_text_download(client, csrf_token, unlocked
         f'attachment; filename="waymark-note-{note_id}.txt"'
     )
     assert "Pupil said an account is demanding money." in download.get_data(as_text=True)
+    page = client.get(f"/pro/notes/{note_id}/export.html")
+    assert page.headers["Content-Disposition"] == (
+        f'attachment; filename="waymark-note-{note_id}.html"'
+    )
+    assert "default-src 'none'" in page.get_data(as_text=True)
+    assert "Pupil said an account is demanding money." in page.get_data(as_text=True)
+    assert client.get(f"/pro/notes/{note_id}/export.pdf").status_code == 404
 
 
 def test_an_unknown_note_is_a_plain_not_found(client, unlocked):
@@ -253,3 +260,24 @@ def test_a_foreign_page_cannot_write_or_lock(app, client, csrf_token, unlocked):
     stranger = app.test_client()
     assert stranger.post("/pro/notes/new", data=data).status_code == 403
     assert notes_in(app) == []
+
+
+def test_the_vault_verifies_after_everything_the_pages_do(app, client, csrf_token, unlocked):
+    keep = write_note(client, csrf_token)
+    gone = write_note(client, csrf_token, concern="cyberbullying")
+    client.post(
+        f"/pro/notes/{keep}/tick",
+        data={"step": "tell-dsl", "signed_by": "Sam", "csrf_token": csrf_token},
+    )
+    client.post(
+        f"/pro/notes/{keep}/revise", data={**NOTE, "signed_by": "Sam", "csrf_token": csrf_token}
+    )
+    client.get(f"/pro/notes/{keep}/export")
+    client.get(f"/pro/notes/{keep}/export.txt")
+    client.post(
+        f"/pro/notes/{gone}/delete",
+        data={"csrf_token": csrf_token, "signed_by": "Sam", "confirm": "yes", "reason": "Dup"},
+    )
+    with holder(app).use() as vault:
+        report = vault.verify()
+    assert report.ok, report.problems
