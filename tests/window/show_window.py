@@ -44,6 +44,7 @@ def follow_an_outside_link(win) -> None:
 
 def main() -> int:
     server = local.create()
+    server.app.extensions["waymark.on_close"].append(lambda: print("hook=ran", flush=True))
     server.run_in_thread()
     closed = threading.Event()
 

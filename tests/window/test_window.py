@@ -49,6 +49,7 @@ def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
     assert "title=Get help – Waymark" in done.stdout, done.stdout + done.stderr[-2000:]
     assert "h1=Something went wrong online?" in done.stdout
     assert "closed=True" in done.stdout
+    assert done.stdout.count("hook=ran") == 1  # closing ran the on-close hooks (lock), once
     # An outside link went to the system browser; the window stayed on our own page.
     clicked = done.stdout.split("clicked=")[1].split()[0]
     assert clicked.startswith("https://")
