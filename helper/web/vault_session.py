@@ -154,10 +154,6 @@ class VaultSession:
             self.expire_if_idle()
             return self._vault is not None and bool(self._vault.is_unlocked)
 
-    def seconds_left(self) -> float:
-        """Seconds until auto-lock, for the page's own timer."""
-        return max(0.0, self.idle_minutes * 60 - (self._clock() - self._last_used))
-
     def expire_if_idle(self) -> bool:
         """Drop the key if the person has been away longer than the setting. True if it did."""
         with self._lock:
