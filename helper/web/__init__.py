@@ -50,7 +50,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(signposting.bp)
     for name in OPTIONAL_BLUEPRINTS:
         _register_optional(app, name)
-    # Forgetting every session is always the last thing that happens on close.
     return app
 
 

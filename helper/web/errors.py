@@ -10,10 +10,6 @@ from helper.errors import BadInput, WaymarkError
 
 MESSAGES = {
     400: ("Something in that form was not right", "Go back, check it and try again."),
-    403: (
-        "This page is not open to you",
-        "Open Waymark from its own window or with the `waymark` command.",
-    ),
     404: ("Page not found", "The page you asked for is not here."),
     405: ("That did not work", "This page cannot be used that way."),
     413: ("That was too big", "Please send less text at once."),
@@ -22,6 +18,10 @@ MESSAGES = {
 
 
 def error_page(status: int, detail: str | None = None):
+    if status == 403:
+        # Refusals go to strangers: a page on another port, a rebinding site. The bare page
+        # names nothing, so they cannot even learn that a safeguarding tool runs here.
+        return render_template("refused.html"), 403
     title, advice = MESSAGES.get(status, MESSAGES[500])
     html = render_template("error.html", title=title, advice=detail or advice, status=status)
     return html, status

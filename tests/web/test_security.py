@@ -56,6 +56,8 @@ def test_no_cookie_means_403_everywhere(anon):
     for path in ("/", "/about", "/platforms", "/help/age", "/static/style.css", "/nope", "/pro/"):
         response = anon.get(path)
         assert response.status_code == 403, path
+        # The refusal names nothing: a stranger cannot learn what runs on this port.
+        assert "Waymark" not in response.get_data(as_text=True)
     assert anon.post("/exit").status_code == 403
 
 
