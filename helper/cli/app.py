@@ -96,7 +96,10 @@ def show(server, url: str, browser: bool) -> None:
             return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
     if window.open_in_browser(url):
-        print("Waymark is open in your web browser. Press Ctrl-C here to stop it.", flush=True)
+        # Printed once, as the address a person may need if the browser tab was lost; the
+        # token in it is single-use and the browser has normally spent it already.
+        print(f"Waymark is open in your web browser at {url}", flush=True)
+        print("Press Ctrl-C here to stop Waymark.", flush=True)
     else:
         print(f"No web browser found. Open this address in a browser: {url}", flush=True)
         print("Press Ctrl-C here to stop Waymark.", flush=True)

@@ -91,7 +91,7 @@ def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
         proc.terminate()
         _out, err = proc.communicate(timeout=20)
     assert first.startswith("waymark: cannot open a window (there is no display)")
-    assert "web browser" in second
+    assert second.startswith("Waymark is open in your web browser at http://127.0.0.1:")
     assert proc.returncode == 0, err
     opened = record.read_text().split()
     assert len(opened) == 1
@@ -126,3 +126,23 @@ def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
         proc.send_signal(2)
         proc.communicate(timeout=20)
     assert proc.returncode == 0
+
+
+def test_browser_flag_skips_the_window_and_uses_the_system_browser(tmp_path):
+    script, record = recording_browser(tmp_path)
+    env = {**private_env(tmp_path), "BROWSER": str(script), "DISPLAY": ":99"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helper", "--browser"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        first = proc.stdout.readline()
+    finally:
+        proc.send_signal(2)
+        _out, err = proc.communicate(timeout=20)
+    assert first.startswith("Waymark is open in your web browser at http://127.0.0.1:")
+    assert record.read_text().split() == [first.split(" at ")[1].strip()]
+    assert proc.returncode == 0, err
