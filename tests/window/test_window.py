@@ -146,3 +146,28 @@ def test_browser_flag_skips_the_window_and_uses_the_system_browser(tmp_path):
     assert first.startswith("Waymark is open in your web browser at http://127.0.0.1:")
     assert record.read_text().split() == [first.split(" at ")[1].strip()]
     assert proc.returncode == 0, err
+
+
+def test_probe_survives_a_display_that_kills_qt(tmp_path, monkeypatch):
+    """A DISPLAY that points nowhere makes Qt abort its process: the probe's child dies, not us."""
+    pytest.importorskip("webview")
+    from helper import window
+
+    for key, value in private_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("DISPLAY", ":4242")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert window.probe_gui() == "the window toolkit cannot open a window here"
+
+
+def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    from helper import window
+
+    for key, value in private_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    assert window.probe_gui() is None
