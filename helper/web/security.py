@@ -119,7 +119,8 @@ def exchange_token():
         abort(403)
     new = current_app.extensions["waymark.sessions"].create()
     rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
-    target = request.path + ("?" + urlencode(rest) if rest else "")
+    # "//host/…" would be read as another site by the browser: keep the redirect on ours.
+    target = "/" + request.path.lstrip("/") + ("?" + urlencode(rest) if rest else "")
     response = redirect(target, code=303)
     response.set_cookie(
         cookie_name(current_app.config["PORT"]),

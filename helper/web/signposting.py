@@ -99,7 +99,6 @@ def answer(step: str):
     try:
         value = parse_answer(step, request.form, res, audience)
     except BadInput as err:
-        session.modified = True
         return render_template(
             f"help/{step}.html",
             step=step,

@@ -86,6 +86,14 @@ def test_token_is_swapped_for_a_strict_httponly_cookie_and_leaves_the_address_ba
     assert "Expires" not in cookie and "Max-Age" not in cookie  # gone with the browser
 
 
+def test_token_redirect_never_leaves_our_site(anon):
+    response = anon.get(
+        "/x", query_string={"token": TOKEN}, environ_overrides={"PATH_INFO": "//evil.test/x"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/evil.test/x"
+
+
 def test_token_is_compared_in_constant_time(monkeypatch):
     calls = []
     real = hmac.compare_digest
