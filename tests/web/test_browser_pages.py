@@ -33,9 +33,14 @@ def go_through(page, audience: str, age: str, concern: str, shots=None) -> None:
 
 
 @pytest.mark.parametrize("audience", list(JOURNEYS))
-def test_each_audience_reaches_its_routes(page, audience, artifacts):
+def test_each_audience_reaches_its_routes(page, live_helper, audience, artifacts):
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
     age, concern, expect = JOURNEYS[audience]
+    page.reload()
     go_through(page, audience, age, concern, shots=artifacts)
+    # Nothing leaves the machine: every request the pages made went to the helper itself.
+    assert requested and all(url.startswith(live_helper.base + "/") for url in requested)
     assert page.locator("h1").inner_text() == "Where to go next"
     assert expect in page.locator(".cards").inner_text()
     assert page.locator(".warning").count() >= 1
