@@ -144,3 +144,28 @@ def test_knowledge_base_markup_is_shown_as_text_and_bad_links_are_refused(client
     assert "<img" not in html
     assert "&lt;img src=x onerror=" in html
     assert "javascript:" not in html and "http://plain.example" not in html
+
+
+def test_our_own_words_for_young_people_are_plain(client, csrf_token):
+    """Headings, hints and error lines written in our templates read at about age 11 or under
+    (Flesch-Kincaid grade 6; the knowledge base's texts are checked in tests/resources)."""
+    import re
+
+    from helper import resources
+    from helper.errors import BadInput
+    from helper.web.signposting import parse_answer
+    from tests.resources.readability import grade, plain
+
+    client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
+    pattern = re.compile(r'<(h1|p class="(?:hint|lead|error)")[^>]*>(.*?)</(?:h1|p)>', re.S)
+    texts = []
+    for path in ("/", "/help/age", "/help/concern", "/help/platform", "/help/danger"):
+        html = client.get(path).get_data(as_text=True)
+        texts += [re.sub(r"<[^>]+>|\s+", " ", m[1]).strip() for m in pattern.findall(html)]
+    for step, form in (("age", {"age": "x"}), ("concern", {}), ("platform", {"platform": "x"})):
+        with pytest.raises(BadInput) as err:
+            parse_answer(step, form, resources.default(), "young-person")
+        texts.append(str(err.value))
+    assert len(texts) >= 10
+    too_hard = {t: round(grade(plain(t)), 1) for t in texts if grade(plain(t)) > 6}
+    assert too_hard == {}
