@@ -41,7 +41,7 @@ from helper.vault.notes import (
     searchable_text,
     validate_fields,
 )
-from helper.vault.sealed import deletion_ad, encode_plaintext, revision_ad, seal
+from helper.vault.sealed import deletion_ad, encode_plaintext, seal, seal_revision
 
 __all__ = ["DeletionRecord", "Note", "NoteSummary", "Revision", "Vault", "VerifyReport"]
 
@@ -308,13 +308,10 @@ class Vault:
         signer = clean_signature(signed_by)
         note_id = secrets.token_hex(8)
         saved_at = now_utc()
-        plaintext = encode_plaintext({"fields": clean, "signed_by": signer})
-        nonce, ct = seal(aead, plaintext, revision_ad(self.vault_id, note_id, 1, saved_at))
+        sealed = seal_revision(aead, self.vault_id, note_id, 1, saved_at, clean, signer)
         with self._writing() as conn:
             conn.execute("INSERT INTO notes VALUES (?, ?)", (note_id, saved_at))
-            conn.execute(
-                "INSERT INTO revisions VALUES (?, 1, ?, ?, ?)", (note_id, saved_at, nonce, ct)
-            )
+            conn.execute(store.INSERT_REVISION, (note_id, 1, saved_at, *sealed))
             self._append_in(conn, "create", note_id, 1, saved_at)
         self._publish_head()
         return note_id
@@ -324,16 +321,12 @@ class Vault:
         aead = self._require_aead()
         clean = validate_fields(fields)
         signer = clean_signature(signed_by)
-        plaintext = encode_plaintext({"fields": clean, "signed_by": signer})
+        encode_plaintext({"fields": clean, "signed_by": signer})  # size check before the lock
         with self._writing() as conn:
             number = self._live_revision_count(conn, note_id) + 1
             saved_at = now_utc()
-            ad = revision_ad(self.vault_id, note_id, number, saved_at)
-            nonce, ct = seal(aead, plaintext, ad)
-            conn.execute(
-                "INSERT INTO revisions VALUES (?, ?, ?, ?, ?)",
-                (note_id, number, saved_at, nonce, ct),
-            )
+            sealed = seal_revision(aead, self.vault_id, note_id, number, saved_at, clean, signer)
+            conn.execute(store.INSERT_REVISION, (note_id, number, saved_at, *sealed))
             self._append_in(conn, "revise", note_id, number, saved_at)
         self._publish_head()
         return number
@@ -375,7 +368,7 @@ class Vault:
         needle = text.casefold()
         if not needle:
             return []
-        found = latest_fields(self._conn, self._require_aead(), self.vault_id)
+        found = latest_fields(self._conn, self._require_aead(), self.vault_id, needle)
         return [nid for nid, fields in found if needle in searchable_text(fields)]
 
     def export(self, note_ids: Sequence[str], fmt: str = "text") -> str:

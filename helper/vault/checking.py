@@ -12,7 +12,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from helper.errors import IntegrityError
 from helper.vault import audit, store
 from helper.vault.notes import VerifyReport
-from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
+from helper.vault.sealed import (
+    deletion_ad,
+    open_sealed,
+    open_summary,
+    revision_ad,
+    summary_ad,
+    summary_of,
+)
 
 ROLLED_BACK = (
     "This vault file is older than the one this device last saved: it has been rolled back to "
@@ -61,13 +68,17 @@ def _note_problems(
     logged_notes = {e.note_id: e.at for e in entries if e.action == "create"}
     found: dict[str, list[int]] = {}
     checked = 0
-    for note_id, number, saved_at, nonce, ct in store.query(
-        conn, "SELECT note_id, number, saved_at, nonce, ct FROM revisions ORDER BY note_id, number"
+    for note_id, number, saved_at, snonce, sct, nonce, ct in store.query(
+        conn, "SELECT * FROM revisions ORDER BY note_id, number"
     ):
         checked += 1
         found.setdefault(note_id, []).append(number)
         try:
-            open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
+            payload = open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
+            ad = summary_ad(vault_id, note_id, number, saved_at)
+            summary = "\n".join(open_summary(aead, snonce, sct, ad)).encode()
+            if summary_of(payload.get("fields", {})) != summary:
+                raise IntegrityError("summary differs")
         except IntegrityError:
             problems.append(f"Note {note_id}: revision {number} has been altered or damaged.")
         if (note_id, number) not in logged:

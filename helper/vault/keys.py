@@ -117,11 +117,17 @@ def calibrate(fast: bool | None = None) -> KdfParams:
         fast = os.environ.get(FAST_ENV) == "1"
     if fast:
         return KdfParams(salt, MIN_MEMORY_KIB, 1, 1)
-    probe = KdfParams(salt, 64 * 1024, 1, 4)
-    start = time.perf_counter()
-    derive_passphrase_key("calibration", probe)
-    one = max(time.perf_counter() - start, 1e-3)
-    iterations = max(2, min(MAX_ITERATIONS, round(TARGET_SECONDS / one)))
+
+    def seconds(iterations: int) -> float:
+        start = time.perf_counter()
+        derive_passphrase_key("calibration", KdfParams(salt, 64 * 1024, iterations, 4))
+        return time.perf_counter() - start
+
+    # Time = fixed cost (filling 64 MiB) + iterations x cost per pass; measure both.
+    one, three = seconds(1), seconds(3)
+    per_pass = max((three - one) / 2, 1e-3)
+    fixed = max(one - per_pass, 0.0)
+    iterations = max(2, min(MAX_ITERATIONS, round((TARGET_SECONDS - fixed) / per_pass)))
     return KdfParams(salt, 64 * 1024, iterations, 4)
 
 

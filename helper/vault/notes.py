@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -227,6 +226,10 @@ class VerifyReport:
 
 # ---- validation -----------------------------------------------------------------------------
 
+# Unicode category Cc is exactly U+0000-001F and U+007F-009F; tab and newline are allowed in
+# free text. (Lone surrogates are caught by the UTF-8 check before this.)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DATA_IMAGE = re.compile(r"data\s*:\s*image/", re.IGNORECASE)
 _BASE64_RUN = re.compile(r"[A-Za-z0-9+/]{16,}")
 _RAW_MAGIC = re.compile(
@@ -281,11 +284,10 @@ def clean_text(label: str, value: Any, max_len: int, one_line: bool = False) -> 
         raise BadInput(f"{label}: the text is not valid UTF-8.") from None
     if "\x00" in text:
         raise BadInput(f"{label}: the text contains a NUL byte, which is not allowed.")
-    for ch in text:
-        if ch in "\n\t" and not one_line:
-            continue
-        if unicodedata.category(ch) in ("Cc", "Cs"):
-            raise BadInput(f"{label}: the text contains a control character (U+{ord(ch):04X}).")
+    control = (_CONTROL_ONE_LINE if one_line else _CONTROL).search(text)
+    if control:
+        code = ord(control.group())
+        raise BadInput(f"{label}: the text contains a control character (U+{code:04X}).")
     if len(text) > max_len:
         raise BadInput(f"{label}: too long ({len(text):,} characters; the limit is {max_len:,}).")
     return text.strip() if one_line else text

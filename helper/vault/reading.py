@@ -4,18 +4,27 @@ readable (the list marks that note as damaged)."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helper.errors import IntegrityError, NotFound
 from helper.vault import store
 from helper.vault.notes import DeletionRecord, Note, NoteSummary, Revision
-from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
+from helper.vault.sealed import (
+    deletion_ad,
+    open_sealed,
+    open_summary,
+    revision_ad,
+    summary_ad,
+)
 
 DAMAGED = "damaged"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # sorts a note with a damaged time last
 
 
 def stored_time(text: object) -> datetime:
@@ -26,64 +35,69 @@ def stored_time(text: object) -> datetime:
         raise IntegrityError("A stored time has been altered or damaged.") from None
 
 
-def _latest_rows(conn: sqlite3.Connection) -> list[tuple]:
+LATEST = (
     # SQLite returns the bare columns from the row holding MAX(number) in each group.
-    return store.query(
-        conn,
-        "SELECT note_id, MAX(number), saved_at, nonce, ct, "
-        "(SELECT created_at FROM notes WHERE id = note_id) FROM revisions GROUP BY note_id",
-    )
+    "SELECT note_id, MAX(number), saved_at, {columns}, "
+    "(SELECT created_at FROM notes WHERE id = note_id) FROM revisions GROUP BY note_id"
+)
 
 
 def latest_fields(
-    conn: sqlite3.Connection, aead: AESGCM, vault_id: str
+    conn: sqlite3.Connection, aead: AESGCM, vault_id: str, needle: str
 ) -> list[tuple[str, dict[str, Any]]]:
-    """(note id, latest fields) for every live note whose latest revision opens, newest first."""
+    """(note id, latest fields) of live notes whose latest revision opens and whose text may
+    hold `needle` (already case-folded), newest first. The cheap test on the decrypted text
+    comes first, so only likely matches pay for parsing JSON."""
     out = []
-    for note_id, number, saved_at, nonce, ct, _created in _latest_rows(conn):
+    for note_id, number, saved_at, nonce, ct, _created in store.query(
+        conn, LATEST.format(columns="nonce, ct")
+    ):
+        ad = revision_ad(vault_id, note_id, number, saved_at)
         try:
-            payload = open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
-        except IntegrityError:
-            continue
-        out.append((saved_at, note_id, payload.get("fields", {})))
+            if needle not in aead.decrypt(nonce, ct, ad).decode("utf-8").casefold():
+                continue
+            payload = open_sealed(aead, nonce, ct, ad)
+        except (InvalidTag, ValueError, TypeError, IntegrityError):
+            continue  # a damaged revision never matches; verify names it
+        out.append((str(saved_at), note_id, payload.get("fields", {})))
     out.sort(reverse=True, key=lambda item: item[0])
     return [(note_id, fields) for _at, note_id, fields in out]
 
 
+def _summary(row: tuple, aead: AESGCM, vault_id: str) -> NoteSummary:
+    note_id, number, saved_at, snonce, sct, created = row
+    concern, status = "", DAMAGED
+    with contextlib.suppress(IntegrityError):
+        concern, status = open_summary(
+            aead, snonce, sct, summary_ad(vault_id, note_id, number, saved_at)
+        )
+    return NoteSummary(
+        id=str(note_id),
+        created_at=stored_time(created or saved_at),
+        updated_at=stored_time(saved_at),
+        revisions=number if isinstance(number, int) else 0,
+        concern=concern,
+        status=status,
+    )
+
+
 def list_summaries(conn: sqlite3.Connection, aead: AESGCM, vault_id: str) -> list[NoteSummary]:
     summaries = []
-    for note_id, number, saved_at, nonce, ct, created in _latest_rows(conn):
-        concern, status = "", DAMAGED
+    for row in store.query(conn, LATEST.format(columns="snonce, sct")):
         try:
-            ad = revision_ad(vault_id, note_id, number, saved_at)
-            fields = open_sealed(aead, nonce, ct, ad).get("fields", {})
-            concern, status = str(fields.get("concern", "")), str(fields.get("status", "open"))
+            summaries.append(_summary(row, aead, vault_id))
         except IntegrityError:
-            pass
-        summaries.append(
-            NoteSummary(
-                id=note_id,
-                created_at=stored_time(created or saved_at),
-                updated_at=stored_time(saved_at),
-                revisions=int(number),
-                concern=concern,
-                status=status,
-            )
-        )
+            summaries.append(NoteSummary(str(row[0]), EPOCH, EPOCH, 0, "", DAMAGED))
     for note_id, created, deleted_at in store.query(
         conn,
         "SELECT n.id, n.created_at, d.deleted_at FROM deletions d JOIN notes n ON n.id = d.note_id",
     ):
+        try:
+            created_at, updated_at = stored_time(created), stored_time(deleted_at)
+        except IntegrityError:
+            created_at = updated_at = EPOCH
         summaries.append(
-            NoteSummary(
-                id=note_id,
-                created_at=stored_time(created),
-                updated_at=stored_time(deleted_at),
-                revisions=0,
-                concern="",
-                status="deleted",
-                deleted=True,
-            )
+            NoteSummary(str(note_id), created_at, updated_at, 0, "", "deleted", deleted=True)
         )
     summaries.sort(key=lambda s: s.updated_at, reverse=True)
     return summaries

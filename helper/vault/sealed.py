@@ -23,6 +23,43 @@ def revision_ad(vault_id: str, note_id: str, number: int, saved_at: str) -> byte
     return "\x00".join(map(str, parts)).encode()
 
 
+def summary_ad(vault_id: str, note_id: str, number: int, saved_at: str) -> bytes:
+    parts = ("waymark/v1 summary", vault_id, note_id, number, saved_at)
+    return "\x00".join(map(str, parts)).encode()
+
+
+def summary_of(fields: dict[str, Any]) -> bytes:
+    """The little the notes list shows (concern and status), sealed on its own so listing
+    10,000 notes decrypts 10,000 tiny records, not 10,000 whole notes. Two lines, no JSON:
+    both values are ids without newlines."""
+    return f"{fields.get('concern', '')}\n{fields.get('status', 'open')}".encode()
+
+
+def open_summary(aead: AESGCM, nonce: bytes, ct: bytes, ad: bytes) -> tuple[str, str]:
+    """(concern, status) of a sealed summary; IntegrityError if it was tampered with."""
+    try:
+        concern, status = aead.decrypt(nonce, ct, ad).decode("utf-8").split("\n")
+    except (InvalidTag, ValueError, TypeError):
+        raise IntegrityError("A stored record failed its integrity check.") from None
+    return concern, status
+
+
+def seal_revision(
+    aead: AESGCM,
+    vault_id: str,
+    note_id: str,
+    number: int,
+    saved_at: str,
+    fields: dict[str, Any],
+    signed_by: str,
+) -> tuple[bytes, bytes, bytes, bytes]:
+    """(summary nonce, summary ciphertext, nonce, ciphertext) for one revision row."""
+    plaintext = encode_plaintext({"fields": fields, "signed_by": signed_by})
+    snonce, sct = seal(aead, summary_of(fields), summary_ad(vault_id, note_id, number, saved_at))
+    nonce, ct = seal(aead, plaintext, revision_ad(vault_id, note_id, number, saved_at))
+    return snonce, sct, nonce, ct
+
+
 def deletion_ad(vault_id: str, note_id: str, deleted_at: str) -> bytes:
     return "\x00".join(map(str, ("waymark/v1 deletion", vault_id, note_id, deleted_at))).encode()
 

@@ -21,7 +21,10 @@ CREATE TABLE vault_header (id INTEGER PRIMARY KEY CHECK (id = 1), header BLOB NO
                            mac BLOB NOT NULL);
 CREATE TABLE notes (id TEXT PRIMARY KEY, created_at TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE revisions (note_id TEXT NOT NULL, number INTEGER NOT NULL, saved_at TEXT NOT NULL,
-                        nonce BLOB NOT NULL, ct BLOB NOT NULL, PRIMARY KEY (note_id, number));
+                        snonce BLOB NOT NULL, sct BLOB NOT NULL, nonce BLOB NOT NULL,
+                        ct BLOB NOT NULL, PRIMARY KEY (note_id, number));
+-- Lets the notes list read the small sealed summaries without touching the large ciphertexts.
+CREATE INDEX revision_summaries ON revisions (note_id, number, saved_at, snonce, sct);
 CREATE TABLE deletions (note_id TEXT PRIMARY KEY, deleted_at TEXT NOT NULL, nonce BLOB NOT NULL,
                         ct BLOB NOT NULL) WITHOUT ROWID;
 CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, action TEXT NOT NULL,
@@ -31,6 +34,7 @@ CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT 
 CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
 """
 
+INSERT_REVISION = "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"
 BUSY_TIMEOUT_S = 2.0
 # A damaged file can make SQLite hand back undecodable text (even inside its error messages).
 STORE_ERRORS = (sqlite3.Error, UnicodeDecodeError)

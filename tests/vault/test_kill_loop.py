@@ -77,6 +77,7 @@ def test_sigkill_during_saves_never_loses_a_committed_note(vault_path):
             note = vault.note(note_id)
             if expected["deleted"]:
                 assert note.deleted is not None
+            if note.deleted is not None:  # a deletion may commit just before the kill
                 continue
             assert note.revisions[0].fields["narrative"] == expected["text"]
             assert len(note.revisions) >= expected["revisions"]
