@@ -39,7 +39,7 @@ def exited_redirect():
 
 @bp.before_app_request
 def keep_exit_closed():
-    if request.endpoint in (None, "static", "public.away", "public.resume", "public.exit"):
+    if request.endpoint in (None, "static", "public.away", "public.resume", "public.quick_exit"):
         return None
     if request.blueprint in ("public", "help"):
         return exited_redirect()
@@ -89,7 +89,7 @@ def choose_audience():
 
 
 @bp.post("/exit")
-def exit():
+def quick_exit():
     """Quick exit: forget everything the person told us and go to the neutral page."""
     for key in [k for k in session if k not in KEPT_ON_EXIT]:
         del session[key]
