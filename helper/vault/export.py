@@ -4,10 +4,13 @@ style, a CSP that forbids every outside resource, and every piece of text escape
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 from datetime import datetime
 from typing import Any
 
+from helper import paths
 from helper.vault.notes import FIELD_BY_NAME, FIELDS, Note, Revision
 
 TOLD_LABELS = {
@@ -20,6 +23,16 @@ TOLD_LABELS = {
     "prevent": "Prevent",
     "other": "Other",
 }
+
+
+@functools.cache
+def concern_labels() -> dict[str, str]:
+    """The professional wording of each concern, from the knowledge base (facts are data)."""
+    try:
+        data = json.loads((paths.resources_dir() / "concerns.json").read_text("utf-8"))
+        return {c["id"]: c["label"]["professional"] for c in data["concerns"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # the export still works, showing the concern id
 
 
 def local_time(value: datetime | str) -> str:
@@ -44,6 +57,9 @@ def field_lines(name: str, value: Any) -> list[str]:
                 parts.append(f"reference {entry['reference']}")
             lines.append(" - ".join(parts))
         return lines
+    if name == "concern":
+        label = concern_labels().get(value)
+        return [f"{label} ({value})" if label else str(value)]
     if kind == "checklist":
         return [f"{step}: done {local_time(at)}" for step, at in value.items()]
     return str(value).split("\n")

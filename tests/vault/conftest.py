@@ -46,6 +46,7 @@ class MemoryKeyring(KeyringBackend):
 def fast_kdf_and_no_keyring(request, monkeypatch):
     """Every vault test gets the fast KDF and, unless it talks to the real keyring, no keyring."""
     monkeypatch.setenv("WAYMARK_KDF_FAST", "1")
+    monkeypatch.setenv("WAYMARK_TESTING", "1")
     if request.node.get_closest_marker("keyring"):
         yield
         return

@@ -34,6 +34,7 @@ def env(tmp_path) -> dict[str, str]:
         HOME=str(home),
         TMPDIR=str(tmp),
         WAYMARK_KDF_FAST="1",
+        WAYMARK_TESTING="1",
         WAYMARK_PASSPHRASE_FILE=str(secret),
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )

@@ -193,4 +193,4 @@ def test_kdf_caps(kdf):
 def test_calibration_stays_inside_the_caps():
     params = keys.calibrate(fast=False)
     assert keys.KdfParams.from_json(params.as_json()) == params
-    assert params.memory_kib == 64 * 1024 and params.iterations >= 2
+    assert params.memory_kib == keys.KDF_MEMORY_KIB and params.iterations >= 2
