@@ -9,28 +9,39 @@ import { pageHost } from "./links.js";
 async function takePending() {
   const { pending } = await chrome.storage.session.get("pending");
   if (!pending) return null;
-  await chrome.storage.session.remove("pending");
+  chrome.storage.session.remove("pending"); // used once; no need to wait for it
   return pending;
 }
 
-async function sourceTab(tabParam) {
-  const id = Number.parseInt(tabParam ?? "", 10);
-  if (Number.isInteger(id) && id >= 0) {
-    try {
-      return await chrome.tabs.get(id);
-    } catch {
-      return null;
-    }
+async function tabById(id) {
+  try {
+    return await chrome.tabs.get(id);
+  } catch {
+    return null;
   }
+}
+
+async function activeTab() {
   const [active] = await chrome.tabs.query({ active: true, currentWindow: true });
   return active ?? null;
 }
 
-/** {host, tabId}: host is null when unknown; tabId is the tab a quick exit replaces. */
+function tabNumber(value) {
+  const id = Number.parseInt(value ?? "", 10);
+  return Number.isInteger(id) && id >= 0 ? id : null;
+}
+
+/** {host, tabId}: host is null when unknown; tabId is the tab a quick exit replaces.
+ * The lookups run side by side: each is a round trip to the browser, and the popup waits. */
 export async function whereItHappened(search) {
-  const params = new URLSearchParams(search);
-  const pending = await takePending();
-  const tab = await sourceTab(pending?.tabId ?? params.get("tab"));
-  const host = pending ? pending.host : pageHost(tab?.url);
-  return { host: host ?? null, tabId: tab?.id ?? null };
+  const named = tabNumber(new URLSearchParams(search).get("tab"));
+  const [pending, tab] = await Promise.all([
+    takePending(),
+    named === null ? activeTab() : tabById(named),
+  ]);
+  if (pending) {
+    const fromMenu = tabNumber(String(pending.tabId));
+    return { host: pending.host ?? null, tabId: fromMenu ?? tab?.id ?? null };
+  }
+  return { host: pageHost(tab?.url) ?? null, tabId: tab?.id ?? null };
 }

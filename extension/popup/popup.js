@@ -1,17 +1,19 @@
 // The popup: who are you, how old, what happened, then the routes. Answers live only in this
 // page's memory; closing the popup or a quick exit forgets them.
-import { route } from "../lib/engine.js";
 import { el } from "../lib/dom.js";
 import { engineAnswers, screenFor, stepBack } from "../lib/flow.js";
 import { localise, t } from "../lib/i18n.js";
 import { loadKnowledgeBase } from "../lib/knowledge.js";
-import { openNote } from "../lib/native.js";
 import { loadSettings, saveSettings } from "../lib/settings.js";
-import { listenForTripleShift } from "../lib/triple-shift.js";
 import { whereItHappened } from "../lib/where.js";
 import { ageScreen, audienceScreen, concernScreen, navigation, routesScreen } from "./screens.js";
 
 const RENDER = { audience: audienceScreen, age: ageScreen, concern: concernScreen, routes: routesScreen };
+
+// The engine is only needed once there are answers to route, so it loads beside the first
+// screen rather than before it.
+const engineLoading = import("../lib/engine.js");
+let engine = null;
 
 const state = {
   kb: null,
@@ -26,11 +28,9 @@ const state = {
 };
 
 function platformName(host) {
-  if (!host || !state.kb) return null;
+  if (!host || !state.kb || !engine) return null;
   try {
-    const probe = route({ audience: "parent-carer", concern: "harmful-content", platform: host, age: null }, state.kb);
-    const platform = state.kb.platforms.platforms.find((p) => p.id === probe.platform);
-    return platform ? platform.name : null;
+    return engine.matchPlatform(engine.hostOf(host), state.kb)?.name ?? null;
   } catch {
     return null;
   }
@@ -40,7 +40,7 @@ function render({ focus = true } = {}) {
   const screen = screenFor(state);
   document.body.dataset.screen = screen;
   if (screen === "routes") {
-    state.result = route(engineAnswers(state, state.host), state.kb);
+    state.result = engine.route(engineAnswers(state, state.host), state.kb);
   }
   const main = document.getElementById("screen");
   const parts = [];
@@ -81,8 +81,10 @@ const actions = {
   setDanger(on) {
     state.dangerNow = on;
   },
-  chooseConcern(concern) {
+  async chooseConcern(concern) {
+    performance.mark("waymark:answer");
     state.concern = concern;
+    engine = await engineLoading;
     render();
   },
   back() {
@@ -101,6 +103,7 @@ const actions = {
   async recordConcern() {
     state.status = t("record_starting");
     render({ focus: false });
+    const { openNote } = await import("../lib/native.js"); // only professionals need it
     const outcome = await openNote(state.host);
     if (outcome.state === "opened") state.status = t("record_opened");
     else if (outcome.state === "missing") state.status = t("record_missing");
@@ -114,7 +117,6 @@ async function start() {
   localise(document);
   document.getElementById("quick-exit").addEventListener("click", quickExit);
   document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
-  listenForTripleShift(document, quickExit);
   try {
     const [kb, settings, where] = await Promise.all([
       loadKnowledgeBase(),
@@ -129,6 +131,15 @@ async function start() {
     return;
   }
   render({ focus: false });
+  engine = await engineLoading;
+  if (state.host) render({ focus: false }); // now the platform's name can be shown
 }
 
-start();
+// Loaded after the first screen is drawn: it is not needed to draw it, and the quick-exit
+// button already works. (Each module an extension page imports at start costs a few ms.)
+async function listenForQuickExitKeys() {
+  const { listenForTripleShift } = await import("../lib/triple-shift.js");
+  listenForTripleShift(document, quickExit);
+}
+
+start().then(listenForQuickExitKeys);

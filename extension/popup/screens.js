@@ -1,6 +1,6 @@
 // One function per popup screen: state in, DOM out. All knowledge-base text goes in through
 // el()/textContent; links only through safeHttpsUrl.
-import { bandsFor } from "../lib/ages.js";
+import { bandsFor } from "../lib/flow.js";
 import { button, el } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { safeHttpsUrl } from "../lib/links.js";

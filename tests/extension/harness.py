@@ -18,7 +18,12 @@ from helper.paths import extension_dir
 EXTENSION = extension_dir()
 EXT_ID = extension_id(EXTENSION)
 ORIGIN = f"chrome-extension://{EXT_ID}"
-STUB = "<!doctype html><html lang='en'><head><title>stub</title></head><body>stub page</body></html>"
+STUB = (
+    "<!doctype html><html lang='en'><head><title>stub</title></head><body>stub page</body></html>"
+)
+
+# What Chromium does on a menu click: call the listener with the click's info and the tab.
+MENU_CLICK = "async ([info, id]) => waymark.handleMenuClick(info, await chrome.tabs.get(id))"
 
 
 def packaged_copy(target: Path, mutate_data=None) -> Path:

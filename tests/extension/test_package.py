@@ -15,7 +15,11 @@ from tests.support.tools import require
 
 MANIFEST = json.loads((EXTENSION / "manifest.json").read_text())
 MESSAGES = json.loads((EXTENSION / "_locales/en/messages.json").read_text())
-CODE = [p for p in EXTENSION.rglob("*") if p.suffix in (".js", ".html", ".css") and "data" not in p.parts]
+CODE = [
+    p
+    for p in EXTENSION.rglob("*")
+    if p.suffix in (".js", ".html", ".css") and "data" not in p.parts
+]
 
 
 def test_permissions_are_exactly_the_documented_four_plus_optional_history():
@@ -49,7 +53,9 @@ def test_nothing_remote_and_no_html_injection_in_the_code():
     for path in CODE:
         text = path.read_text()
         # The only outside address in code is the default quick-exit page (never fetched by us).
-        addresses = set(re.findall(r"https?://[^\s\"'`)]+", text)) - {"https://www.bbc.co.uk/weather"}
+        addresses = set(re.findall(r"https?://[^\s\"'`)]+", text)) - {
+            "https://www.bbc.co.uk/weather"
+        }
         assert not addresses, f"{path.name} names {addresses}"
         for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert banned not in text, f"{path.name} uses {banned}"
@@ -63,7 +69,7 @@ def test_every_visible_string_comes_from_the_locale_file():
         used |= set(re.findall(r'data-i18n="([a-z0-9_]+)"', text))
         used |= set(re.findall(r'\bt\("([a-z0-9_]+)"', text))
         used |= set(re.findall(r'label: "([a-z0-9_]+)"', text))
-        used |= set(re.findall(r'__MSG_([a-z0-9_]+)__', text))
+        used |= set(re.findall(r"__MSG_([a-z0-9_]+)__", text))
         used |= set(re.findall(r'getMessage\("([a-z0-9_]+)"', text))
     used |= set(re.findall(r"__MSG_([a-z0-9_]+)__", json.dumps(MANIFEST)))
     missing = used - set(MESSAGES)
@@ -88,7 +94,11 @@ def test_web_ext_lint_has_no_errors(tmp_path):
         text=True,
         cwd=REPO_ROOT,
         timeout=180,
-        env={"HOME": str(tmp_path), "PATH": "/usr/local/bin:/usr/bin:/bin", "NO_UPDATE_NOTIFIER": "1"},
+        env={
+            "HOME": str(tmp_path),
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "NO_UPDATE_NOTIFIER": "1",
+        },
     )
     report = json.loads(done.stdout)
     assert report["summary"]["errors"] == 0, report["errors"]

@@ -13,7 +13,14 @@ import sys
 import pytest
 
 from helper.paths import REPO_ROOT
-from tests.extension.harness import ORIGIN, open_popup, open_site, service_worker, stub_the_web
+from tests.extension.harness import (
+    MENU_CLICK,
+    ORIGIN,
+    open_popup,
+    open_site,
+    service_worker,
+    stub_the_web,
+)
 from tests.nativehost.hostproc import processes_with_home, recorder, wait_for_address
 from tests.support.browser import chromium_context
 
@@ -60,9 +67,20 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
     monkeypatch.setenv("BROWSER", str(browser_script))
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
     installed = subprocess.run(
-        [sys.executable, "-m", "helper", "install-native-host", "--browser", "chromium",
-         "--user-data-dir", str(profile)],
-        capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "helper",
+            "install-native-host",
+            "--browser",
+            "chromium",
+            "--user-data-dir",
+            str(profile),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert installed.returncode == 0, installed.stderr
     assert (profile / "NativeMessagingHosts" / "uk.waymark.helper.json").exists()
@@ -73,8 +91,14 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
             _, tab = open_site(context, worker, "https://www.roblox.com/games/1")
             with context.expect_page(lambda p: p.url.startswith(f"{ORIGIN}/popup/")) as opened:
                 worker.evaluate(
-                    "async ([info, id]) => waymark.handleMenuClick(info, await chrome.tabs.get(id))",
-                    [{"menuItemId": "waymark-get-help", "pageUrl": "https://www.roblox.com/games/1"}, tab],
+                    MENU_CLICK,
+                    [
+                        {
+                            "menuItemId": "waymark-get-help",
+                            "pageUrl": "https://www.roblox.com/games/1",
+                        },
+                        tab,
+                    ],
                 )
             page = opened.value
             page.locator("body[data-screen]").wait_for()

@@ -7,10 +7,7 @@ import time
 
 import pytest
 
-from tests.extension.harness import ORIGIN, open_site
-
-# What Chromium does on a click: call the listener with the click's info and the tab object.
-MENU_CLICK = "async ([info, id]) => waymark.handleMenuClick(info, await chrome.tabs.get(id))"
+from tests.extension.harness import MENU_CLICK, ORIGIN, open_site
 
 
 def test_context_menu_entry_exists(browser):

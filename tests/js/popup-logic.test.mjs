@@ -1,7 +1,7 @@
 // The popup's pure parts: three clicks or fewer, Shift x3 in five seconds, safe links.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { AGE_BANDS, bandsFor } from "../../extension/lib/ages.js";
+import { AGE_BANDS, bandsFor } from "../../extension/lib/flow.js";
 import { route } from "../../extension/lib/engine.js";
 import { engineAnswers, screenFor, stepBack } from "../../extension/lib/flow.js";
 import { pageHost, safeHttpsUrl } from "../../extension/lib/links.js";

@@ -1,0 +1,68 @@
+"""The options page: audience, age band and quick-exit page are saved and used by the popup; a
+neutral page that is not https is refused; "Clear everything" forgets it all."""
+
+from __future__ import annotations
+
+from tests.extension.harness import ORIGIN, open_popup
+
+
+def open_options(context):
+    page = context.new_page()
+    page.goto(f"{ORIGIN}/options/options.html")
+    page.locator("#neutral-url[value], #neutral-url").first.wait_for()
+    page.locator("#save").filter(has_text="Save").wait_for()
+    return page
+
+
+def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
+    context, worker, _ = browser
+    page = open_options(context)
+    page.select_option("#audience", "parent-carer")
+    page.select_option("#age-band", "under-13")
+    page.fill("#neutral-url", "https://www.metoffice.gov.uk/")
+    page.click("#save")
+    page.locator("#status").filter(has_text="Saved.").wait_for()
+    stored = worker.evaluate("chrome.storage.local.get(null)")
+    assert stored == {
+        "audience": "parent-carer",
+        "ageBand": "under-13",
+        "neutralUrl": "https://www.metoffice.gov.uk/",
+        "clearHistory": False,
+    }
+    popup = open_popup(context)
+    assert popup.locator("body").get_attribute("data-screen") == "concern"
+    popup.click("[data-name='concern:grooming']")  # one click to the routes
+    popup.locator("body[data-screen='routes']").wait_for()
+
+
+def test_a_neutral_page_that_is_not_https_is_refused(browser):
+    context, worker, _ = browser
+    page = open_options(context)
+    for bad in ("javascript:alert(1)", "http://example.org/", "not a web address"):
+        page.fill("#neutral-url", bad)
+        page.click("#save")
+        page.locator("#status").filter(has_text="not saved").wait_for()
+    assert "neutralUrl" not in worker.evaluate("chrome.storage.local.get(null)")
+
+
+def test_clear_everything_forgets_all(browser):
+    context, worker, _ = browser
+    worker.evaluate(
+        "Promise.all([chrome.storage.local.set({audience: 'professional', ageBand: '13-17'}),"
+        " chrome.storage.session.set({opened: ['https://www.childline.org.uk/']})])"
+    )
+    page = open_options(context)
+    page.click("#clear")
+    page.locator("#status").filter(has_text="is gone").wait_for()
+    assert worker.evaluate("chrome.storage.local.get(null)") == {}
+    assert worker.evaluate("chrome.storage.session.get(null)") == {}
+    assert page.locator("#audience").input_value() == ""
+    assert page.locator("#neutral-url").input_value() == "https://www.bbc.co.uk/weather"
+
+
+def test_history_option_is_off_by_default_and_history_is_not_granted(browser):
+    context, worker, _ = browser
+    page = open_options(context)
+    assert not page.locator("#clear-history").is_checked()
+    granted = worker.evaluate("chrome.permissions.contains({permissions: ['history']})")
+    assert granted is False
