@@ -10,6 +10,9 @@ import sys
 
 from helper.nativehost.messages import ErrorCode, OpenNote, ProtocolError
 
+# Seconds to watch a new helper for an immediate failure before answering the browser.
+EARLY_FAILURE_WINDOW = 0.4
+
 
 def new_note_command(note: OpenNote, python: str | None = None) -> list[str]:
     """The helper's command line. `--opt=value` so no value can ever be read as an option."""
@@ -33,6 +36,13 @@ def start_new_note(note: OpenNote, python: str | None = None) -> int:
         )
     except OSError as err:
         raise ProtocolError(ErrorCode.HELPER_NOT_STARTED) from err
+    # A helper that refuses its command line dies within a few hundred milliseconds; catching
+    # that here lets the popup say "could not start" instead of "opened" when nothing opens.
+    try:
+        if process.wait(timeout=EARLY_FAILURE_WINDOW) != 0:
+            raise ProtocolError(ErrorCode.HELPER_NOT_STARTED)
+    except subprocess.TimeoutExpired:
+        pass  # Still running: the window is on its way.
     # Not waited for on purpose: the helper outlives this host, which is usually gone within a
     # second; when the host exits first, the helper is handed to init like any orphan.
     return process.pid

@@ -146,6 +146,14 @@ def test_helper_that_cannot_start_is_error_seven(tmp_path):
     assert caught.value.code == ErrorCode.HELPER_NOT_STARTED
 
 
+def test_helper_that_fails_at_once_is_error_seven():
+    # /bin/false is a real program that starts and exits 1, like a helper refusing its options.
+    note = OpenNote(platform=None, at="2026-11-29T02:24:04+00:00")
+    with pytest.raises(ProtocolError) as caught:
+        start_new_note(note, python="/bin/false")
+    assert caught.value.code == ErrorCode.HELPER_NOT_STARTED
+
+
 def test_every_error_code_has_plain_words_and_a_stable_number():
     assert [int(code) for code in ErrorCode] == list(range(1, 9))
     for code in ErrorCode:
