@@ -7,7 +7,6 @@ child or the concern is ever stored in clear, logged or written to a temp file."
 
 from __future__ import annotations
 
-import json
 import os
 import secrets
 import sqlite3
@@ -30,6 +29,7 @@ from helper.errors import (
     WrongPassphrase,
 )
 from helper.vault import audit, keys, store
+from helper.vault import header as hdr
 from helper.vault.notes import (
     DeletionRecord,
     Note,
@@ -45,7 +45,6 @@ from helper.vault.sealed import deletion_ad, encode_plaintext, seal, seal_revisi
 
 __all__ = ["DeletionRecord", "Note", "NoteSummary", "Revision", "Vault", "VerifyReport"]
 
-MIN_PASSPHRASE = 8
 ROLLED_BACK_NOTICE = (
     "Warning: this vault file is older than the one this device last saved, or a different "
     "copy. Recent changes may be missing. Run `waymark verify` for details."
@@ -71,38 +70,6 @@ def unlock_delay(failures: int) -> float:
     return 0.0 if failures < 3 else float(min(2 ** (failures - 3), 30))
 
 
-def check_new_passphrase(passphrase: str) -> str:
-    if not isinstance(passphrase, str) or len(passphrase) < MIN_PASSPHRASE:
-        raise BadInput(f"Choose a passphrase of at least {MIN_PASSPHRASE} characters.")
-    if "\x00" in passphrase or len(passphrase) > 1024:
-        raise BadInput("That passphrase cannot be used (too long, or contains a NUL byte).")
-    return passphrase
-
-
-def encode_header(header: Mapping[str, Any]) -> bytes:
-    return json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def parse_header(raw: bytes) -> dict[str, Any]:
-    """Check what can be checked before unlocking: format, version, KDF caps."""
-    try:
-        header = json.loads(raw)
-    except ValueError:
-        raise StorageError("That file is not a Waymark vault, or it is damaged.") from None
-    if not isinstance(header, dict) or header.get("format") != "waymark-vault":
-        raise StorageError("That file is not a Waymark vault.")
-    version = header.get("version")
-    if not isinstance(version, int) or version > store.FORMAT_VERSION:
-        raise StorageError(
-            "This vault was made by a newer version of Waymark. Update Waymark to open it; "
-            "nothing has been changed."
-        )
-    keys.KdfParams.from_json(header.get("kdf"))
-    if not isinstance(header.get("vault_id"), str):
-        raise StorageError("That file is not a Waymark vault, or it is damaged.")
-    return header
-
-
 class Vault:
     """One vault file. Opened locked; `unlock` (or `unlock_on_device`) before reading notes."""
 
@@ -119,7 +86,7 @@ class Vault:
         self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
         raw, self._header_mac = store.read_header(conn)
         self._header_raw = raw
-        self._header = parse_header(raw)
+        self._header = hdr.parse_header(raw)
         if read_only:
             self.notices.append("The vault file is read-only: you can read notes but not save.")
 
@@ -136,36 +103,16 @@ class Vault:
     def create(cls, passphrase: str, path: Path | None = None) -> tuple[Vault, str]:
         """Make a new vault; returns it unlocked with the recovery code to show once."""
         path = Path(path or cls.default_path())
-        check_new_passphrase(passphrase)
+        hdr.check_new_passphrase(passphrase)
         if path.exists():
             raise StorageError(f"A vault already exists at {path}; it was not touched.")
         vault_key = secrets.token_bytes(keys.KEY_LEN)
         vault_id = secrets.token_hex(16)
         code, raw_code = keys.new_recovery_code()
-        header = {
-            "format": "waymark-vault",
-            "version": store.FORMAT_VERSION,
-            "vault_id": vault_id,
-            "created_at": now_utc(),
-        }
-        header.update(_wrap_passphrase(vault_key, vault_id, passphrase))
-        header["recovery"] = _wrap_recovery(vault_key, vault_id, raw_code)
-        raw = encode_header(header)
-        mac = _header_mac(vault_key, raw)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
-        try:
-            conn = store.connect(temp, create=True)
-            os.chmod(temp, 0o600)
-            store.initialise(conn, raw, mac)
-            conn.close()
-            os.link(temp, path)  # atomic and never overwrites: fails if the path now exists
-        except FileExistsError:
-            raise StorageError(f"A vault already exists at {path}; it was not touched.") from None
-        except OSError as err:
-            raise keys.storage_error(err) from None
-        finally:
-            temp.unlink(missing_ok=True)
+        raw = hdr.encode_header(
+            hdr.new_header(vault_key, vault_id, passphrase, raw_code, now_utc())
+        )
+        store.create_file(path, raw, hdr.header_mac(vault_key, raw))
         vault = cls.open(path)
         vault._set_key(vault_key)
         vault._append("create-vault")
@@ -229,7 +176,7 @@ class Vault:
         stored = keys.keyring_get(keys.DEVICE_SERVICE, self.vault_id)
         try:
             device_key = bytes.fromhex(stored or "")
-            label = _label("device", self.vault_id)
+            label = hdr.label("device", self.vault_id)
             vault_key = keys.unwrap(device_key, self._header["device"], label)
         except (ValueError, WrongPassphrase, IntegrityError):
             self._notice("This device's key for the vault is missing; use your passphrase.")
@@ -248,7 +195,7 @@ class Vault:
             device_key = secrets.token_bytes(keys.KEY_LEN)
             if not keys.keyring_set(keys.DEVICE_SERVICE, self.vault_id, device_key.hex()):
                 raise StorageError("The keyring refused to store the key; use your passphrase.")
-            header["device"] = keys.wrap(device_key, key, _label("device", self.vault_id))
+            header["device"] = keys.wrap(device_key, key, hdr.label("device", self.vault_id))
         else:
             header.pop("device", None)
             keys.keyring_delete(keys.DEVICE_SERVICE, self.vault_id)
@@ -256,31 +203,31 @@ class Vault:
 
     def change_passphrase(self, old: str, new: str) -> None:
         """Re-wrap the vault key under a new passphrase. Notes are not touched."""
-        check_new_passphrase(new)
+        hdr.check_new_passphrase(new)
         vault_key = self._unwrap_with_passphrase(old)
         self._accept_key(vault_key)
         header = dict(self._header)
-        header.update(_wrap_passphrase(vault_key, self.vault_id, new))
+        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new))
         self._write_header(header, "passphrase")
 
     def recover(self, recovery_code: str, new_passphrase: str) -> str:
         """Unlock with the recovery code, set a new passphrase, and issue a new code (the old
         one is used up). Returns the new recovery code, to show once."""
-        check_new_passphrase(new_passphrase)
+        hdr.check_new_passphrase(new_passphrase)
         raw = keys.parse_recovery_code(recovery_code)
         wrapped = self._header.get("recovery")
         if not isinstance(wrapped, dict):
             raise StorageError("That file is not a Waymark vault, or it is damaged.")
         wrapping = keys.recovery_key(raw, keys.unb64(wrapped.get("salt")))
         try:
-            vault_key = keys.unwrap(wrapping, wrapped, _label("recovery", self.vault_id))
+            vault_key = keys.unwrap(wrapping, wrapped, hdr.label("recovery", self.vault_id))
         except WrongPassphrase:
             raise WrongPassphrase("That recovery code does not open this vault.") from None
         self._accept_key(vault_key)
         code, new_raw = keys.new_recovery_code()
         header = dict(self._header)
-        header.update(_wrap_passphrase(vault_key, self.vault_id, new_passphrase))
-        header["recovery"] = _wrap_recovery(vault_key, self.vault_id, new_raw)
+        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new_passphrase))
+        header["recovery"] = hdr.wrap_recovery(vault_key, self.vault_id, new_raw)
         self._write_header(header, "recover")
         return code
 
@@ -397,7 +344,9 @@ class Vault:
             self._require_aead(),
             self._audit_key,
             self.vault_id,
-            header_ok=keys.macs_equal(_header_mac(self._key, self._header_raw), self._header_mac),
+            header_ok=keys.macs_equal(
+                hdr.header_mac(self._key, self._header_raw), self._header_mac
+            ),
             keyring_head=head,
         )
 
@@ -419,7 +368,7 @@ class Vault:
 
     def _accept_key(self, vault_key: bytes) -> None:
         """Take an unwrapped key only if the header MAC proves the header is ours, untouched."""
-        if not keys.macs_equal(_header_mac(vault_key, self._header_raw), self._header_mac):
+        if not keys.macs_equal(hdr.header_mac(vault_key, self._header_raw), self._header_mac):
             raise IntegrityError("The vault header has been altered; refusing to use it.")
         self._set_key(vault_key)
         self._check_keyring_head()
@@ -441,7 +390,7 @@ class Vault:
     def _unwrap_with_passphrase(self, passphrase: str) -> bytes:
         params = keys.KdfParams.from_json(self._header.get("kdf"))
         wrapping = keys.derive_passphrase_key(passphrase, params)
-        label = _label("passphrase", self.vault_id)
+        label = hdr.label("passphrase", self.vault_id)
         return keys.unwrap(wrapping, self._header.get("passphrase"), label)
 
     def _failures(self) -> int:
@@ -496,20 +445,7 @@ class Vault:
     ) -> None:
         """Append within the caller's transaction. A note change logs the very time stored
         with it, so verify can tie each clear timestamp to the keyed chain."""
-        row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        if row is None:
-            seq, previous = 1, audit.GENESIS
-        elif isinstance(row[0], int) and isinstance(row[1], bytes):
-            seq, previous = row[0] + 1, row[1]
-        else:
-            raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
-        at = at or now_utc()
-        mac = audit.entry_mac(self._audit_key, previous, seq, at, action, note_id, revision)
-        conn.execute(
-            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", (seq, at, action, note_id, revision, mac)
-        )
-        conn.execute("INSERT OR REPLACE INTO audit_head VALUES (1, ?, ?)", (seq, mac))
-        self._head = (seq, mac)
+        self._head = audit.append(conn, self._audit_key, action, note_id, revision, at or now_utc())
 
     def _publish_head(self) -> None:
         """Keep the chain head in the OS keyring too, so a rolled-back file is noticed."""
@@ -520,36 +456,10 @@ class Vault:
 
     def _write_header(self, header: dict[str, Any], action: str) -> None:
         key = self._require_key()
-        raw = encode_header(header)
-        mac = _header_mac(key, raw)
+        raw = hdr.encode_header(header)
+        mac = hdr.header_mac(key, raw)
         with self._writing() as conn:
             conn.execute("UPDATE vault_header SET header = ?, mac = ? WHERE id = 1", (raw, mac))
             self._append_in(conn, action, None, None)
         self._header, self._header_raw, self._header_mac = header, raw, mac
         self._publish_head()
-
-
-def _label(method: str, vault_id: str) -> bytes:
-    return f"waymark/v1 wrap {method}\x00{vault_id}".encode()
-
-
-def _header_mac(vault_key: bytes, raw: bytes) -> bytes:
-    import hashlib
-    import hmac
-
-    key = keys.subkey(vault_key, "waymark/v1 header")
-    return hmac.new(key, b"waymark/v1 header\n" + raw, hashlib.sha256).digest()
-
-
-def _wrap_passphrase(vault_key: bytes, vault_id: str, passphrase: str) -> dict[str, Any]:
-    params = keys.calibrate()
-    wrapping = keys.derive_passphrase_key(passphrase, params)
-    wrapped = keys.wrap(wrapping, vault_key, _label("passphrase", vault_id))
-    return {"kdf": params.as_json(), "passphrase": wrapped}
-
-
-def _wrap_recovery(vault_key: bytes, vault_id: str, raw_code: bytes) -> dict[str, str]:
-    salt = secrets.token_bytes(keys.SALT_LEN)
-    wrapping = keys.recovery_key(raw_code, salt)
-    wrapped = keys.wrap(wrapping, vault_key, _label("recovery", vault_id))
-    return {"salt": keys.b64(salt), **wrapped}

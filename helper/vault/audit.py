@@ -1,13 +1,17 @@
 """The audit log: a keyed hash chain. Each entry's MAC covers the previous entry's MAC and its
 own fields, under a key derived from the vault key, so nobody without the key can add, remove,
-reorder or edit an entry without `verify` noticing. Pure functions only."""
+reorder or edit an entry without `verify` noticing. Pure functions, plus `append`, which writes
+one entry inside the caller's transaction."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
+import sqlite3
 from dataclasses import dataclass
+
+from helper.errors import IntegrityError
 
 ACTIONS = (
     "create-vault",
@@ -45,6 +49,30 @@ def entry_mac(
     """HMAC-SHA256(key, previous MAC || canonical JSON of the entry)."""
     body = json.dumps([seq, at, action, note_id, revision], separators=(",", ":"))
     return hmac.new(key, previous + body.encode("utf-8"), hashlib.sha256).digest()
+
+
+def append(
+    conn: sqlite3.Connection,
+    key: bytes,
+    action: str,
+    note_id: str | None,
+    revision: int | None,
+    at: str,
+) -> tuple[int, bytes]:
+    """Add the next entry and move audit_head to it; returns the new head (seq, mac)."""
+    row = conn.execute("SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is None:
+        seq, previous = 1, GENESIS
+    elif isinstance(row[0], int) and isinstance(row[1], bytes):
+        seq, previous = row[0] + 1, row[1]
+    else:
+        raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
+    mac = entry_mac(key, previous, seq, at, action, note_id, revision)
+    conn.execute(
+        "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?)", (seq, at, action, note_id, revision, mac)
+    )
+    conn.execute("INSERT OR REPLACE INTO audit_head VALUES (1, ?, ?)", (seq, mac))
+    return seq, mac
 
 
 def chain_problems(key: bytes, entries: list[AuditEntry]) -> list[str]:

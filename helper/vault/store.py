@@ -5,6 +5,8 @@ journal, so a process killed at any moment leaves the old state or the new, neve
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -103,6 +105,25 @@ def initialise(conn: sqlite3.Connection, header: bytes, mac: bytes) -> None:
                 conn.execute(statement)
         conn.execute("INSERT INTO vault_header VALUES (1, ?, ?)", (header, mac))
         conn.execute("INSERT INTO unlock_failures VALUES (1, 0)")
+
+
+def create_file(path: Path, header: bytes, mac: bytes) -> None:
+    """Write a complete new vault beside `path`, then hard-link it into place: atomic, owner-only,
+    and never overwriting (the link fails if anything is already there)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
+    try:
+        conn = connect(temp, create=True)
+        os.chmod(temp, 0o600)
+        initialise(conn, header, mac)
+        conn.close()
+        os.link(temp, path)
+    except FileExistsError:
+        raise StorageError(f"A vault already exists at {path}; it was not touched.") from None
+    except OSError as err:
+        raise storage_error(err) from None
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def check_is_vault(conn: sqlite3.Connection) -> None:
