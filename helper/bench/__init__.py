@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import asdict, dataclass
 
-AREAS = ("engine", "vault", "web", "extension")
+AREAS = ("engine", "vault", "web", "nativehost", "extension")
 
 
 @dataclass(frozen=True)
