@@ -3,13 +3,23 @@
 
 const FILES = ["concerns", "services", "platforms", "routes", "procedure"];
 
-export async function loadKnowledgeBase(base = chrome.runtime.getURL("data/")) {
-  const entries = await Promise.all(
-    FILES.map(async (name) => {
-      const response = await fetch(`${base}${name}.json`);
-      if (!response.ok) throw new Error(`missing ${name}.json`);
-      return [name, await response.json()];
-    }),
+async function readJson(base, name) {
+  const response = await fetch(`${base}${name}.json`);
+  if (!response.ok) throw new Error(`missing ${name}.json`);
+  return response.json();
+}
+
+/** Start reading every file at once. `concerns` resolves first on its own because the first
+ * questions need only the list of concerns; `whole` is the full knowledge base for routing. */
+export function startLoading(base = chrome.runtime.getURL("data/")) {
+  const files = FILES.map((name) => readJson(base, name));
+  const whole = Promise.all(files).then((parsed) =>
+    Object.fromEntries(FILES.map((name, i) => [name, parsed[i]])),
   );
-  return Object.fromEntries(entries);
+  whole.catch(() => {}); // reported by whoever awaits it; never an unhandled rejection
+  return { concerns: files[0], whole };
+}
+
+export async function loadKnowledgeBase(base) {
+  return startLoading(base).whole;
 }

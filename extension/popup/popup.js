@@ -3,7 +3,7 @@
 import { el } from "../lib/dom.js";
 import { engineAnswers, screenFor, stepBack } from "../lib/flow.js";
 import { localise, t } from "../lib/i18n.js";
-import { loadKnowledgeBase } from "../lib/knowledge.js";
+import { startLoading } from "../lib/knowledge.js";
 import { loadSettings, saveSettings } from "../lib/settings.js";
 import { whereItHappened } from "../lib/where.js";
 import { ageScreen, audienceScreen, concernScreen, navigation, routesScreen } from "./screens.js";
@@ -14,6 +14,14 @@ const RENDER = { audience: audienceScreen, age: ageScreen, concern: concernScree
 // screen rather than before it.
 const engineLoading = import("../lib/engine.js");
 let engine = null;
+let knowledge = null;
+
+/** The full knowledge base and the engine, needed from the first route onwards. */
+async function readyToRoute() {
+  const [kb, loaded] = await Promise.all([knowledge.whole, engineLoading]);
+  state.kb = kb;
+  engine = loaded;
+}
 
 const state = {
   kb: null,
@@ -84,7 +92,7 @@ const actions = {
   async chooseConcern(concern) {
     performance.mark("waymark:answer");
     state.concern = concern;
-    engine = await engineLoading;
+    await readyToRoute();
     render();
   },
   back() {
@@ -117,21 +125,22 @@ async function start() {
   localise(document);
   document.getElementById("quick-exit").addEventListener("click", quickExit);
   document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
+  knowledge = startLoading();
   try {
-    const [kb, settings, where] = await Promise.all([
-      loadKnowledgeBase(),
+    const [concerns, settings, where] = await Promise.all([
+      knowledge.concerns,
       loadSettings(),
       whereItHappened(location.search),
     ]);
-    Object.assign(state, { kb, host: where.host, tabId: where.tabId });
+    Object.assign(state, { kb: { concerns }, host: where.host, tabId: where.tabId });
     state.audience = settings.audience;
     state.ageBand = settings.ageBand;
+    render({ focus: false });
+    await readyToRoute();
   } catch {
     document.getElementById("screen").replaceChildren(el("p", { className: "status", text: t("loading_failed") }));
     return;
   }
-  render({ focus: false });
-  engine = await engineLoading;
   if (state.host) render({ focus: false }); // now the platform's name can be shown
 }
 
