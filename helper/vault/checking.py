@@ -62,14 +62,18 @@ def _note_problems(
 ) -> tuple[list[str], int, int]:
     problems: list[str] = []
     notes = dict(store.query(conn, "SELECT id, created_at FROM notes"))
-    deleted = {r[0]: r for r in store.query(conn, "SELECT * FROM deletions")}
+    deleted = {
+        r[0]: r for r in store.query(conn, "SELECT note_id, deleted_at, nonce, ct FROM deletions")
+    }
     logged = {(e.note_id, e.revision): e.at for e in entries if e.action in ("create", "revise")}
     logged_deleted = {e.note_id: e.at for e in entries if e.action == "delete"}
     logged_notes = {e.note_id: e.at for e in entries if e.action == "create"}
     found: dict[str, list[int]] = {}
     checked = 0
     for note_id, number, saved_at, snonce, sct, nonce, ct in store.query(
-        conn, "SELECT * FROM revisions ORDER BY note_id, number"
+        conn,
+        "SELECT note_id, number, saved_at, snonce, sct, nonce, ct FROM revisions "
+        "ORDER BY note_id, number",
     ):
         checked += 1
         found.setdefault(note_id, []).append(number)
@@ -127,6 +131,9 @@ def verify(
         integrity = [(str(err),)]
     if integrity != [("ok",)]:
         problems.append("The database file is damaged (SQLite's own integrity check failed).")
+    if not store.schema_matches(conn):
+        problems.append("The vault's table layout has been altered or damaged.")
+        return VerifyReport(problems)  # the other checks would read the wrong columns
     entries = _entries(conn)
     problems += audit.chain_problems(audit_key, entries)
     problems += _head_problems(conn, entries, keyring_head)

@@ -265,6 +265,11 @@ def storage_error(err: Exception) -> StorageError:
         return StorageError("The vault file is read-only, so nothing can be saved.")
     if "locked" in text or "busy" in text:
         return StorageError("The vault is in use by another program. Close it and try again.")
+    if "no such" in text or "malformed database schema" in text:
+        return StorageError(
+            "The vault file is damaged: its layout is not what Waymark expects. "
+            "Run `waymark verify`."
+        )
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return StorageError("That file is not a Waymark vault, or it is damaged.")
     return StorageError("The vault file could not be used.")

@@ -126,6 +126,20 @@ def create_file(path: Path, header: bytes, mac: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
+def schema_matches(conn: sqlite3.Connection) -> bool:
+    """Whether the file's tables and indexes are exactly the ones this version creates."""
+    expected = sqlite3.connect(":memory:")
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            expected.execute(statement)
+    want = sorted(r[0] for r in expected.execute(SCHEMA_SQL))
+    expected.close()
+    return sorted(str(r[0]) for r in query(conn, SCHEMA_SQL)) == want
+
+
+SCHEMA_SQL = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+
+
 def check_is_vault(conn: sqlite3.Connection) -> None:
     """Refuse a file that is not a vault, or one from a newer Waymark, with a clear sentence."""
     try:

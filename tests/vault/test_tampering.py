@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import helper.vault
-from helper.errors import IntegrityError, NotFound, WaymarkError
+from helper.errors import IntegrityError, NotFound, StorageError, WaymarkError
 from helper.vault import Vault
 from tests.vault.conftest import PASSPHRASE, copy_vault, sample_fields
 
@@ -83,11 +83,15 @@ def test_failure_vector(vector, pristine, tmp_path):
     for problem in expect["problems"]:
         assert fill(problem, ids) in report.problems, report.problems
     for name in expect.get("show_refuses", []):
-        with pytest.raises((IntegrityError, NotFound)):
+        with pytest.raises((IntegrityError, NotFound, StorageError)):
             vault.note(ids[name])
     for name in expect.get("readable", []):
         assert vault.note(ids[name]) == originals[ids[name]]
-    vault.list_notes()  # the list still works, marking the damage
+    if expect.get("list_refuses"):
+        with pytest.raises(StorageError):
+            vault.list_notes()
+    else:
+        vault.list_notes()  # the list still works, marking the damage
     vault.close()
 
 
