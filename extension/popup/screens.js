@@ -91,7 +91,7 @@ export function routesScreen(state, act) {
       el("section", { className: "procedure" }, [
         el("h2", { text: t("procedure_title") }),
         el("ol", {}, result.procedure.map((p) =>
-          el("li", { attrs: { "data-step": p.id } }, [el("strong", { text: p.title }), el("span", { text: ` ${p.text} (${p.section})` })]),
+          el("li", { attrs: { "data-step": p.id } }, [el("strong", { text: p.title }), el("span", { text: `${p.text} (${p.section})` })]),
         )),
       ]),
     );
