@@ -30,6 +30,7 @@ from helper.errors import (
 )
 from helper.vault import audit, keys, store
 from helper.vault import header as hdr
+from helper.vault.header import MIN_PASSPHRASE
 from helper.vault.notes import (
     DeletionRecord,
     Note,
@@ -43,7 +44,15 @@ from helper.vault.notes import (
 )
 from helper.vault.sealed import deletion_ad, encode_plaintext, seal, seal_revision
 
-__all__ = ["DeletionRecord", "Note", "NoteSummary", "Revision", "Vault", "VerifyReport"]
+__all__ = [
+    "MIN_PASSPHRASE",
+    "DeletionRecord",
+    "Note",
+    "NoteSummary",
+    "Revision",
+    "Vault",
+    "VerifyReport",
+]
 
 ROLLED_BACK_NOTICE = (
     "Warning: this vault file is older than the one this device last saved, or a different "
