@@ -165,7 +165,15 @@ class Vault:
         if failures:
             self._count_failure(0)
         self._accept_key(vault_key)
-        self._append("unlock")
+        self._record_unlock()
+
+    def _record_unlock(self) -> None:
+        """Log the unlock. If the log cannot be written (a damaged chain, a busy or full disk),
+        say so and still let the person read their notes and run verify."""
+        try:
+            self._append("unlock")
+        except (IntegrityError, StorageError) as err:
+            self._notice(f"This unlock could not be added to the audit log: {err}")
 
     def device_unlock_available(self) -> bool:
         if self._keyring is None:
@@ -191,7 +199,7 @@ class Vault:
             self._notice("This device's key for the vault is missing; use your passphrase.")
             return False
         self._accept_key(vault_key)
-        self._append("unlock")
+        self._record_unlock()
         return True
 
     def set_device_unlock(self, enabled: bool) -> None:
