@@ -31,7 +31,7 @@ def _entries(conn: sqlite3.Connection) -> list[audit.AuditEntry]:
     rows = store.query(
         conn, "SELECT seq, at, action, note_id, revision, mac FROM audit ORDER BY seq"
     )
-    return [audit.AuditEntry(r[0], r[1], r[2], r[3], r[4], bytes(r[5])) for r in rows]
+    return [audit.AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
 def _head_problems(
@@ -42,14 +42,16 @@ def _head_problems(
     problems = []
     last = entries[-1] if entries else None
     head = store.query(conn, "SELECT seq, mac FROM audit_head WHERE id = 1")
-    if head and (last is None or head[0][0] != last.seq or bytes(head[0][1]) != last.mac):
+    if head and (last is None or head[0][0] != last.seq or head[0][1] != last.mac):
         problems.append("Audit log: the latest entries have been removed (the log was cut short).")
     if keyring_head is not None:
         seq, mac = keyring_head
         by_seq = {e.seq: e for e in entries}
         if seq not in by_seq:
             problems.append(ROLLED_BACK)
-        elif not hmac.compare_digest(by_seq[seq].mac, mac):
+        elif not isinstance(by_seq[seq].mac, bytes) or not hmac.compare_digest(
+            by_seq[seq].mac, mac
+        ):
             problems.append(
                 "This vault file is not the one this device last saved: it has been replaced "
                 "by a different copy."
