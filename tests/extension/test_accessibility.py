@@ -3,12 +3,10 @@ targets of at least 24x24 px, and screenshots of each screen for the README."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from helper.paths import REPO_ROOT
 from tests.extension.harness import ORIGIN, open_popup
+from tests.support.screenshots import keep_for_readme
 
 # For each screen: the clicks that reach it.
 SCREENS = {
@@ -19,7 +17,7 @@ SCREENS = {
     "parent-routes": ["audience:parent-carer", "age:under-13", "concern:grooming"],
     "professional-routes": ["audience:professional", "age:not-sure", "concern:csam-found"],
 }
-# Copied into docs/screenshots/ for the README.
+# The README shows these (tests/support/screenshots.py).
 FOR_README = ("audience", "young-person-routes", "professional-routes")
 
 
@@ -53,9 +51,7 @@ def test_popup_screen_passes_axe_and_target_size(browser, artifacts, screen):
     shot = artifacts / f"extension-{screen}.png"
     page.screenshot(path=str(shot), full_page=True)
     if screen in FOR_README:
-        docs = REPO_ROOT / "docs" / "screenshots"
-        docs.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, docs / f"extension-{screen}.png")
+        keep_for_readme(shot)
 
 
 def test_options_page_passes_axe(browser, artifacts):

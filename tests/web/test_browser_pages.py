@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.screenshots import keep_for_readme
+
 pytestmark = pytest.mark.browser
 
 JOURNEYS = {
@@ -45,6 +47,7 @@ def test_each_audience_reaches_its_routes(page, live_helper, audience, artifacts
     assert expect in page.locator(".cards").inner_text()
     assert page.locator(".warning").count() >= 1
     page.screenshot(path=artifacts / f"web-result-{audience}.png", full_page=True)
+    keep_for_readme(artifacts / f"web-result-{audience}.png")
     has_button = page.locator("#quick-exit").count() == 1
     assert has_button == (audience != "professional")
     for link in page.locator(".cards a[href^='https:']").all():
@@ -118,6 +121,7 @@ def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, 
         tab.goto(live_helper.url)
         found = {"/": serious_violations(tab)}
         tab.screenshot(path=artifacts / "web-start.png", full_page=True)
+        keep_for_readme(artifacts / "web-start.png")
         tab.check("#audience-parent-carer")
         tab.click("form.question button[type=submit]")
         for step, act in (

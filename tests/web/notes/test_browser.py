@@ -7,7 +7,6 @@ file order as the journey does: create → write → revise → tick → export 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.browser import chromium_context
+from tests.support.screenshots import keep_for_readme
 from tests.support.tools import require
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -232,7 +232,5 @@ def test_the_best_screenshots_can_refresh_the_docs(artifacts):
     names = ("new-note", "checklist", "export-print")
     for name in names:
         assert (artifacts / f"pro-{name}.png").stat().st_size > 10_000, name
-    if os.environ.get("WAYMARK_UPDATE_SCREENSHOTS") == "1":
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        for name in names:
-            shutil.copyfile(artifacts / f"pro-{name}.png", SCREENSHOTS / f"pro-{name}.png")
+    for name in names:
+        keep_for_readme(artifacts / f"pro-{name}.png")
