@@ -17,6 +17,13 @@ from typing import Any
 
 from helper.errors import BadInput, StorageError
 
+NOTES_HELP = (
+    "Keep an encrypted record of a safeguarding concern on this computer. Text only: never "
+    "copy or attach an image. Your passphrase is asked for at a prompt; scripts can give a file "
+    "in WAYMARK_PASSPHRASE_FILE (one passphrase per line; passwd reads the old one, then the "
+    "new). The recovery code is asked for at a prompt, or read from WAYMARK_RECOVERY_FILE."
+)
+
 # Fields that get their own option; told and checklist are structured, so JSON only.
 OPTION_ALIASES = {"child_age": ["--age"], "concern_at": ["--when"]}
 
@@ -24,7 +31,7 @@ OPTION_ALIASES = {"child_age": ["--age"], "concern_at": ["--when"]}
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `notes` (with its subcommands) and `verify` to `waymark`."""
     notes = commands.add_parser(
-        "notes", help="keep an encrypted record of a concern", description=__doc__
+        "notes", help="keep an encrypted record of a concern", description=NOTES_HELP
     )
     sub = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
     sub.add_parser("init", help="create the vault and show its recovery code").set_defaults(
