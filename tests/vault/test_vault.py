@@ -6,9 +6,12 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from helper.errors import BadInput, IntegrityError, NotFound, StorageError, WrongPassphrase
 from helper.vault import Vault, unlock_delay
+from helper.vault.notes import validate_fields
 from tests.vault.conftest import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 
@@ -172,3 +175,34 @@ def test_a_forged_revision_is_refused_but_other_notes_stay_readable(two_note_vau
         assert vault.note(b).latest.fields["narrative"] == "other note"
         report = vault.verify()
     assert report.problems == [f"Note {a}: revision 1 has been altered or damaged."]
+
+
+text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="<")
+    | st.sampled_from("\n\t"),
+    max_size=200,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    narrative=text,
+    words=text,
+    age=st.none() | st.integers(0, 25),
+    status=st.sampled_from(["open", "referred", "closed"]),
+)
+def test_any_valid_note_round_trips_through_the_vault(tmp_path_factory, narrative, words, age,
+                                                      status):  # fmt: skip
+    raw = {"concern": "grooming", "narrative": narrative, "child_words": words,
+           "child_age": age, "status": status}  # fmt: skip
+    try:
+        expected = validate_fields(raw)
+    except BadInput:
+        return  # refused before saving (e.g. text that happens to decode as an image)
+    path = tmp_path_factory.mktemp("rt") / "vault.sqlite3"
+    vault, _ = Vault.create(PASSPHRASE, path)
+    note_id = vault.new_note(raw, "J")
+    vault.close()
+    with unlocked(path) as again:
+        assert again.note(note_id).latest.fields == expected
+        assert again.list_notes()[0].status == status
