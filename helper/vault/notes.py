@@ -194,7 +194,7 @@ class Note:
         return self.revisions[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the list builds 10,000 of these per page view
 class NoteSummary:
     """One line of the notes list: enough to find a note without showing its contents."""
 
