@@ -1,23 +1,43 @@
 """`waymark`: parses, calls, prints. Each area registers its own subcommands from its own module
 so the front end stays thin and no area's heavy imports (Flask, Qt, cryptography) slow another's
-command: modules import what they need inside their handlers."""
+command: modules import what they need inside their handlers, and a command imports and builds
+only its own area's parser (the helper's cold start and the native host, which the browser
+starts afresh for every message, pay for nothing else)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from helper import __version__
-from helper.cli import app, bench, doctor, extension, notes, signpost
 from helper.errors import WaymarkError
 
-# Order is the order shown in `waymark --help`.
-AREAS = (app, signpost, notes, extension, doctor, bench)
+# Modules of helper.cli, in the order `waymark --help` shows them.
+AREAS = ("app", "signpost", "notes", "extension", "doctor", "bench")
+# Which area registers each command (tests/test_cli.py checks this against the areas).
+COMMAND_AREAS = {
+    "open": "app",
+    "serve": "app",
+    "signpost": "signpost",
+    "notes": "notes",
+    "verify": "notes",
+    "native-host": "extension",
+    "install-native-host": "extension",
+    "build-extension": "extension",
+    "doctor": "doctor",
+    "bench": "bench",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def area_modules(names: Sequence[str] = AREAS) -> list[ModuleType]:
+    return [importlib.import_module(f"helper.cli.{name}") for name in names]
+
+
+def build_parser(areas: Sequence[str] = AREAS) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="waymark",
         description="Waymark: the right reporting route when something goes wrong online for a "
@@ -25,20 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"waymark {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for area in AREAS:
+    for area in area_modules(areas):
         area.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     opens_helper = not args_list or (
         args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")
     )
     if opens_helper:
         # `waymark` and `waymark --browser` open the helper.
         args_list = ["open", *args_list]
+    # A known command needs only its own area; anything else (help, a typo) gets them all, so
+    # argparse can list every choice.
+    area = COMMAND_AREAS.get(args_list[0])
+    parser = build_parser([area] if area else AREAS)
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)

@@ -14,6 +14,7 @@ from flask import Flask
 
 from helper import paths
 from helper.web import errors, security
+from helper.web.routing import WaymarkFlask
 from helper.web.sessions import MemorySessionInterface, SessionStore
 
 OPTIONAL_BLUEPRINTS = ("helper.web.notes",)
@@ -22,7 +23,7 @@ OPTIONAL_BLUEPRINTS = ("helper.web.notes",)
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` may set TESTING, LAUNCH_TOKEN and PORT (the port the server
     listens on: it fixes the allowed Host names, so set it before serving)."""
-    app = Flask(__name__, instance_path=str(paths.data_dir() / "instance"))
+    app = WaymarkFlask(__name__, instance_path=str(paths.data_dir() / "instance"))
     app.config.from_mapping(
         SECRET_KEY=secrets.token_bytes(32),
         LAUNCH_TOKEN=secrets.token_urlsafe(32),

@@ -4,14 +4,21 @@ the engine and resources/procedure.json (never written here), plus the concern's
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from helper import engine, resources
 from helper.errors import BadInput
+
+if TYPE_CHECKING:
+    from helper.engine import ProcedureStep
+
+# The engine and the knowledge base load on first use, not when the app starts: the start page
+# needs neither, and the helper's cold start is a measured goal.
 
 
 def child_age(fields: Mapping[str, Any]) -> int | None:
     """The child's age if the note gives a usable one; the engine treats None as unknown."""
+    from helper import engine
+
     try:
         age = int(str(fields.get("child_age", "")).strip())
     except ValueError:
@@ -20,8 +27,10 @@ def child_age(fields: Mapping[str, Any]) -> int | None:
     return age if low <= age <= high else None
 
 
-def procedure_for(fields: Mapping[str, Any]) -> tuple[engine.ProcedureStep, ...]:
+def procedure_for(fields: Mapping[str, Any]) -> tuple[ProcedureStep, ...]:
     """Steps for this note's concern and age, in the order they are followed."""
+    from helper import engine, resources
+
     answers = engine.Answers("professional", child_age(fields), str(fields.get("concern", "")))
     try:
         return engine.route(answers, resources.default()).procedure
@@ -32,6 +41,8 @@ def procedure_for(fields: Mapping[str, Any]) -> tuple[engine.ProcedureStep, ...]
 def concern_label(concern: str) -> str:
     """The professional wording of a concern id, or the id itself if the knowledge base has
     since dropped it (an old note must still show)."""
+    from helper import resources
+
     entry = resources.default().concerns.get(concern)
     if not entry:
         return str(concern)

@@ -8,15 +8,19 @@ on screen when someone walks past.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Response, redirect, render_template, request, session, url_for
 
 from helper.errors import BadInput, NotFound
-from helper.vault.notes import NoteSummary, Revision
 from helper.web import vault_session
 from helper.web.errors import error_page
 from helper.web.notes import bp, form, take_draft
 from helper.web.notes.checklist import concern_label, procedure_for
 from helper.web.vault_session import PinnedVault
+
+if TYPE_CHECKING:  # types only: the vault's note model loads when a note is first shown
+    from helper.vault.notes import NoteSummary, Revision
 
 SIGNER_KEY = "pro_name"
 
