@@ -16,25 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from helper.engine import CONCERNS  # the concern ids of DESIGN.md: one list, the engine's
 from helper.errors import BadInput
 
 # Re-exported: the web form and the API promise them here.
 from helper.vault.images import IMAGE_REFUSED as IMAGE_REFUSED
 from helper.vault.images import refuse_images as refuse_images
 
-# The concern ids of DESIGN.md ("Words we use"); a test keeps them equal to resources/concerns.json.
-CONCERNS = (
-    "nude-image-shared",
-    "sextortion",
-    "grooming",
-    "csam-found",
-    "cyberbullying",
-    "filmed-assault",
-    "extremist-content",
-    "harmful-content",
-    "adult-viewing-csam",
-    "colleague-allegation",
-)
 STATUSES = ("open", "referred", "closed")
 TOLD_WHO = ("dsl", "line-manager", "police", "social-care", "ceop", "lado", "prevent", "other")
 
