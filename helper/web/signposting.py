@@ -70,7 +70,11 @@ def question(step: str):
     audience = audience_or_none()
     if audience is None:
         return redirect(url_for("public.start"))
-    res = resources()
+    return question_page(step, audience, resources())
+
+
+def question_page(step: str, audience: str, res, error: str | None = None) -> str:
+    """One question screen; `error` says in plain words why the last answer was refused."""
     return render_template(
         f"help/{step}.html",
         step=step,
@@ -84,11 +88,12 @@ def question(step: str):
         platforms=platform_choices(res) if step == "platform" else [],
         back=previous_step(step),
         quick_exit=shows_quick_exit(),
-        error=None,
+        error=error,
     )
 
 
 @bp.post("/<step>")
+@no_store
 def answer(step: str):
     if step not in STEPS:
         abort(404)
@@ -99,21 +104,7 @@ def answer(step: str):
     try:
         value = parse_answer(step, request.form, res, audience)
     except BadInput as err:
-        return render_template(
-            f"help/{step}.html",
-            step=step,
-            step_number=STEPS.index(step) + 1,
-            step_count=len(STEPS),
-            audience=audience,
-            answers=answers(),
-            age_question=AGE_QUESTION[audience],
-            danger_question=DANGER_QUESTION[audience],
-            concerns=concern_choices(res, audience),
-            platforms=platform_choices(res),
-            back=previous_step(step),
-            quick_exit=shows_quick_exit(),
-            error=str(err),
-        ), 400
+        return question_page(step, audience, res, str(err)), 400
     answers()[step] = value
     index = STEPS.index(step)
     if index + 1 < len(STEPS):
