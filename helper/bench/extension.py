@@ -22,7 +22,9 @@ from helper.nativehost import bundle
 from helper.nativehost.identity import extension_id
 from helper.paths import extension_dir
 
-FLAGS = [
+# Flags that keep headless Chromium off the network (it would be refused, noisily) and in its own
+# profile. tests/support/browser.py uses the same list.
+CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -67,7 +69,7 @@ def _measure(ext: Path, profile: Path, rounds: int) -> tuple[list[float], list[f
             str(profile),
             executable_path=shutil.which("chromium") or "/usr/bin/chromium",
             headless=True,
-            args=[*FLAGS, f"--disable-extensions-except={ext}", f"--load-extension={ext}"],
+            args=[*CHROMIUM_FLAGS, f"--disable-extensions-except={ext}", f"--load-extension={ext}"],
         )
         try:
             worker = (

@@ -10,18 +10,10 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from helper.bench.extension import CHROMIUM_FLAGS
 from tests.support.tools import require
 
-QUIET_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-]
+QUIET_FLAGS = CHROMIUM_FLAGS
 
 
 @contextlib.contextmanager
