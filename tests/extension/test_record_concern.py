@@ -21,7 +21,12 @@ from tests.extension.harness import (
     service_worker,
     stub_the_web,
 )
-from tests.nativehost.hostproc import processes_with_home, recorder, wait_for_address
+from tests.nativehost.hostproc import (
+    install_for_chromium,
+    processes_with_home,
+    recorder,
+    wait_for_address,
+)
 from tests.support.browser import chromium_context
 
 pytestmark = pytest.mark.timeout(150)
@@ -66,24 +71,7 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
     monkeypatch.setenv("WAYMARK_HOME", str(waymark_home))
     monkeypatch.setenv("BROWSER", str(browser_script))
     monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
-    installed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "helper",
-            "install-native-host",
-            "--browser",
-            "chromium",
-            "--user-data-dir",
-            str(profile),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert installed.returncode == 0, installed.stderr
-    assert (profile / "NativeMessagingHosts" / "uk.waymark.helper.json").exists()
+    install_for_chromium(profile)
     try:
         with chromium_context(profile, packaged) as context:
             stub_the_web(context)

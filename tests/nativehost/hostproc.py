@@ -203,3 +203,19 @@ def wait_for_address(urls: Path, waymark_home: Path, timeout: float) -> str:
 
 
 __all__ = ["HOST_NAME", "ORIGIN", "exchange", "exchange_measured", "frame", "parse_frames"]
+
+
+def install_for_chromium(profile: Path, env: dict[str, str] | None = None) -> None:
+    """`waymark install-native-host` for one Chromium profile, run as a person would run it."""
+    installed = subprocess.run(
+        [sys.executable, "-m", "helper", "install-native-host", "--browser", "chromium",
+         "--user-data-dir", str(profile)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+        env=env,
+        check=False,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    assert (profile / "NativeMessagingHosts" / f"{HOST_NAME}.json").exists()

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ import pytest
 from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY
 from tests.nativehost.hostproc import (
-    REPO,
+    install_for_chromium,
     kill_groups,
     processes_with_home,
     recorder,
@@ -65,25 +63,9 @@ def planted_extension(folder: Path) -> Path:
 
 
 def install(home: Path, profile: Path) -> None:
-    env = dict(os.environ, HOME=str(home), WAYMARK_HOME=str(home / "waymark"))
-    installed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "helper",
-            "install-native-host",
-            "--browser",
-            "chromium",
-            "--user-data-dir",
-            str(profile),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env=env,
+    install_for_chromium(
+        profile, dict(os.environ, HOME=str(home), WAYMARK_HOME=str(home / "waymark"))
     )
-    assert installed.returncode == 0, installed.stderr
 
 
 def run_probe(tmp_path: Path, fragment: str = "") -> dict:
