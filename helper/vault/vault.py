@@ -30,12 +30,9 @@ from helper.errors import (
 )
 from helper.vault import audit, keys, store
 from helper.vault import header as hdr
-from helper.vault.header import MIN_PASSPHRASE
 from helper.vault.notes import (
-    DeletionRecord,
     Note,
     NoteSummary,
-    Revision,
     VerifyReport,
     clean_reason,
     clean_signature,
@@ -43,16 +40,6 @@ from helper.vault.notes import (
     validate_fields,
 )
 from helper.vault.sealed import deletion_ad, encode_plaintext, seal, seal_revision
-
-__all__ = [
-    "MIN_PASSPHRASE",
-    "DeletionRecord",
-    "Note",
-    "NoteSummary",
-    "Revision",
-    "Vault",
-    "VerifyReport",
-]
 
 ROLLED_BACK_NOTICE = (
     "Warning: this vault file is older than the one this device last saved, or a different "
