@@ -1,8 +1,8 @@
 """Launching the real system Chromium through Playwright, with or without the real extension.
 
-Never `playwright install`: it downloads a browser, which cannot work here. We drive Debian's
-/usr/bin/chromium. The flags below stop Chromium reaching for the network (it would be refused
-and spam errors) and keep each run in its own profile."""
+Never Playwright's own browser download: it fetches a browser build, which cannot work here.
+We drive Debian's /usr/bin/chromium. The flags below stop Chromium reaching for the network (it
+would be refused and spam errors) and keep each run in its own profile."""
 
 from __future__ import annotations
 
