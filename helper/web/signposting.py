@@ -115,11 +115,15 @@ def answer(step: str):
 def parse_answer(step: str, form, res, audience: str):
     """Only a choice we offered is accepted; anything else is BadInput with a plain message."""
     if step == "age":
-        if form.get("age_unknown") == "yes":
+        # Only adults may leave the age unknown, as in the extension and `waymark signpost`.
+        may_not_know = audience != "young-person"
+        if may_not_know and form.get("age_unknown") == "yes":
             return None
         raw = form.get("age", "").strip()
         if not raw.isdigit() or not 0 <= int(raw) <= 120:
-            raise BadInput("Enter an age as a whole number, or tick “I do not know”.")
+            if may_not_know:
+                raise BadInput("Enter an age as a whole number, or tick “I do not know”.")
+            raise BadInput("Type how old you are as a whole number, like 14.")
         return int(raw)
     if step == "concern":
         concern = form.get("concern", "")

@@ -169,3 +169,15 @@ def test_our_own_words_for_young_people_are_plain(client, csrf_token):
     assert len(texts) >= 10
     too_hard = {t: round(grade(plain(t)), 1) for t in texts if grade(plain(t)) > 6}
     assert too_hard == {}
+
+
+def test_a_young_person_is_not_offered_an_unknown_age(client, csrf_token):
+    """Without an age a young person would lose Childline, Report Remove and CEOP; the
+    extension and `waymark signpost` ask them for it too. Adults may not know a child's age."""
+    client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
+    assert "age-unknown" not in client.get("/help/age").get_data(as_text=True)
+    refused = client.post("/help/age", data={"age_unknown": "yes", "csrf_token": csrf_token})
+    assert refused.status_code == 400
+    assert "how old you are" in refused.get_data(as_text=True)
+    html = answer_all(client, csrf_token, "parent-carer", None, "grooming")
+    assert "Where to go next" in html  # an adult may leave the age unknown
