@@ -171,3 +171,40 @@ def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
     for key, value in private_env(tmp_path).items():
         monkeypatch.setenv(key, value)
     assert window.probe_gui() is None
+
+
+def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
+    """Issue 4's promise, in the window itself: unlock (here: create), record a note from the
+    extension's link, follow the checklist, export, lock. Then the vault file is opened
+    independently to prove what the window saved."""
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    env = {**private_env(tmp_path), "WAYMARK_TESTING": "1", "WAYMARK_KDF_FAST": "1"}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests/window/window_journey.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    out = done.stdout
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "failed=" not in out, out + done.stderr[-2000:]
+    for line in ("prefilled=www.roblox.com", "saved=yes", "ticked=True",
+                 "export_has_narrative=True", "locked=yes", "closed=True"):  # fmt: skip
+        assert line in out, out
+    assert int(out.split("recovery_code_length=")[1].split()[0]) >= 16
+
+    from helper.vault import Vault
+
+    with Vault.open(tmp_path / "waymark" / "vault.sqlite3") as vault:
+        vault.unlock("correct horse battery staple")
+        (summary,) = vault.list_notes()
+        note = vault.note(summary.id)
+        assert summary.concern == "grooming"
+        assert len(note.revisions) == 2  # saved, then the tick as its own revision
+        assert "tell-dsl" in note.revisions[-1].fields["checklist"]
+        assert vault.verify().ok
