@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from helper import server as local
 from helper import window
@@ -42,7 +43,9 @@ def follow_an_outside_link(win) -> None:
     print(f"window_at={bridge_eval(win, 'location.pathname')}", flush=True)
 
 
-def main() -> int:
+def run_in_window(on_page: Callable[[object], None]) -> int:
+    """The real server in the real window: `on_page(window)` runs once the first page has
+    loaded, then the window is closed, which stops the server and runs its close hooks."""
     server = local.create()
     server.app.extensions["waymark.on_close"].append(lambda: print("hook=ran", flush=True))
     server.run_in_thread()
@@ -54,10 +57,7 @@ def main() -> int:
 
     def on_loaded(win) -> None:
         try:
-            print(f"title={bridge_eval(win, 'document.title')}", flush=True)
-            heading = bridge_eval(win, "document.querySelector('h1').textContent")
-            print(f"h1={heading}", flush=True)
-            follow_an_outside_link(win)
+            on_page(win)
         finally:
             win.destroy()
 
@@ -66,5 +66,12 @@ def main() -> int:
     return 0
 
 
+def read_the_start_page(win) -> None:
+    print(f"title={bridge_eval(win, 'document.title')}", flush=True)
+    heading = bridge_eval(win, "document.querySelector('h1').textContent")
+    print(f"h1={heading}", flush=True)
+    follow_an_outside_link(win)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_in_window(read_the_start_page))

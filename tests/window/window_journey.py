@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 import sys
-import threading
 import time
 
-from helper import server as local
-from helper import window
+from tests.window.show_window import bridge_eval, run_in_window
 
 PASSPHRASE = "correct horse battery staple"
 NARRATIVE = "Pupil said an adult on Roblox asked to meet and to keep it secret."
@@ -20,9 +18,8 @@ NARRATIVE = "Pupil said an adult on Roblox asked to meet and to keep it secret."
 def js(win, script: str) -> object:
     """Run `script` (a function body) in the page through the Qt bridge; see show_window.py
     for why pywebview's own evaluate_js (which uses eval) is not used under our CSP."""
-    code = f"JSON.stringify((function () {{ {script} }})())"
     try:
-        return win.gui.evaluate_js(code, win.uid, True)
+        return bridge_eval(win, f"(function () {{ {script} }})()")
     except Exception:  # mid-navigation the page may not answer; we poll again
         return None
 
@@ -99,27 +96,12 @@ def journey(win) -> None:
     print("locked=yes", flush=True)
 
 
-def main() -> int:
-    server = local.create()
-    server.run_in_thread()
-    closed = threading.Event()
-
-    def on_closed() -> None:
-        server.stop()
-        closed.set()
-
-    def on_loaded(win) -> None:
-        try:
-            journey(win)
-        except Exception as err:  # reported to the test, which fails on it
-            print(f"failed={err}", flush=True)
-        finally:
-            win.destroy()
-
-    window.show(server.url(), on_closed=on_closed, on_loaded=on_loaded)
-    print(f"closed={closed.wait(10)}", flush=True)
-    return 0
+def run_journey(win) -> None:
+    try:
+        journey(win)
+    except Exception as err:  # reported to the test, which fails on it
+        print(f"failed={err}", flush=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_in_window(run_journey))
