@@ -7,19 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.tools import IN_CI
+pytest_plugins = ["tests.support.ci_policy"]  # in CI nothing is skipped or xfailed
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """In CI nothing may be skipped for a missing tool: a skip there is a failure."""
-    outcome = yield
-    report = outcome.get_result()
-    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
-        report.outcome = "failed"
-        report.longrepr = f"skipped in CI, which is not allowed: {report.longrepr}"
 
 
 @pytest.fixture

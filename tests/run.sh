@@ -36,9 +36,9 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-# 5. The extension's own unit tests in Node's test runner.
+# 5. The extension's own unit tests in Node's test runner (in CI a skipped or todo test fails).
 if compgen -G "tests/js/*.test.mjs" >/dev/null; then
-  node --test tests/js/
+  .venv/bin/python -m tests.support.node_tests tests/js/
 fi
 
 # 6. pytest with a real Secret Service and a virtual display, in a throwaway HOME.
