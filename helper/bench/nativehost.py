@@ -14,6 +14,7 @@ import sys
 import time
 
 from helper.bench import Figure
+from helper.bench.memory import wait_peak_bytes
 from helper.nativehost.host import serve
 from helper.nativehost.identity import chromium_origin, extension_id
 
@@ -36,9 +37,8 @@ def _cold_hello(data: bytes) -> tuple[float, int]:
     process.stdin.write(data)
     process.stdin.close()
     process.stdout.read()
-    _, _, usage = os.wait4(process.pid, 0)
-    process.returncode = 0
-    return time.perf_counter() - start, usage.ru_maxrss
+    peak = wait_peak_bytes(process)
+    return time.perf_counter() - start, peak // 1024
 
 
 def run(quick: bool) -> list[Figure]:

@@ -142,11 +142,12 @@ def size_figures(folder: Path, count: int) -> tuple[list[Figure], Path]:
 
 
 PEAK_SCRIPT = """
-import resource, sys
+import sys
+from helper.bench.memory import own_peak_bytes
 from helper.vault import Vault
 v = Vault.open(sys.argv[1]); v.unlock(sys.argv[2])
 v.list_notes(); v.search("quillfeather"); v.note(v.list_notes()[0].id)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(own_peak_bytes())
 """
 
 
@@ -160,7 +161,7 @@ def peak_memory(path: Path, env: dict[str, str]) -> float:
         timeout=300,
         check=True,
     )
-    return int(out.stdout.strip()) / 1024
+    return int(out.stdout.strip()) / (1024 * 1024)
 
 
 def unlock_seconds(folder: Path) -> float:
