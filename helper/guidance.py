@@ -1,0 +1,131 @@
+"""Guidance for parents and carers: what to do now, what not to do, how to talk, where to get help.
+
+`guidance_for` is pure (concern + age + the parsed resources/guidance.json -> texts) and is kept
+in step with extension/lib/guidance.js: both pass tests/guidance/vectors.json, and a parity test
+runs both over every concern and age. `load` is the only reader of the file: it checks it against
+resources/schema/guidance.schema.json with the same helpers as the rest of the knowledge base.
+The format is described in resources/GUIDANCE.md.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from helper import paths
+from helper.errors import BadInput, IntegrityError
+from helper.resources import _check_schema, _read, _validators
+
+KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
+UNKNOWN = "unknown"
+MAX_AGE = 120  # the engine's age range is 0..120; 18 and over gets no children's guidance
+
+
+def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
+    """The guidance for one concern and one child's age, or None when there is none.
+
+    Age None means "a child under 18, age not known" and gives the "unknown" band. 18 and over,
+    or a concern the file does not cover (professional-only concerns), gives None. An age that
+    is not a whole number from 0 to 120, or a concern that is not a string, is BadInput.
+    Each list is the concern's common texts, then its band's, then the file's `always` texts.
+    """
+    if not isinstance(concern, str):
+        raise BadInput("concern must be a concern id such as grooming")
+    band = band_for(age, document)
+    if band is None:
+        return None
+    entry = next((c for c in document["concerns"] if c["id"] == concern), None)
+    if entry is None:
+        return None
+    parts = (entry.get("common", {}), entry["bands"].get(band, {}), document.get("always", {}))
+    result: dict[str, Any] = {"band": band}
+    for key in KEYS:
+        texts: list[str] = []
+        for part in parts:
+            texts += [t for t in part.get(key, []) if t not in texts]
+        result[key] = texts
+    return result
+
+
+def band_for(age: int | None, document: dict) -> str | None:
+    """ "under-8", "8-12", "13-17", "unknown" (age None) or None (18 and over)."""
+    if age is None:
+        return UNKNOWN
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
+        raise BadInput(f"age must be a whole number from 0 to {MAX_AGE}, or unknown")
+    for band in document["bands"]:
+        if band["age_min"] <= age <= band["age_max"]:
+            return band["id"]
+    return None
+
+
+def general(document: dict) -> list[dict]:
+    """The sections that are not about one concern: [{"id", "title", "texts"}], in file order."""
+    return [
+        {"id": s["id"], "title": s["title"], "texts": list(s["texts"])} for s in document["general"]
+    ]
+
+
+def load(directory: Path | None = None) -> dict:
+    """Read and check resources/guidance.json; IntegrityError naming the place on a problem."""
+    base = Path(directory) if directory is not None else paths.resources_dir()
+    document = _read(base / "guidance.json")
+    _check_schema("guidance", document, _validators(base / "schema")("guidance"))
+    for problem in problems(document):
+        raise IntegrityError(problem)
+    return document
+
+
+@functools.cache
+def default() -> dict:
+    """The installed guidance, loaded once per process."""
+    return load()
+
+
+def problems(document: dict) -> Iterator[str]:
+    """What the schema cannot say, one line each: bands that leave a gap or overlap, ids given
+    twice, and a text that would reach a parent twice in one answer."""
+    expected = 0
+    for band in document["bands"]:
+        if band["age_min"] != expected or band["age_max"] < band["age_min"]:
+            yield (
+                f"guidance.json: bands: {band['id']!r} must start at age {expected} and not end "
+                "before it starts (the bands cover 0 to 17 with no gap)"
+            )
+        expected = band["age_max"] + 1
+    if expected != 18:
+        yield "guidance.json: bands: the last band must end at age 17"
+    for section in ("general", "concerns"):
+        seen: set[str] = set()
+        for item in document[section]:
+            if item["id"] in seen:
+                yield f"guidance.json: {section}: id {item['id']!r} appears twice"
+            seen.add(item["id"])
+    for entry in document["concerns"]:
+        for band in [*entry["bands"]]:
+            parts = (entry.get("common", {}), entry["bands"][band], document.get("always", {}))
+            for key in KEYS:
+                texts = [t for part in parts for t in part.get(key, [])]
+                for text in {t for t in texts if texts.count(t) > 1}:
+                    yield (
+                        f"guidance.json: concerns ({entry['id']!r}) {band} {key}: {text[:60]!r} "
+                        "is given twice"
+                    )
+    for place, text in _texts(document):
+        if re.search(r"[\x00-\x1f\x7f]", text):
+            yield f"guidance.json {place}: {text[:60]!r} holds a control character"
+
+
+def _texts(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, dict):
+        label = f"{where} ({node['id']!r})" if "id" in node else where
+        for key, value in node.items():
+            yield from _texts(value, f"{label} {key}")
+    elif isinstance(node, list):
+        for item in node:
+            yield from _texts(item, where)
+    elif isinstance(node, str):
+        yield where, node
