@@ -108,7 +108,7 @@ def test_bad_input_is_one_line_naming_the_choices_and_exit_2(args, says):
 
 
 def test_doctor_passes_on_the_real_knowledge_base():
-    done = waymark("doctor", "--today", "2026-11-28")
+    done = waymark("doctor", "--today", "2026-11-30")
     assert done.returncode == 0, done.stdout
     assert "all reviewed within 12 months" in done.stdout and "[ok] knowledge base" in done.stdout
 
@@ -116,7 +116,7 @@ def test_doctor_passes_on_the_real_knowledge_base():
 def test_doctor_lists_entries_not_reviewed_for_over_twelve_months(tmp_path: Path):
     planted = _planted(tmp_path)
     planted.edit("services", lambda d: d["services"][4].update({"last_reviewed": "2025-10-01"}))
-    done = waymark("doctor", "--today", "2026-11-28", env={"WAYMARK_RESOURCES": str(planted.root)})
+    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
     assert done.returncode == 1
     assert "services.json ceop: last reviewed 2025-10-01" in done.stdout
     assert "1 entries need review" in done.stdout
