@@ -31,7 +31,7 @@ def test_one_borough_as_text():
 
 
 def test_an_unconfirmed_detail_says_so_rather_than_vanish():
-    result = run("lambeth")
+    result = run("newham")
     assert result.returncode == 0
     assert "not confirmed" in result.stdout
     assert "No official page confirmed" in result.stdout
@@ -47,14 +47,18 @@ def test_json_shape_follows_the_contract():
     assert set(data["mash"]) == {"phone", "hours"}
     assert set(data["out_of_hours"]) == {"phone"}
     assert data["written_confirmation_hours"] == 24
-    assert "lado" not in data  # not confirmed, so left out rather than null
+    assert data["lado"] == {"phone": "020 8489 2968"}
+    for item in data["evidence"]:
+        assert set(item) == {"url", "checked", "confirms"}
+    bromley = json.loads(run("Bromley", "--json").stdout)
+    assert "lado" not in bromley  # not confirmed, so left out rather than null
     for item in data["evidence"]:
         assert set(item) == {"url", "checked", "confirms"}
 
 
 def test_json_leaves_out_every_unconfirmed_field():
-    data = json.loads(run("Lambeth", "--json").stdout)
-    assert data == {"id": "lambeth", "name": "Lambeth", "evidence": []}
+    data = json.loads(run("Newham", "--json").stdout)
+    assert data == {"id": "newham", "name": "Newham", "evidence": []}
 
 
 def test_all_boroughs_as_json_and_text():
