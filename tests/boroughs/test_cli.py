@@ -31,7 +31,7 @@ def test_one_borough_as_text():
 
 
 def test_an_unconfirmed_detail_says_so_rather_than_vanish():
-    result = run("newham")
+    result = run("enfield")
     assert result.returncode == 0
     assert "not confirmed" in result.stdout
     assert "No official page confirmed" in result.stdout
@@ -57,8 +57,8 @@ def test_json_shape_follows_the_contract():
 
 
 def test_json_leaves_out_every_unconfirmed_field():
-    data = json.loads(run("Newham", "--json").stdout)
-    assert data == {"id": "newham", "name": "Newham", "evidence": []}
+    data = json.loads(run("Enfield", "--json").stdout)
+    assert data == {"id": "enfield", "name": "Enfield", "evidence": []}
 
 
 def test_all_boroughs_as_json_and_text():
