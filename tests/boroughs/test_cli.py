@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 
 from helper.boroughs import OUTSIDE_LONDON_URL
+from helper.paths import REPO_ROOT
 
 TOP = {"id", "name", "mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours",
        "evidence"}  # fmt: skip
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+RESOURCES = REPO_ROOT / "resources"
+DIRECTORY = json.loads((RESOURCES / "boroughs.json").read_text(encoding="utf-8"))
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "helper", "boroughs", *args],
         capture_output=True,
         text=True,
         timeout=60,
+        env=env,
     )
 
 
@@ -31,10 +39,29 @@ def test_one_borough_as_text():
 
 
 def test_an_unconfirmed_detail_says_so_rather_than_vanish():
-    result = run("enfield")
+    gap = next(e for e in DIRECTORY["boroughs"] if "lado" not in e)
+    result = run(gap["name"])
     assert result.returncode == 0
-    assert "not confirmed" in result.stdout
+    assert "LADO (allegations about staff):        not confirmed" in result.stdout
+
+
+def test_an_authority_with_no_evidence_says_nothing_was_confirmed(tmp_path):
+    root = tmp_path / "resources"
+    shutil.copytree(RESOURCES, root)
+    path = root / "boroughs.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    bare = next(e for e in document["boroughs"] if e["id"] == "enfield")
+    for key in ("mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours"):
+        bare.pop(key, None)
+    bare["evidence"] = []
+    path.write_text(json.dumps(document), encoding="utf-8")
+    env = {**os.environ, "WAYMARK_RESOURCES": str(root)}
+    result = run("enfield", env=env)
+    assert result.returncode == 0, result.stderr
     assert "No official page confirmed" in result.stdout
+    assert result.stdout.count("not confirmed: check the council's own website") == 4
+    data = json.loads(run("Enfield", "--json", env=env).stdout)
+    assert data == {"id": "enfield", "name": "Enfield", "evidence": []}
 
 
 def test_json_shape_follows_the_contract():
@@ -50,15 +77,22 @@ def test_json_shape_follows_the_contract():
     assert data["lado"] == {"phone": "020 8489 2968"}
     for item in data["evidence"]:
         assert set(item) == {"url", "checked", "confirms"}
-    bromley = json.loads(run("Bromley", "--json").stdout)
-    assert "lado" not in bromley  # not confirmed, so left out rather than null
+    gap = next(e for e in DIRECTORY["boroughs"] if "lado" not in e)
+    assert "lado" not in json.loads(run(gap["id"], "--json").stdout)  # left out, not null
     for item in data["evidence"]:
         assert set(item) == {"url", "checked", "confirms"}
 
 
 def test_json_leaves_out_every_unconfirmed_field():
-    data = json.loads(run("Enfield", "--json").stdout)
-    assert data == {"id": "enfield", "name": "Enfield", "evidence": []}
+    for entry in DIRECTORY["boroughs"]:
+        missing = TOP - set(entry)
+        if missing:
+            data = json.loads(run(entry["id"], "--json").stdout)
+            assert not missing & set(data), entry["id"]
+            assert set(data) == set(entry) - {"aliases"}, entry["id"]
+            break
+    else:
+        raise AssertionError("every authority is complete; pick another unconfirmed field")
 
 
 def test_all_boroughs_as_json_and_text():
