@@ -26,7 +26,9 @@ from helper.errors import IntegrityError
 
 FILE = "boroughs"
 AUTHORITIES = 33  # 32 London boroughs and the City of London
-# GOV.UK's own tool for finding the council anywhere else in the UK.
+# GOV.UK's own tool for finding the council anywhere else in the UK. Checked 2026-11-30: GOV.UK's
+# developer documentation (docs.publishing.service.gov.uk, the frontend app's "Local Authorities
+# API" page) names this /find-local-council page and says its API answers by postcode.
 OUTSIDE_LONDON_URL = "https://www.gov.uk/find-local-council"
 # The fields a complete entry has; anything missing is reported by doctor, not invented.
 FIELDS = ("mash.phone", "mash.hours", "out_of_hours.phone", "lado", "referral_url")
