@@ -177,7 +177,8 @@ def test_two_entries_answering_to_one_name_are_refused(planted):
 
 
 def test_details_without_evidence_are_refused(planted):
-    edit(planted, lambda doc: entry(doc, "lambeth").update(out_of_hours={"phone": "020 7926 5555"}))
+    # 020 7946 0xxx is Ofcom's range for drama: a real-looking number no page gives.
+    edit(planted, lambda doc: entry(doc, "lambeth").update(out_of_hours={"phone": "020 7946 0000"}))
     message = refused(planted)
     assert "'lambeth'" in message
 
