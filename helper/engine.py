@@ -7,47 +7,37 @@ resources/vectors.json; keeping this side free of side effects makes that compar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from helper import domain
 from helper.errors import BadInput
 
 if TYPE_CHECKING:  # the engine takes a loaded Resources but never loads one itself
     from helper.resources import Resources
 
-AUDIENCES: tuple[str, ...] = ("young-person", "parent-carer", "professional")
-CONCERNS: tuple[str, ...] = (
-    "nude-image-shared",
-    "sextortion",
-    "grooming",
-    "csam-found",
-    "cyberbullying",
-    "filmed-assault",
-    "extremist-content",
-    "harmful-content",
-    "adult-viewing-csam",
-    "colleague-allegation",
-)
-AGE_LIMITS: tuple[int, int] = (0, 120)
-
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
-_OTHER_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?![0-9])")
-# Only ASCII whitespace is trimmed, so both engines trim exactly the same characters.
-ASCII_SPACE = " \t\n\r\f\v"
-_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# The domain's rules live in helper/domain.py; they are re-exported here for the engine's callers.
+AUDIENCES = domain.AUDIENCES
+CONCERNS = domain.CONCERNS
+AGE_LIMITS = domain.AGE_LIMITS
+ASCII_SPACE = domain.ASCII_SPACE
+host_of = domain.host_of
+CHILD_AGES: tuple[int, int] = domain.UNKNOWN_AGE_RANGE
 
 
 @dataclass(frozen=True)
 class Answers:
-    """What the person told us. `age` is the age of the child the concern is about."""
+    """What the person told us. `age` is the age of the child the concern is about; None means
+    "a child under 18, age not known" (parents and professionals only). `taken_under_18` is only
+    kept for an age of 18 or over and the image concerns, else None."""
 
     audience: str
     age: int | None
     concern: str
     platform: str | None = None
     danger_now: bool = False
+    taken_under_18: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +50,9 @@ class Route:
     phone: str | None
     why: str
     steps: tuple[str, ...]
+    hours: str | None = None
+    condition: str | None = None
+    limits: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -87,6 +80,7 @@ class Result:
     warnings: tuple[Warning, ...]
     procedure: tuple[ProcedureStep, ...]
     platform: str | None
+    parent_tools: tuple[dict, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract shared by `waymark signpost --json`, the web app and the extension."""
@@ -97,8 +91,11 @@ class Result:
                     "name": r.name,
                     "url": r.url,
                     "phone": r.phone,
+                    "hours": r.hours,
                     "why": r.why,
                     "steps": list(r.steps),
+                    "condition": r.condition,
+                    "limits": list(r.limits),
                 }
                 for r in self.routes
             ],
@@ -114,47 +111,8 @@ class Result:
                 for p in self.procedure
             ],
             "platform": self.platform,
+            "parent_tools": [dict(t) for t in self.parent_tools],
         }
-
-
-def host_of(platform: str) -> str:
-    """The lower-case host of a host name or http(s) URL; BadInput for anything else.
-
-    A scheme-less value is read as a host with an optional path ("youtube.com/watch"), because
-    that is what people paste. Other schemes (javascript:, data:, file://) are refused outright.
-    """
-    if not isinstance(platform, str):
-        raise BadInput("platform must be a host name like youtube.com or an http(s) link")
-    text = platform.strip(ASCII_SPACE)
-    scheme = _SCHEME.match(text)
-    if scheme:
-        if scheme.group(1).lower() not in ("http", "https"):
-            raise BadInput(_platform_message(platform))
-        text = text[scheme.end() :]
-    elif _OTHER_SCHEME.match(text):
-        raise BadInput(_platform_message(platform))
-    authority = re.split(r"[/?#\\]", text, maxsplit=1)[0]
-    host = authority.rsplit("@", 1)[-1]
-    port = re.search(r":[0-9]{1,5}\Z", host)
-    if port:
-        host = host[: port.start()]
-    if not host.isascii():  # checked before lower(): "\u212a".lower() is an ASCII "k"
-        raise BadInput(_platform_message(platform))
-    host = host.lower()
-    if host.endswith("."):
-        host = host[:-1]
-    labels = host.split(".")
-    if not host or len(host) > 253 or not all(_LABEL.fullmatch(label) for label in labels):
-        raise BadInput(_platform_message(platform))
-    return host
-
-
-def _platform_message(platform: str) -> str:
-    shown = platform if len(platform) <= 60 else platform[:57] + "..."
-    return (
-        f"platform {shown!r} is not a web address: give a host name like youtube.com "
-        "or a link starting with https://"
-    )
 
 
 def match_platform(host: str, resources: Resources) -> dict | None:
@@ -190,48 +148,90 @@ def validate(answers: Answers | Mapping[str, Any], resources: Resources) -> Answ
         raise BadInput(
             f"the concern {concern!r} is not open to {audience}: choose one of {', '.join(open_to)}"
         )
-    age = _age(raw.get("age"))
-    danger_now = raw.get("danger_now", False)
-    if danger_now is None:
-        danger_now = False
-    if not isinstance(danger_now, bool):
-        raise BadInput("danger_now must be true or false")
+    age = domain.check_age(raw.get("age"), audience)
+    danger_now = _flag(raw.get("danger_now"), "danger_now")
+    taken = raw.get("taken_under_18")
+    if taken is not None and not isinstance(taken, bool):
+        raise BadInput("taken_under_18 must be true, false or left out")
+    if not domain.asks_taken_under_18(concern, age):
+        taken = None
     platform = raw.get("platform")
     if isinstance(platform, str) and not platform.strip(ASCII_SPACE):
         platform = None
     if platform is not None:
         platform = host_of(platform)
-    return Answers(audience, age, concern, platform, danger_now)
+    return Answers(audience, age, concern, platform, bool(danger_now), taken)
 
 
-def _age(value: object) -> int | None:
-    low, high = AGE_LIMITS
+def _flag(value: object, name: str) -> bool:
     if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise BadInput(f"age must be a whole number from {low} to {high}, got {value!r}")
+        return False
+    if not isinstance(value, bool):
+        raise BadInput(f"{name} must be true or false")
     return value
 
 
-def holds(when: Mapping[str, Any], answers: Answers, platform_known: bool) -> bool:
-    """Whether a rule's condition holds. Every key present must hold; an age bound never holds
-    for an unknown age, so nothing age-limited is offered on a guess."""
+def _ages(answers: Answers) -> tuple[int, int]:
+    """The ages the answers allow: the age given, or any child's age when it is not known."""
+    return (answers.age, answers.age) if answers.age is not None else CHILD_AGES
+
+
+def _bound(*conditions: Mapping[str, Any]) -> tuple[int, int]:
+    """The age range every one of these `when`/`for` objects allows (missing bounds are open)."""
+    low, high = AGE_LIMITS
+    for c in conditions:
+        low = max(low, c.get("age_min", low))
+        high = min(high, c.get("age_max", high))
+    return low, high
+
+
+def _overlap(answers: Answers, bound: tuple[int, int]) -> tuple[int, int] | None:
+    low, high = _ages(answers)
+    low, high = max(low, bound[0]), min(high, bound[1])
+    return (low, high) if low <= high else None
+
+
+def age_condition(answers: Answers, bound: tuple[int, int]) -> str | None:
+    """None when every age the answers allow is inside `bound`; otherwise the words that say for
+    which ages a route applies ("If the child is under 13"). Only an unknown age needs them."""
+    overlap = _overlap(answers, bound)
+    if overlap is None or overlap == _ages(answers):
+        return None
+    low, high = overlap
+    if low == CHILD_AGES[0]:
+        return f"If the child is under {high + 1}"
+    if high == CHILD_AGES[1]:
+        return f"If the child is {low} or over"
+    if low == high:
+        return f"If the child is {low}"
+    return f"If the child is {low} to {high}"
+
+
+def holds(when: Mapping[str, Any], answers: Answers, platform: str | None) -> bool:
+    """Whether a condition holds. Every key present must hold. An age bound holds for an unknown
+    age when some child's age (0 to 17) is within it: a route then carries a condition saying so."""
     if "audiences" in when and answers.audience not in when["audiences"]:
         return False
     if "concerns" in when and answers.concern not in when["concerns"]:
         return False
-    if "age_min" in when or "age_max" in when:
-        if answers.age is None:
-            return False
-        if answers.age < when.get("age_min", answers.age):
-            return False
-        if answers.age > when.get("age_max", answers.age):
-            return False
+    if ("age_min" in when or "age_max" in when) and _overlap(answers, _bound(when)) is None:
+        return False
     if "danger_now" in when and answers.danger_now != when["danger_now"]:
         return False
-    return not ("platform_known" in when and platform_known != when["platform_known"])
+    if "taken_under_18" in when and (answers.taken_under_18 is True) != when["taken_under_18"]:
+        return False
+    if "platforms" in when and platform not in when["platforms"]:
+        return False
+    return not ("platform_known" in when and (platform is not None) != when["platform_known"])
+
+
+def _service_bound(service: Mapping[str, Any], answers: Answers) -> tuple[int, int]:
+    """The ages a service takes; an image taken under 18 lifts the bounds of one that takes such
+    images at any age now (Take It Down, the IWF)."""
+    who = service["for"]
+    if answers.taken_under_18 is True and who.get("taken_under_18") == "admits":
+        return AGE_LIMITS
+    return _bound(who)
 
 
 def admits(service: Mapping[str, Any], answers: Answers) -> bool:
@@ -239,11 +239,10 @@ def admits(service: Mapping[str, Any], answers: Answers) -> bool:
     who = service["for"]
     if answers.audience not in who["audiences"]:
         return False
-    if "age_min" in who or "age_max" in who:
-        if answers.age is None:
-            return False
-        if not who.get("age_min", answers.age) <= answers.age <= who.get("age_max", answers.age):
-            return False
+    if answers.taken_under_18 is True and who.get("taken_under_18") == "refuses":
+        return False
+    if _overlap(answers, _service_bound(service, answers)) is None:
+        return False
     return answers.concern not in service["cannot_help"]["concerns"]
 
 
@@ -251,46 +250,73 @@ def route(answers: Answers | Mapping[str, Any], resources: Resources) -> Result:
     """Routes, warnings and (for professionals) procedure steps, by resources/FORMAT.md."""
     checked = validate(answers, resources)
     platform = match_platform(checked.platform, resources) if checked.platform else None
-    known = platform is not None
+    platform_id = platform["id"] if platform is not None else None
     candidates: list[tuple[tuple[int, int], Route]] = []
     for index, rule in enumerate(resources.rules):
         service = resources.services[rule["service"]]
-        if holds(rule["when"], checked, known) and admits(service, checked):
-            candidates.append(((rule["priority"], index), _service_route(service, rule, checked)))
+        if holds(rule["when"], checked, platform_id) and admits(service, checked):
+            candidates.append(
+                ((rule["priority"], index), _service_route(service, rule, checked, platform_id))
+            )
     platform_rule = resources.platform_rule
-    if platform is not None and holds(platform_rule["when"], checked, known):
+    if platform is not None and holds(platform_rule["when"], checked, platform_id):
         candidates.append(
             ((platform_rule["priority"], -1), _platform_route(platform, checked, resources))
         )
     candidates.sort(key=lambda pair: pair[0])
+    # One route per id: the first without a condition, or the first of all if each has one.
+    unconditional = {c.id for _, c in candidates if c.condition is None}
     routes: list[Route] = []
     seen: set[str] = set()
     for _, candidate in candidates:
-        if candidate.id not in seen:
-            seen.add(candidate.id)
-            routes.append(candidate)
+        if candidate.id in seen or (candidate.condition and candidate.id in unconditional):
+            continue
+        seen.add(candidate.id)
+        routes.append(candidate)
     warnings = tuple(
         Warning(w["id"], w["text"][checked.audience])
         for w in resources.warnings
-        if holds(w["when"], checked, known)
+        if holds(w["when"], checked, platform_id)
     )
     procedure = tuple(
         ProcedureStep(s["id"], s["title"], s["text"], s.get("service"), s["section"])
         for s in resources.procedure
-        if checked.audience == "professional" and holds(s["when"], checked, known)
+        if checked.audience == "professional" and holds(s["when"], checked, platform_id)
     )
-    return Result(tuple(routes), warnings, procedure, platform["id"] if platform else None)
+    tools: tuple[dict, ...] = ()
+    if platform is not None and checked.audience == "parent-carer":
+        tools = tuple(
+            {"name": t["name"], "url": t["url"], "what": t["what"]}
+            for t in platform.get("parent_tools", ())
+        )
+    return Result(tuple(routes), warnings, procedure, platform_id, tools)
 
 
-def _service_route(service: Mapping[str, Any], rule: Mapping[str, Any], answers: Answers) -> Route:
+def _service_route(
+    service: Mapping[str, Any], rule: Mapping[str, Any], answers: Answers, platform: str | None
+) -> Route:
+    audience = answers.audience
+    bound = _intersect(_bound(rule["when"]), _service_bound(service, answers))
+    condition = rule.get("condition", {}).get(audience) or age_condition(answers, bound)
     return Route(
         id=service["id"],
         name=service["name"],
         url=service.get("url"),
         phone=service.get("phone"),
-        why=rule["why"][answers.audience],
-        steps=tuple(service.get("steps", {}).get(answers.audience, ())),
+        why=rule["why"][audience],
+        steps=tuple(service.get("steps", {}).get(audience, ())),
+        hours=service.get("hours"),
+        condition=condition,
+        limits=tuple(
+            limit["text"][audience]
+            for limit in service.get("limits", ())
+            if audience in limit["text"] and holds(limit["when"], answers, platform)
+        ),
     )
+
+
+def _intersect(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return max(a[0], b[0]), min(a[1], b[1])
 
 
 def _platform_route(platform: Mapping[str, Any], answers: Answers, resources: Resources) -> Route:

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from helper import paths
-from helper.engine import AUDIENCES, CONCERNS
+from helper.domain import AUDIENCES, CONCERNS
 from helper.errors import IntegrityError
 
 FILES: tuple[str, ...] = (
@@ -211,10 +211,17 @@ def _check_ids(res: Resources) -> Iterator[str]:
     conditions += [("routes.json warning", w["id"], w["when"]) for w in res.warnings]
     conditions += [("procedure.json step", p["id"], p["when"]) for p in res.procedure]
     conditions.append(("routes.json", "platform_rule", res.platform_rule["when"]))
+    for s in res.services.values():
+        for limit in s.get("limits", ()):
+            conditions.append(("services.json limit of", s["id"], limit["when"]))
     for where, ident, when in conditions:
         for c in when.get("concerns", ()):
             if c not in concerns:
                 yield f"{where} {ident!r}: unknown concern {c!r}"
+    for where, ident, when in conditions:
+        for p in when.get("platforms", ()):
+            if p not in res.platforms:
+                yield f"{where} {ident!r}: unknown platform {p!r}"
     for r in res.rules:
         if r["service"] not in res.services:
             yield f"routes.json rule {r['id']!r}: unknown service {r['service']!r}"
@@ -251,6 +258,14 @@ def _check_texts_per_audience(res: Resources) -> Iterator[str]:
         for a in set(r["when"].get("audiences", AUDIENCES)) & set(service["for"]["audiences"]):
             if a not in r["why"]:
                 yield f"routes.json rule {r['id']!r}: no 'why' text for {a}"
+        for a in r.get("condition", {}):
+            if a not in r["why"]:
+                yield f"routes.json rule {r['id']!r}: a condition for {a} but no 'why' text"
+    for s in res.services.values():
+        for limit in s.get("limits", ()):
+            for a in limit["text"]:
+                if a not in s["for"]["audiences"]:
+                    yield f"services.json {s['id']!r}: a limit for {a}, who it does not take"
     for a in res.platform_rule["when"].get("audiences", AUDIENCES):
         if a not in res.platform_rule["why"]:
             yield f"routes.json platform_rule: no 'why' text for {a}"

@@ -78,13 +78,29 @@ export function matchPlatform(host, kb) {
   return null;
 }
 
-function checkAge(value) {
+export const ADULT_AGE = 18;
+// An unknown age (parents and professionals only) means "a child under 18, age not known".
+export const CHILD_AGES = Object.freeze([0, ADULT_AGE - 1]);
+export const AGE_REQUIRED = Object.freeze(["young-person"]);
+export const IMAGE_CONCERNS = Object.freeze(["nude-image-shared", "sextortion"]);
+
+function checkAge(value, audience) {
   const [low, high] = AGE_LIMITS;
-  if (value === null || value === undefined) return null;
+  if (value === null || value === undefined) {
+    if (AGE_REQUIRED.includes(audience)) {
+      throw new BadInput(`age is needed for ${audience}: a whole number from ${low} to ${high}`);
+    }
+    return null;
+  }
   if (typeof value !== "number" || !Number.isInteger(value) || value < low || value > high) {
     throw new BadInput(`age must be a whole number from ${low} to ${high}, got ${String(value)}`);
   }
   return value;
+}
+
+/** Whether "was the image taken before you (they) were 18?" applies to these answers. */
+export function asksTakenUnder18(concern, age) {
+  return IMAGE_CONCERNS.includes(concern) && age !== null && age >= ADULT_AGE;
 }
 
 /** Answers checked and normalised, or BadInput naming the valid choices. */
@@ -107,49 +123,101 @@ export function validate(answers, kb) {
       `the concern "${concern}" is not open to ${audience}: choose one of ${openTo.join(", ")}`,
     );
   }
-  const age = checkAge(answers.age);
-  let dangerNow = answers.danger_now ?? false;
+  const age = checkAge(answers.age, audience);
+  const dangerNow = answers.danger_now ?? false;
   if (typeof dangerNow !== "boolean") throw new BadInput("danger_now must be true or false");
+  let taken = answers.taken_under_18 ?? null;
+  if (taken !== null && typeof taken !== "boolean") {
+    throw new BadInput("taken_under_18 must be true, false or left out");
+  }
+  if (!asksTakenUnder18(concern, age)) taken = null;
   let platform = answers.platform ?? null;
   if (typeof platform === "string" && !trimAscii(platform)) platform = null;
   if (platform !== null) platform = hostOf(platform);
-  return { audience, age, concern, platform, danger_now: dangerNow };
+  return { audience, age, concern, platform, danger_now: dangerNow, taken_under_18: taken };
 }
 
-function withinAge(age, min, max) {
-  if (age === null) return false;
-  return (min === undefined || age >= min) && (max === undefined || age <= max);
+function ages(answers) {
+  return answers.age === null ? CHILD_AGES : [answers.age, answers.age];
 }
 
-/** Whether a `when` holds. An age bound never holds for an unknown age: nothing on a guess. */
-export function holds(when, answers, platformKnown) {
+/** The age range every one of these `when`/`for` objects allows (missing bounds are open). */
+function bound(...conditions) {
+  let [low, high] = AGE_LIMITS;
+  for (const c of conditions) {
+    if (c.age_min !== undefined) low = Math.max(low, c.age_min);
+    if (c.age_max !== undefined) high = Math.min(high, c.age_max);
+  }
+  return [low, high];
+}
+
+function intersect(a, b) {
+  return [Math.max(a[0], b[0]), Math.min(a[1], b[1])];
+}
+
+function overlap(answers, range) {
+  const [low, high] = intersect(ages(answers), range);
+  return low <= high ? [low, high] : null;
+}
+
+/**
+ * null when every age the answers allow is inside `range`; otherwise the words that say for
+ * which ages a route applies ("If the child is under 13"). Only an unknown age needs them.
+ */
+export function ageCondition(answers, range) {
+  const within = overlap(answers, range);
+  const all = ages(answers);
+  if (within === null || (within[0] === all[0] && within[1] === all[1])) return null;
+  const [low, high] = within;
+  if (low === CHILD_AGES[0]) return `If the child is under ${high + 1}`;
+  if (high === CHILD_AGES[1]) return `If the child is ${low} or over`;
+  if (low === high) return `If the child is ${low}`;
+  return `If the child is ${low} to ${high}`;
+}
+
+/**
+ * Whether a condition holds. An age bound holds for an unknown age when some child's age (0 to 17)
+ * is within it: a route then carries a condition saying so. `platform` is the matched id or null.
+ */
+export function holds(when, answers, platform) {
   if ("audiences" in when && !when.audiences.includes(answers.audience)) return false;
   if ("concerns" in when && !when.concerns.includes(answers.concern)) return false;
-  if (("age_min" in when || "age_max" in when) && !withinAge(answers.age, when.age_min, when.age_max)) {
-    return false;
-  }
+  if (("age_min" in when || "age_max" in when) && overlap(answers, bound(when)) === null) return false;
   if ("danger_now" in when && answers.danger_now !== when.danger_now) return false;
-  return !("platform_known" in when && platformKnown !== when.platform_known);
+  if ("taken_under_18" in when && (answers.taken_under_18 === true) !== when.taken_under_18) return false;
+  if ("platforms" in when && !when.platforms.includes(platform)) return false;
+  return !("platform_known" in when && (platform !== null) !== when.platform_known);
+}
+
+function serviceBound(service, answers) {
+  if (answers.taken_under_18 === true && service.for.taken_under_18 === "admits") return AGE_LIMITS;
+  return bound(service.for);
 }
 
 /** Whether a service can take this person and concern; one that cannot is never offered. */
 export function admits(service, answers) {
   const who = service.for;
   if (!who.audiences.includes(answers.audience)) return false;
-  if (("age_min" in who || "age_max" in who) && !withinAge(answers.age, who.age_min, who.age_max)) {
-    return false;
-  }
+  if (answers.taken_under_18 === true && who.taken_under_18 === "refuses") return false;
+  if (overlap(answers, serviceBound(service, answers)) === null) return false;
   return !service.cannot_help.concerns.includes(answers.concern);
 }
 
-function serviceRoute(service, rule, answers) {
+function serviceRoute(service, rule, answers, platform) {
+  const audience = answers.audience;
+  const range = intersect(bound(rule.when), serviceBound(service, answers));
   return {
     id: service.id,
     name: service.name,
     url: service.url ?? null,
     phone: service.phone ?? null,
-    why: rule.why[answers.audience],
-    steps: [...((service.steps ?? {})[answers.audience] ?? [])],
+    hours: service.hours ?? null,
+    why: rule.why[audience],
+    steps: [...((service.steps ?? {})[audience] ?? [])],
+    condition: (rule.condition ?? {})[audience] || ageCondition(answers, range),
+    limits: (service.limits ?? [])
+      .filter((limit) => audience in limit.text && holds(limit.when, answers, platform))
+      .map((limit) => limit.text[audience]),
   };
 }
 
@@ -160,8 +228,11 @@ function platformRoute(platform, rule, answers) {
     name: platform.name,
     url: platform.report_url,
     phone: null,
+    hours: null,
     why: rule.why[answers.audience].replaceAll("{platform}", platform.name),
     steps: [...s.report_message, ...s.report_account, ...s.report_post, ...s.block],
+    condition: null,
+    limits: [],
   };
 }
 
@@ -176,36 +247,41 @@ function compareKeys(a, b) {
 export function route(answers, kb) {
   const checked = validate(answers, kb);
   const platform = checked.platform ? matchPlatform(checked.platform, kb) : null;
-  const known = platform !== null;
+  const platformId = platform ? platform.id : null;
   const services = new Map(kb.services.services.map((s) => [s.id, s]));
   const candidates = [];
   kb.routes.rules.forEach((rule, index) => {
     const service = services.get(rule.service);
-    if (holds(rule.when, checked, known) && admits(service, checked)) {
-      candidates.push({ key: [rule.priority, index], route: serviceRoute(service, rule, checked) });
+    if (holds(rule.when, checked, platformId) && admits(service, checked)) {
+      candidates.push({ key: [rule.priority, index], route: serviceRoute(service, rule, checked, platformId) });
     }
   });
   const platformRule = kb.routes.platform_rule;
-  if (platform !== null && holds(platformRule.when, checked, known)) {
+  if (platform !== null && holds(platformRule.when, checked, platformId)) {
     candidates.push({ key: [platformRule.priority, -1], route: platformRoute(platform, platformRule, checked) });
   }
   candidates.sort(compareKeys);
+  // One route per id: the first without a condition, or the first of all if each has one.
+  const unconditional = new Set(candidates.filter((c) => c.route.condition === null).map((c) => c.route.id));
   const seen = new Set();
   const routes = [];
   for (const { route: candidate } of candidates) {
-    if (!seen.has(candidate.id)) {
-      seen.add(candidate.id);
-      routes.push(candidate);
-    }
+    if (seen.has(candidate.id) || (candidate.condition !== null && unconditional.has(candidate.id))) continue;
+    seen.add(candidate.id);
+    routes.push(candidate);
   }
   const warnings = kb.routes.warnings
-    .filter((w) => holds(w.when, checked, known))
+    .filter((w) => holds(w.when, checked, platformId))
     .map((w) => ({ id: w.id, text: w.text[checked.audience] }));
   const procedure =
     checked.audience === "professional"
       ? kb.procedure.steps
-          .filter((s) => holds(s.when, checked, known))
+          .filter((s) => holds(s.when, checked, platformId))
           .map((s) => ({ id: s.id, title: s.title, text: s.text, service: s.service ?? null, section: s.section }))
       : [];
-  return { routes, warnings, procedure, platform: platform ? platform.id : null };
+  const parentTools =
+    platform !== null && checked.audience === "parent-carer"
+      ? (platform.parent_tools ?? []).map((t) => ({ name: t.name, url: t.url, what: t.what }))
+      : [];
+  return { routes, warnings, procedure, platform: platformId, parent_tools: parentTools };
 }

@@ -3,13 +3,16 @@
 // when already known (audience and age band remembered in settings).
 
 // Age bands a person picks instead of typing an exact age. Each band maps to one age that sits on
-// the same side of every age bound in resources/ (12|13 and 17|18), so the routes are the ones
-// any age in the band would get. "Not sure" is an unknown age: age-limited routes are left out.
+// the same side of the main age bounds in resources/ (12|13, 17|18 and 18|19), so the routes are
+// the ones almost any age in the band would get. "18 or over" is read as 19: Childline is for
+// under-19s, so it is not offered to every adult (an 18-year-old misses Childline here, and is
+// still sent to the adult routes). "Not sure" is an unknown age: "a child under 18, age not
+// known"; routes for part of that range carry a condition ("If the child is under 13").
 
 export const AGE_BANDS = Object.freeze([
   { id: "under-13", age: 12, label: "age_under_13" },
   { id: "13-17", age: 15, label: "age_13_17" },
-  { id: "18-plus", age: 18, label: "age_18_plus" },
+  { id: "18-plus", age: 19, label: "age_18_plus" },
   { id: "not-sure", age: null, label: "age_not_sure" },
 ]);
 
@@ -42,12 +45,14 @@ export function stepBack(answers) {
 }
 
 /** The engine's answers from the popup's answers. */
-export function engineAnswers({ audience, ageBand, concern, dangerNow }, host) {
+export function engineAnswers({ audience, ageBand, concern, dangerNow, takenUnder18 }, host) {
   return {
     audience,
     age: bandById(ageBand)?.age ?? null,
     concern,
     platform: host ?? null,
     danger_now: Boolean(dangerNow),
+    // Asked only for 18 or over and the image concerns (asksTakenUnder18 in engine.js).
+    taken_under_18: typeof takenUnder18 === "boolean" ? takenUnder18 : null,
   };
 }

@@ -2,8 +2,11 @@
 
 Advice about where to report goes stale: services move, numbers change. Every knowledge-base entry
 carries `last_reviewed`, and doctor lists those older than 12 months so a reviewer knows what to
-re-check. Checks are plain functions in CHECKS, each returning a Check, so other areas can add
-theirs (keyring, GUI) without touching the rest.
+re-check. Every service, platform and borough entry must also carry `evidence` (the official page,
+the day it was checked, what it confirms): doctor counts them honestly, names each entry without
+evidence and each whose newest check is older than 12 months, and fails while any is missing.
+Checks are plain functions in CHECKS, each returning a Check, so other areas can add theirs
+(keyring, GUI) without touching the rest.
 """
 
 from __future__ import annotations
@@ -87,12 +90,95 @@ def check_reviews(today: dt.date) -> Check:
     return Check("reviews", False, tuple(lines))
 
 
-CHECKS: tuple[Callable[[dt.date], Check], ...] = (check_resources, check_reviews)
+# The knowledge-base files whose every entry must carry evidence, and the list in each.
+EVIDENCE_FILES: tuple[tuple[str, str], ...] = (
+    ("services", "services"),
+    ("platforms", "platforms"),
+    ("boroughs", "boroughs"),  # optional: only when resources/boroughs.json exists
+)
+
+
+@dataclass(frozen=True)
+class EvidenceReport:
+    """Who has evidence, who has none, and whose newest check is too old (or in the future)."""
+
+    counts: tuple[tuple[str, int, int], ...]  # (file, with evidence, entries)
+    missing: tuple[tuple[str, str], ...]  # (file, entry)
+    stale: tuple[tuple[str, str, str], ...]  # (file, entry, newest checked)
+
+
+def evidence_report(
+    documents: dict[str, dict], today: dt.date, months: int = REVIEW_MONTHS
+) -> EvidenceReport:
+    """Pure: count, per file, the entries with evidence and name those without or out of date."""
+    cutoff = review_cutoff(today, months)
+    counts, missing, stale = [], [], []
+    for name, key in EVIDENCE_FILES:
+        document = documents.get(name)
+        if document is None:
+            continue
+        entries = [e for e in document.get(key, []) if isinstance(e, dict)]
+        with_evidence = 0
+        for entry in entries:
+            label = str(entry.get("id") or entry.get("name") or "?")
+            items = entry.get("evidence") or []
+            if not items:
+                missing.append((f"{name}.json", label))
+                continue
+            with_evidence += 1
+            newest = max(str(item.get("checked", "")) for item in items)
+            try:
+                checked = dt.date.fromisoformat(newest)
+            except ValueError:
+                stale.append((f"{name}.json", label, newest))
+                continue
+            if not cutoff <= checked <= today:
+                stale.append((f"{name}.json", label, newest))
+        counts.append((f"{name}.json", with_evidence, len(entries)))
+    return EvidenceReport(tuple(counts), tuple(missing), tuple(stale))
+
+
+def check_evidence(today: dt.date) -> Check:
+    """Every service, platform (and borough) entry shows the page that confirms it."""
+    import json
+
+    from helper import paths
+
+    base = paths.resources_dir()
+    documents = {}
+    for name, _ in EVIDENCE_FILES:
+        path = base / f"{name}.json"
+        if not path.exists():
+            continue
+        try:
+            documents[name] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            return Check("evidence", False, (f"{name}.json cannot be read: {err}",))
+    report = evidence_report(documents, today)
+    total = sum(n for _, _, n in report.counts)
+    have = sum(w for _, w, _ in report.counts)
+    per_file = ", ".join(f"{file} {w}/{n}" for file, w, n in report.counts)
+    lines = [f"{have} of {total} entries have evidence ({per_file})"]
+    if report.missing:
+        lines.append(f"{len(report.missing)} entries have no evidence:")
+        lines += [f"  {file} {entry}" for file, entry in report.missing]
+    if report.stale:
+        cutoff = review_cutoff(today)
+        lines.append(
+            f"{len(report.stale)} entries were last checked before {cutoff} or in the future:"
+        )
+        lines += [f"  {file} {entry}: checked {value}" for file, entry, value in report.stale]
+    return Check("evidence", not report.missing and not report.stale, tuple(lines))
+
+
+CHECKS: tuple[Callable[[dt.date], Check], ...] = (check_resources, check_reviews, check_evidence)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `waymark doctor` to `waymark`."""
-    p = commands.add_parser("doctor", help="check the knowledge base is valid and up to date")
+    p = commands.add_parser(
+        "doctor", help="check the knowledge base is valid, up to date and evidenced"
+    )
     p.add_argument("--today", metavar="YYYY-MM-DD", help="check as if today were this date")
     p.set_defaults(func=run)
 

@@ -28,10 +28,20 @@ def register(commands: argparse._SubParsersAction) -> None:
         "child's age and what happened.",
     )
     p.add_argument("--audience", metavar="WHO", help="young-person, parent-carer or professional")
-    p.add_argument("--age", metavar="N", help="age of the child the concern is about (0-120)")
-    from helper.engine import CONCERNS  # light: the engine imports nothing heavy
+    p.add_argument(
+        "--age",
+        metavar="N",
+        help="age of the child the concern is about (0-120); parents and professionals may "
+        "leave it out when they do not know it (a child under 18, age not known)",
+    )
+    from helper.domain import CONCERNS  # light: the domain module imports nothing heavy
 
     p.add_argument("--concern", metavar="ID", help=f"what happened: {', '.join(CONCERNS)}")
+    p.add_argument(
+        "--taken-under-18",
+        action="store_true",
+        help="for 18 or over and a nude image or sextortion: the image was taken before 18",
+    )
     p.add_argument("--platform", metavar="HOST_OR_URL", help="where it happened, e.g. tiktok.com")
     p.add_argument("--danger-now", action="store_true", help="someone is in danger right now")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -40,28 +50,30 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def answers_from(args: argparse.Namespace) -> dict:
     """The engine's answers from the command line; BadInput for what argparse cannot judge."""
-    from helper.engine import AUDIENCES, CONCERNS
+    from helper.domain import AGE_LIMITS, AGE_REQUIRED, AUDIENCES, CONCERNS
 
     if not args.audience:
         raise BadInput(f"--audience is needed: choose one of {', '.join(AUDIENCES)}")
     if not args.concern:
         raise BadInput(f"--concern is needed: choose one of {', '.join(CONCERNS)}")
+    low, high = AGE_LIMITS
     age = None
     if args.age is not None:
         try:
             age = int(args.age.strip())
         except ValueError:
             raise BadInput(
-                f"--age must be a whole number from 0 to 120, got {args.age!r}"
+                f"--age must be a whole number from {low} to {high}, got {args.age!r}"
             ) from None
-    elif args.audience in ("young-person", "parent-carer"):
-        raise BadInput(f"--age is needed for {args.audience}: the age of the child, 0 to 120")
+    elif args.audience in AGE_REQUIRED:
+        raise BadInput(f"--age is needed for {args.audience}: your age, {low} to {high}")
     return {
         "audience": args.audience,
         "age": age,
         "concern": args.concern,
         "platform": args.platform,
         "danger_now": bool(args.danger_now),
+        "taken_under_18": bool(getattr(args, "taken_under_18", False)),
     }
 
 
@@ -92,13 +104,24 @@ def render(result: Result, concern_label: str, platform_name: str | None) -> str
     lines += ["", "Where to go, most urgent first:"]
     for number, r in enumerate(result.routes, start=1):
         lines.append(f"{number:2}. {r.name}")
+        if r.condition:
+            lines += _wrap(f"{r.condition}:", "    ", "    ")
         lines += _wrap(r.why, "    ", "    ")
         if r.phone:
             lines.append(f"    Phone: {r.phone}")
+        if r.hours:
+            lines += _wrap(r.hours, "    Open:  ", "           ")
         if r.url:
             lines.append(f"    Link:  {r.url}")
         for step in r.steps:
             lines += _wrap(step, "    - ", "      ")
+        for limit in r.limits:
+            lines += _wrap(limit, "    Limit: ", "           ")
+    if result.parent_tools:
+        lines += ["", f"Safety settings for parents on {platform_name}:"]
+        for tool in result.parent_tools:
+            lines.append(f"  - {tool['name']}: {tool['url']}")
+            lines += _wrap(tool["what"], "    ", "    ")
     if result.procedure:
         lines += ["", "Your procedure, in order:"]
         for number, p in enumerate(result.procedure, start=1):

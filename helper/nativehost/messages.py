@@ -6,13 +6,13 @@ PROTOCOL.md in this folder is the contract with the extension; keep the two in s
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import IntEnum
 
 from helper import __version__
+from helper.domain import is_host  # the one host-name grammar (no underscores)
 
 VERSION = 1
 
@@ -94,9 +94,6 @@ def decode(body: bytes) -> dict[str, object]:
 
 # ---- the requests -----------------------------------------------------------------------------
 
-# Underscores too: browsers accept them in real host names (URL.hostname keeps them).
-_LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
-_HOST = re.compile(rf"{_LABEL}(?:\.{_LABEL})*", re.ASCII)
 MAX_TIME_TEXT = 40
 
 
@@ -109,12 +106,7 @@ def platform_host(value: object) -> str | None:
         return None
     # isascii first: str.lower() maps some non-ASCII letters onto ASCII (the Kelvin sign K
     # becomes "k"), which would let a look-alike name through.
-    if (
-        not isinstance(value, str)
-        or not value.isascii()
-        or len(value) > 253
-        or not _HOST.fullmatch(value.lower())
-    ):
+    if not isinstance(value, str) or not value.isascii() or not is_host(value.lower()):
         raise ProtocolError(
             ErrorCode.BAD_MESSAGE, "The platform must be a host name such as www.example.com."
         )

@@ -10,19 +10,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from helper import paths
+from helper import domain, paths
 from helper.vault.notes import FIELD_BY_NAME, FIELDS, Note, Revision
 
-TOLD_LABELS = {
-    "dsl": "Designated safeguarding lead",
-    "line-manager": "Line manager",
-    "police": "Police",
-    "social-care": "Children's social care",
-    "ceop": "CEOP",
-    "lado": "LADO",
-    "prevent": "Prevent",
-    "other": "Other",
-}
+# The screen's words, from the one domain module: a DSL's copy says "Recorded by", not "Your name".
+TOLD_LABELS = domain.TOLD_WHO_LABELS
 
 
 @functools.cache
@@ -67,7 +59,9 @@ def field_lines(name: str, value: Any) -> list[str]:
 
 def revision_sections(rev: Revision) -> list[tuple[str, list[str]]]:
     return [
-        (s.label, field_lines(s.name, rev.fields[s.name])) for s in FIELDS if s.name in rev.fields
+        (domain.reading_label(s.name, s.label), field_lines(s.name, rev.fields[s.name]))
+        for s in FIELDS
+        if s.name in rev.fields
     ]
 
 

@@ -38,11 +38,53 @@ def test_json_output_is_the_contract_in_priority_order():
     result = signpost_json(
         "--audience", "young-person", "--age", "15", "--concern", "nude-image-shared"
     )
-    assert set(result) == {"routes", "warnings", "procedure", "platform"}
+    assert set(result) == {"routes", "warnings", "procedure", "platform", "parent_tools"}
     ids = [r["id"] for r in result["routes"]]
     assert ids[0] == "report-remove" and "childline" in ids and "stopncii" not in ids
-    assert all(set(r) == {"id", "name", "url", "phone", "why", "steps"} for r in result["routes"])
-    assert result["warnings"][0]["id"] == "never-copy-image"
+    keys = {"id", "name", "url", "phone", "hours", "why", "steps", "condition", "limits"}
+    assert all(set(r) == keys for r in result["routes"])
+    # reassurance before any warning about what is a crime
+    assert [w["id"] for w in result["warnings"]][:2] == ["not-your-fault", "never-copy-image"]
+
+
+def test_parents_and_professionals_may_leave_the_age_out():
+    """Unknown age = a child under 18: CEOP stays, under-13 routes come with a condition."""
+    result = signpost_json("--audience", "parent-carer", "--concern", "grooming")
+    assert "ceop" in [r["id"] for r in result["routes"]]
+    pro = signpost_json("--audience", "professional", "--concern", "nude-image-shared")
+    police = next(r for r in pro["routes"] if r["id"] == "police-101")
+    assert police["condition"] == "If the child is under 13"
+
+
+def test_taken_under_18_sends_an_adult_to_take_it_down_not_stopncii():
+    args = ["--audience", "young-person", "--age", "19", "--concern", "nude-image-shared"]
+    taken = [r["id"] for r in signpost_json(*args, "--taken-under-18")["routes"]]
+    assert "take-it-down" in taken and "iwf" in taken and "stopncii" not in taken
+    not_taken = [r["id"] for r in signpost_json(*args)["routes"]]
+    assert "stopncii" in not_taken and "take-it-down" not in not_taken
+
+
+def test_json_routes_carry_hours_condition_and_limits():
+    result = signpost_json(
+        "--audience", "parent-carer", "--age", "14", "--concern", "sextortion",
+        "--platform", "whatsapp.com",
+    )  # fmt: skip
+    by_id = {r["id"]: r for r in result["routes"]}
+    assert by_id["nspcc-helpline"]["hours"].startswith("Phone:")
+    assert by_id["ceop"]["hours"] is None and by_id["ceop"]["condition"]
+    assert any("WhatsApp" in text for text in by_id["report-remove"]["limits"])
+
+
+def test_text_output_shows_hours_conditions_and_limits():
+    done = waymark(
+        "signpost", "--audience", "parent-carer", "--age", "14", "--concern", "sextortion",
+        "--platform", "whatsapp.com",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "If you have not already told the police or children's social care:" in out
+    assert "Open:  Phone: Monday to Friday" in out
+    assert "Limit: WhatsApp messages are end-to-end encrypted" in out
 
 
 def test_danger_now_and_platform_flags_reach_the_engine():
@@ -57,7 +99,10 @@ def test_danger_now_and_platform_flags_reach_the_engine():
 def test_professional_age_is_optional_and_procedure_is_included():
     result = signpost_json("--audience", "professional", "--concern", "colleague-allegation")
     assert [r["id"] for r in result["routes"]][:2] == ["dsl", "lado"]
-    assert result["procedure"][0]["id"] == "record-concern"
+    assert [p["id"] for p in result["procedure"]][:2] == [
+        "colleague-senior-manager",
+        "record-concern",
+    ]
 
 
 def test_text_output_puts_warnings_first_and_numbers_routes():
@@ -89,6 +134,7 @@ BAD_INPUT = [
     (["--audience", "young-person", "--age", "121", "--concern", "grooming"], "0 to 120"),
     (["--audience", "young-person", "--age", "ten", "--concern", "grooming"], "0 to 120"),
     (["--audience", "young-person", "--concern", "grooming"], "--age is needed"),
+    (["--audience", "young-person", "--concern", "grooming", "--json"], "--age is needed"),
     (["--audience", "parent-carer", "--age", "9"], "--concern is needed"),
     (["--age", "9", "--concern", "grooming"], "--audience is needed"),
     (["--audience", "parent-carer", "--age", "9", "--concern", "colleague-allegation"], "not open"),
@@ -107,10 +153,53 @@ def test_bad_input_is_one_line_naming_the_choices_and_exit_2(args, says):
         assert says in done.stderr and "Traceback" not in done.stderr
 
 
-def test_doctor_passes_on_the_real_knowledge_base():
+def _evidenced(planted: Planted, checked: str = "2026-11-30") -> None:
+    """Give every service and platform one evidence item (what the research adds at merge)."""
+    item = {"url": "https://www.gov.uk/", "checked": checked, "confirms": "test fixture"}
+
+    def add(key):
+        return lambda d: [e.update({"evidence": [item]}) for e in d[key]]
+
+    planted.edit("services", add("services"))
+    planted.edit("platforms", add("platforms"))
+    # The platforms schema gains `evidence` on the platforms branch; allow it here until then.
+    schema_path = planted.root / "schema" / "platforms.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    props = schema["properties"]["platforms"]["items"]["properties"]
+    props.setdefault("evidence", {"type": "array"})
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+def test_doctor_on_the_real_knowledge_base_is_valid_and_reviewed_and_counts_evidence():
     done = waymark("doctor", "--today", "2026-11-30")
-    assert done.returncode == 0, done.stdout
     assert "all reviewed within 12 months" in done.stdout and "[ok] knowledge base" in done.stdout
+    assert "entries have evidence (services.json" in done.stdout
+    assert done.returncode == 0, done.stdout  # every entry carries its evidence
+
+
+def test_doctor_passes_on_a_fully_evidenced_knowledge_base(tmp_path: Path):
+    planted = _planted(tmp_path)
+    _evidenced(planted)
+    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    assert done.returncode == 0, done.stdout
+    assert "[ok] evidence" in done.stdout
+
+
+def test_doctor_names_an_entry_without_evidence_and_exits_1(tmp_path: Path):
+    planted = _planted(tmp_path)
+    _evidenced(planted)
+    planted.edit("services", lambda d: d["services"][4].pop("evidence"))
+    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    assert done.returncode == 1
+    assert "1 entries have no evidence:" in done.stdout and "services.json ceop" in done.stdout
+
+
+def test_doctor_names_evidence_older_than_twelve_months(tmp_path: Path):
+    planted = _planted(tmp_path)
+    _evidenced(planted, checked="2025-10-01")
+    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    assert done.returncode == 1
+    assert "platforms.json tiktok: checked 2025-10-01" in done.stdout
 
 
 def test_doctor_lists_entries_not_reviewed_for_over_twelve_months(tmp_path: Path):

@@ -4,6 +4,7 @@ first, host matching, input checks, the JSON shape, and purity."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import itertools
 import json
 
@@ -26,9 +27,16 @@ def ids(answers) -> list[str]:
     return [r.id for r in route(answers, KB).routes]
 
 
+def allowed(audience: str, age: int | None) -> bool:
+    """A young person must give an age; parents and professionals may leave it unknown."""
+    return not (audience == "young-person" and age is None)
+
+
 @pytest.mark.parametrize(("audience", "concern"), PAIRS)
 @pytest.mark.parametrize("age", [None, 0, 9, 12, 13, 15, 17, 18, 30])
 def test_danger_now_puts_999_first_for_every_audience_and_concern(audience, concern, age):
+    if not allowed(audience, age):
+        return
     answers = {"audience": audience, "age": age, "concern": concern, "danger_now": True}
     assert ids(answers)[0] == "police-999"
     answers["platform"] = "https://www.tiktok.com/@someone"
@@ -53,8 +61,59 @@ def test_children_are_never_sent_to_adult_only_services(age):
 def test_adults_are_never_sent_to_child_only_services(age):
     for audience in engine.AUDIENCES:
         got = ids({"audience": audience, "age": age, "concern": "sextortion"})
-        assert not {"report-remove", "take-it-down", "ceop"} & set(got)
+        assert not {"report-remove", "take-it-down", "ceop", "social-care-referral"} & set(got)
         assert "stopncii" in got
+
+
+@pytest.mark.parametrize("age", [18, 19, 40])
+def test_an_image_taken_under_18_goes_to_take_it_down_and_the_iwf_never_stopncii(age):
+    for audience in engine.AUDIENCES:
+        for concern in ("nude-image-shared", "sextortion"):
+            answers = {"audience": audience, "age": age, "concern": concern, "taken_under_18": True}
+            got = ids(answers)
+            assert {"take-it-down", "iwf"} <= set(got) and "stopncii" not in got
+
+
+@pytest.mark.parametrize("concern", ["grooming", "sextortion", "nude-image-shared"])
+@pytest.mark.parametrize("audience", ["parent-carer", "professional"])
+def test_unknown_age_keeps_every_under_18_service(audience, concern):
+    """Unknown age = a child under 18: CEOP and Report Remove stay, adult services never come."""
+    result = route({"audience": audience, "age": None, "concern": concern}, KB)
+    got = {r.id: r for r in result.routes}
+    if concern != "nude-image-shared":
+        assert "ceop" in got
+    if concern != "grooming":
+        assert "report-remove" in got and got["report-remove"].condition is None
+    assert not {"stopncii", "revenge-porn-helpline"} & set(got)
+
+
+def test_unknown_age_offers_the_under_13_routes_with_a_condition():
+    result = route({"audience": "professional", "age": None, "concern": "nude-image-shared"}, KB)
+    police = next(r for r in result.routes if r.id == "police-101")
+    assert police.condition == "If the child is under 13"
+    assert "under-13-always-refer" in [p.id for p in result.procedure]
+
+
+@pytest.mark.parametrize(
+    ("bound", "says"),
+    [
+        ((0, 12), "If the child is under 13"),
+        ((13, 120), "If the child is 13 or over"),
+        ((13, 15), "If the child is 13 to 15"),
+        ((16, 16), "If the child is 16"),
+        ((0, 120), None),
+        ((18, 120), None),
+    ],
+)
+def test_age_conditions_name_the_ages(bound, says):
+    unknown = Answers("parent-carer", None, "cyberbullying")
+    assert engine.age_condition(unknown, bound) == says
+    assert engine.age_condition(Answers("parent-carer", 14, "cyberbullying"), bound) is None
+
+
+def test_a_young_person_must_give_an_age():
+    with pytest.raises(BadInput, match="age is needed"):
+        engine.validate({"audience": "young-person", "concern": "grooming"}, KB)
 
 
 @pytest.mark.parametrize("concern", ["grooming", "sextortion"])
@@ -65,13 +124,17 @@ def test_grooming_and_sextortion_of_a_child_go_to_ceop(audience, concern):
 
 @pytest.mark.parametrize("audience", engine.AUDIENCES)
 def test_abuse_images_found_go_to_the_iwf_with_the_never_copy_warning(audience):
-    result = route({"audience": audience, "age": None, "concern": "csam-found"}, KB)
+    age = 14 if audience == "young-person" else None
+    result = route({"audience": audience, "age": age, "concern": "csam-found"}, KB)
     assert "iwf" in [r.id for r in result.routes]
     warning = next(w for w in result.warnings if w.id == "never-copy-image")
     assert "crime" in warning.text or "offence" in warning.text
 
 
-@pytest.mark.parametrize("concern", [c for c in engine.CONCERNS if c != "colleague-allegation"])
+@pytest.mark.parametrize(
+    "concern",
+    [c for c in engine.CONCERNS if c not in ("colleague-allegation", "self-harm", "online-hate")],
+)
 def test_professionals_always_get_dsl_then_social_care(concern):
     got = ids({"audience": "professional", "age": 14, "concern": concern})
     assert got[0] == "dsl" and "social-care-referral" in got
@@ -92,9 +155,14 @@ def test_grooming_procedure_tells_police_and_social_care_before_the_family():
     assert step.section == "9.4"
 
 
-def test_extremism_professionals_use_prevent_not_the_anonymous_form():
-    pro = ids({"audience": "professional", "age": 15, "concern": "extremist-content"})
-    assert "prevent-referral" in pro and "report-terrorism" not in pro
+def test_extremism_professionals_use_prevent_and_report_with_their_name():
+    """Seed 10.2: practitioners should not report anonymously, not "must not report"."""
+    result = route({"audience": "professional", "age": 15, "concern": "extremist-content"}, KB)
+    pro = [r.id for r in result.routes]
+    assert pro.index("prevent-referral") < pro.index("report-terrorism")
+    form = next(r for r in result.routes if r.id == "report-terrorism")
+    assert any("name and role" in step for step in form.steps)
+    assert "not anonymously" in form.why or "not report anonymously" in form.why
     parent = ids({"audience": "parent-carer", "age": 15, "concern": "extremist-content"})
     assert {"act-early", "report-terrorism"} <= set(parent) and "prevent-referral" not in parent
 
@@ -195,10 +263,14 @@ def test_answers_dataclass_and_mapping_give_the_same_result():
 def test_result_as_dict_is_the_json_contract():
     result = route({"audience": "professional", "age": 14, "concern": "sextortion",
                     "platform": "snapchat.com"}, KB).as_dict()  # fmt: skip
-    assert set(result) == {"routes", "warnings", "procedure", "platform"}
+    assert set(result) == {"routes", "warnings", "procedure", "platform", "parent_tools"}
     for r in result["routes"]:
-        assert set(r) == {"id", "name", "url", "phone", "why", "steps"}
-        assert isinstance(r["steps"], list)
+        assert set(r) == {
+            "id", "name", "url", "phone", "hours", "why", "steps", "condition", "limits"
+        }  # fmt: skip
+        assert isinstance(r["steps"], list) and isinstance(r["limits"], list)
+        assert r["hours"] is None or isinstance(r["hours"], str)
+    assert result["parent_tools"] == []  # only for parents
     for w in result["warnings"]:
         assert set(w) == {"id", "text"}
     for p in result["procedure"]:
@@ -227,4 +299,32 @@ def test_route_is_deterministic():
 @pytest.mark.parametrize(("audience", "concern"), PAIRS)
 @pytest.mark.parametrize("age", [None, 0, 12, 13, 17, 18, 120])
 def test_every_answer_gets_at_least_one_route(audience, concern, age):
+    if not allowed(audience, age):
+        return
     assert ids({"audience": audience, "age": age, "concern": concern})
+
+
+def test_parent_tools_come_from_the_matched_platform_for_parents_only():
+    tools = [{"name": "Family settings", "url": "https://www.tiktok.com/safety", "what": "Limits"}]
+    platforms = {k: dict(v) for k, v in KB.platforms.items()}
+    platforms["tiktok"]["parent_tools"] = tools
+    kb = dataclasses.replace(KB, platforms=platforms)
+    answers = {"age": 12, "concern": "cyberbullying", "platform": "tiktok.com"}
+    parent = route({"audience": "parent-carer", **answers}, kb)
+    assert [dict(t) for t in parent.parent_tools] == tools
+    assert parent.as_dict()["parent_tools"] == tools
+    assert route({"audience": "professional", **answers}, kb).parent_tools == ()
+    elsewhere = {"audience": "parent-carer", "age": 12, "concern": "cyberbullying"}
+    assert route(elsewhere, kb).parent_tools == ()
+
+
+def test_hours_and_limits_reach_the_route():
+    result = route({"audience": "parent-carer", "age": 14, "concern": "sextortion",
+                    "platform": "whatsapp.com"}, KB)  # fmt: skip
+    by_id = {r.id: r for r in result.routes}
+    assert by_id["nspcc-helpline"].hours == KB.services["nspcc-helpline"]["hours"]
+    assert by_id["ceop"].hours is None
+    assert any("WhatsApp" in text for text in by_id["report-remove"].limits)
+    elsewhere = route({"audience": "parent-carer", "age": 14, "concern": "sextortion"}, KB)
+    report_remove = next(r for r in elsewhere.routes if r.id == "report-remove")
+    assert report_remove.limits and not any("WhatsApp" in t for t in report_remove.limits)

@@ -29,6 +29,7 @@ platforms = st.one_of(
     ),
     st.just("https://example.org/"),
 )
+ages = st.one_of(st.none(), st.integers(0, 120), st.sampled_from([12, 13, 17, 18, 19]))
 valid_answers = st.sampled_from(
     [(a, c) for a in engine.AUDIENCES for c in engine.CONCERNS if a in KB.concerns[c]["audiences"]]
 ).flatmap(
@@ -36,9 +37,11 @@ valid_answers = st.sampled_from(
         {
             "audience": st.just(pair[0]),
             "concern": st.just(pair[1]),
-            "age": st.one_of(st.none(), st.integers(0, 120)),
+            # a young person must give an age; the others may leave it unknown
+            "age": st.integers(0, 120) if pair[0] == "young-person" else ages,
             "platform": platforms,
             "danger_now": st.booleans(),
+            "taken_under_18": st.one_of(st.none(), st.booleans()),
         }
     )
 )
@@ -57,9 +60,15 @@ def test_no_route_ever_goes_to_a_service_that_does_not_admit_the_answers(answers
         who = service["for"]
         assert answers["audience"] in who["audiences"]
         assert answers["concern"] not in service["cannot_help"]["concerns"]
-        if "age_min" in who or "age_max" in who:
-            assert answers["age"] is not None
-            assert who.get("age_min", 0) <= answers["age"] <= who.get("age_max", 120)
+        taken = checked.taken_under_18 is True
+        if taken:
+            assert who.get("taken_under_18") != "refuses", (r.id, answers)
+        if ("age_min" in who or "age_max" in who) and not (
+            taken and who.get("taken_under_18") == "admits"
+        ):
+            # an unknown age is "a child under 18": some age from 0 to 17 must fit
+            low, high = (answers["age"],) * 2 if answers["age"] is not None else (0, 17)
+            assert max(low, who.get("age_min", 0)) <= min(high, who.get("age_max", 120)), r.id
 
 
 @settings(max_examples=300, deadline=None)
@@ -89,3 +98,49 @@ def test_any_text_as_platform_is_a_host_or_a_clear_refusal(text):
         assert "\n" not in str(err)
         return
     assert host == host.lower() and " " not in host and host.isascii()
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_answers)
+def test_unknown_age_is_a_child_under_18(answers):
+    """Unknown age: never an adult-only service; every child-only route that fits some child's age
+    is offered, with a condition exactly when it does not fit every child's age."""
+    if answers["age"] is not None:
+        return
+    result = engine.route(answers, KB)
+    for r in result.routes:
+        if r.id.startswith("platform:"):
+            assert r.condition is None
+            continue
+        who = KB.services[r.id]["for"]
+        assert who.get("age_min", 0) <= 17, r.id
+    known = {r.id for age in range(18) for r in engine.route({**answers, "age": age}, KB).routes}
+    assert {r.id for r in result.routes} == known
+
+
+@settings(max_examples=300, deadline=None)
+@given(valid_answers, st.sampled_from([18, 19]))
+def test_18_and_19_are_adults_with_childline_only_at_18(answers, age):
+    if answers["concern"] in ("adult-viewing-csam", "colleague-allegation"):
+        return  # about an adult: the age given is not the subject's
+    answers = {**answers, "age": age}
+    ids = [r.id for r in engine.route(answers, KB).routes]
+    assert not {"report-remove", "ceop", "social-care-referral"} & set(ids)
+    if age == 19:
+        assert "childline" not in ids
+    image = answers["concern"] in ("nude-image-shared", "sextortion")
+    if image and answers["taken_under_18"] is True and answers["audience"] != "professional":
+        assert "take-it-down" in ids and "stopncii" not in ids
+    if image and not answers["taken_under_18"]:
+        assert "take-it-down" not in ids and "stopncii" in ids
+    procedure = [p.id for p in engine.route(answers, KB).procedure]
+    assert not {"refer-social-care", "under-13-always-refer", "ceop-report"} & set(procedure)
+
+
+@settings(max_examples=200, deadline=None)
+@given(valid_answers)
+def test_python_routes_carry_the_contract_fields(answers):
+    for r in engine.route(answers, KB).as_dict()["routes"]:
+        assert set(r) == {
+            "id", "name", "url", "phone", "hours", "why", "steps", "condition", "limits"
+        }  # fmt: skip

@@ -19,9 +19,14 @@ def route_ids(result: engine.Result) -> list[str]:
     return [r.id for r in result.routes]
 
 
-def test_there_are_at_least_sixty_cases_with_unique_names():
+def test_there_are_at_least_150_cases_with_unique_names():
     names = [v["name"] for v in VECTORS]
-    assert len(names) >= 60 and len(set(names)) == len(names)
+    assert len(names) >= 150 and len(set(names)) == len(names)
+
+
+def test_order_pairs_are_pinned_where_order_matters():
+    """Not only the first route: the order after it (IWF before the helpline, DSL first...)."""
+    assert sum(len(v.get("before", [])) for v in VECTORS) >= 40
 
 
 def test_every_route_id_a_case_mentions_exists():
@@ -29,6 +34,7 @@ def test_every_route_id_a_case_mentions_exists():
     for v in VECTORS:
         mentioned = v.get("must", []) + v.get("must_not", []) + [v.get("first", "police-999")]
         mentioned += [i for pair in v.get("before", []) for i in pair]
+        mentioned += list(v.get("conditions", {})) + v.get("limited", [])
         assert set(mentioned) <= known, v["name"]
         assert set(v.get("warnings", [])) <= {w["id"] for w in KB.warnings}, v["name"]
         assert set(v.get("procedure", [])) <= {s["id"] for s in KB.procedure}, v["name"]
@@ -58,6 +64,11 @@ def test_vector(case):
         assert [p.id for p in result.procedure] == case["procedure"]
     if "platform" in case:
         assert result.platform == case["platform"]
+    by_id = {r.id: r for r in result.routes}
+    for ident, text in case.get("conditions", {}).items():
+        assert by_id[ident].condition == text, ident
+    for ident in case.get("limited", []):
+        assert by_id[ident].limits, ident
 
 
 def test_vectors_cover_every_audience_and_concern_pair_and_danger_now():
@@ -68,4 +79,4 @@ def test_vectors_cover_every_audience_and_concern_pair_and_danger_now():
                 assert (audience, concern) in covered, (audience, concern)
     dangers = {v["answers"]["audience"] for v in VECTORS if v["answers"].get("danger_now") is True}
     assert dangers == set(engine.AUDIENCES)
-    assert sum(1 for v in VECTORS if v.get("error")) >= 15
+    assert sum(1 for v in VECTORS if v.get("error")) >= 22

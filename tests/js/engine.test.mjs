@@ -19,9 +19,30 @@ describe("routing", () => {
     assert.ok(!ids({ audience: "young-person", age: 15, concern: "nude-image-shared" }).includes("stopncii"));
     assert.ok(ids({ audience: "young-person", age: 19, concern: "nude-image-shared" }).includes("stopncii"));
   });
-  test("unknown age gets no age-limited service", () => {
+  test("unknown age is a child under 18: under-18 services stay, adult ones never", () => {
     const got = ids({ audience: "parent-carer", age: null, concern: "nude-image-shared" });
-    assert.ok(!got.includes("report-remove") && !got.includes("stopncii"));
+    assert.ok(got.includes("report-remove") && !got.includes("stopncii"));
+    const bullying = route({ audience: "parent-carer", age: null, concern: "cyberbullying" }, kb);
+    const rhc = bullying.routes.find((r) => r.id === "report-harmful-content");
+    assert.equal(rhc.condition, "If the child is 13 or over");
+  });
+  test("a young person must give an age", () => {
+    throwsBadInput({ audience: "young-person", age: null, concern: "grooming" });
+    throwsBadInput({ audience: "young-person", concern: "grooming" });
+  });
+  test("image taken under 18: Take It Down, never StopNCII", () => {
+    const got = ids({ audience: "young-person", age: 19, concern: "nude-image-shared", taken_under_18: true });
+    assert.ok(got.includes("take-it-down") && got.includes("iwf") && !got.includes("stopncii"));
+    throwsBadInput({ audience: "young-person", age: 19, concern: "nude-image-shared", taken_under_18: "yes" });
+  });
+  test("every route carries hours, condition and limits", () => {
+    const result = route({ audience: "parent-carer", age: 14, concern: "sextortion", platform: "whatsapp.com" }, kb);
+    for (const r of result.routes) {
+      assert.ok("hours" in r && "condition" in r && Array.isArray(r.limits), r.id);
+    }
+    assert.ok(result.routes.find((r) => r.id === "report-remove").limits.length >= 2);
+    assert.equal(result.routes.find((r) => r.id === "nspcc-helpline").hours.length > 0, true);
+    assert.deepEqual(result.parent_tools, kb.platforms.platforms.find((p) => p.id === "whatsapp").parent_tools ?? []);
   });
   test("a known platform adds its report route, on a label boundary only", () => {
     const on = route({ audience: "young-person", age: 14, concern: "cyberbullying", platform: "https://m.youtube.com/watch?v=x" }, kb);

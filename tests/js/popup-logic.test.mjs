@@ -46,7 +46,7 @@ describe("three clicks or fewer", () => {
     const bounds = new Set();
     for (const s of kb.services.services) for (const k of ["age_min", "age_max"]) if (k in s.for) bounds.add([k, s.for[k]]);
     for (const r of kb.routes.rules) for (const k of ["age_min", "age_max"]) if (k in r.when) bounds.add([k, r.when[k]]);
-    const ranges = { "under-13": [0, 12], "13-17": [13, 17], "18-plus": [18, 18] };
+    const ranges = { "under-13": [0, 12], "13-17": [13, 17], "18-plus": [19, 34] };
     for (const band of AGE_BANDS.filter((b) => b.age !== null)) {
       const [lo, hi] = ranges[band.id];
       for (const [k, v] of bounds) {

@@ -19,6 +19,20 @@ export function problemsWith(vector, result, error) {
   for (const id of vector.warnings ?? []) if (!warnings.includes(id)) problems.push(`missing warning ${id}`);
   const steps = result.procedure.map((s) => s.id);
   for (const id of vector.procedure ?? []) if (!steps.includes(id)) problems.push(`missing procedure step ${id}`);
+  const byId = new Map(result.routes.map((r) => [r.id, r]));
+  for (const [id, text] of Object.entries(vector.conditions ?? {})) {
+    const got = byId.get(id);
+    if (!got) problems.push(`missing route ${id} (for its condition)`);
+    else if (got.condition !== text) problems.push(`condition of ${id} is ${JSON.stringify(got.condition)}, not ${JSON.stringify(text)}`);
+  }
+  for (const id of vector.limited ?? []) {
+    if (!(byId.get(id)?.limits?.length > 0)) problems.push(`route ${id} has no limits`);
+  }
+  for (const r of result.routes) {
+    for (const key of ["id", "name", "url", "phone", "hours", "why", "steps", "condition", "limits"]) {
+      if (!(key in r)) problems.push(`route ${r.id} has no ${key}`);
+    }
+  }
   if ("platform" in vector && result.platform !== vector.platform) problems.push(`platform ${result.platform}, not ${vector.platform}`);
   return problems;
 }

@@ -62,7 +62,6 @@ def test_reply_over_one_mebibyte_is_never_encoded():
         ("WWW.TikTok.com", "www.tiktok.com"),
         ("xn--bcher-kva.example", "xn--bcher-kva.example"),
         ("localhost", "localhost"),
-        ("my_site.example.com", "my_site.example.com"),
     ],
 )
 def test_platform_host_accepts_bare_host_names(given, expected):
@@ -73,6 +72,7 @@ def test_platform_host_accepts_bare_host_names(given, expected):
     "given",
     [
         "",
+        "my_site.example.com",  # one host grammar everywhere (helper/domain.py): no "_"
         "https://www.instagram.com",
         "www.instagram.com/direct/inbox",
         "www.instagram.com?u=sam",

@@ -4,6 +4,7 @@ a record-keeping step on every concern."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,7 +19,7 @@ REQUIRED_SERVICES = {
     "act-early", "prevent-spoc", "prevent-referral", "nspcc-helpline", "report-harmful-content",
     "take-it-down", "anti-terrorist-hotline", "professionals-online-safety-helpline",
     "uk-safer-internet-centre", "internet-matters", "revenge-porn-helpline", "stopncii",
-    "social-care-referral", "dsl", "lado",
+    "social-care-referral", "dsl", "lado", "shout", "samaritans", "papyrus-hopeline", "true-vision",
 }  # fmt: skip
 REQUIRED_PLATFORMS = {
     "instagram", "facebook", "whatsapp", "tiktok", "snapchat", "youtube", "x", "discord",
@@ -114,9 +115,17 @@ def test_every_file_and_entry_has_a_source_and_a_real_review_date():
                 assert item["source"] and item["last_reviewed"], item
 
 
-def test_nothing_claims_to_be_verified_against_live_sites_yet():
-    """Facts came from the seed and SOURCES.md and were not re-checked live: say so honestly."""
-    assert all(d.get("verified") is False for d in KB.documents.values())
+def test_verified_is_gone_from_the_files_the_engine_owns():
+    """Services show what was checked with `evidence`; rules, warnings and steps cite a source."""
+    for name in ("services", "routes", "procedure", "concerns"):
+        assert "verified" not in json.dumps(KB.documents[name]), name
+
+
+def test_evidence_where_given_names_a_page_a_date_and_what_it_confirms():
+    for s in KB.services.values():
+        for item in s.get("evidence", []):
+            assert set(item) == {"url", "checked", "confirms"}, s["id"]
+            assert resources.allowed_link(item["url"], KB.domains), (s["id"], item["url"])
 
 
 def test_every_service_says_who_it_cannot_help():
@@ -145,15 +154,25 @@ def test_stated_limits_from_the_issue(ident, excluded):
 
 
 @pytest.mark.parametrize("concern", engine.CONCERNS)
-def test_every_professional_concern_starts_with_recording_it(concern):
+def test_every_professional_concern_tells_the_dsl_first_and_records_it_beside_that(concern):
+    """UKCIS: tell the DSL immediately; the note is written beside that step, not before it."""
+    tell = "colleague-senior-manager" if concern == "colleague-allegation" else "tell-dsl"
     for danger in (False, True):
         result = engine.route(
             {"audience": "professional", "age": 14, "concern": concern, "danger_now": danger}, KB
         )
         steps = [p.id for p in result.procedure]
-        assert steps[: 2 if danger else 1] == (["call-999"] if danger else []) + ["record-concern"]
-        assert "Waymark's encrypted note" in result.procedure[int(danger)].title
+        first = ["call-999"] if danger else []
+        assert steps[: len(first) + 2] == [*first, tell, "record-concern"]
+        assert "Waymark's encrypted note" in result.procedure[len(first) + 1].title
         assert steps[-1] == "record-decisions"
+
+
+def test_the_dsl_duty_cites_kcsie_and_working_together_not_the_adults_section():
+    step = next(s for s in KB.procedure if s["id"] == "tell-dsl")
+    assert "KCSIE" in step["section"] and "Working Together" in step["section"]
+    rule = next(r for r in KB.rules if r["id"] == "pro-dsl")
+    assert "(4.2)" not in rule["why"]["professional"]
 
 
 def test_every_procedure_step_cites_a_section():

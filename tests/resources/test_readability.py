@@ -29,6 +29,17 @@ def texts_for(audience: str) -> list[tuple[str, str]]:
             found.append((f"service {s['id']} summary", s["summary"][audience]))
         found += [(f"service {s['id']} step", t) for t in s.get("steps", {}).get(audience, [])]
     found += [(f"rule {r['id']}", r["why"][audience]) for r in KB.rules if audience in r["why"]]
+    found += [
+        (f"rule {r['id']} condition", r["condition"][audience])
+        for r in KB.rules
+        if audience in r.get("condition", {})
+    ]
+    for s in KB.services.values():
+        found += [
+            (f"service {s['id']} limit", limit["text"][audience])
+            for limit in s.get("limits", ())
+            if audience in limit["text"]
+        ]
     found.append(
         ("platform_rule", KB.platform_rule["why"][audience].replace("{platform}", "TikTok"))
     )

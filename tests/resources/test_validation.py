@@ -157,6 +157,48 @@ def test_a_rule_without_words_for_its_audience_is_refused(planted):
     assert refused(planted) == "routes.json rule 'danger-now-999': no 'why' text for parent-carer"
 
 
+def test_a_limit_naming_an_unknown_platform_is_refused(planted):
+    planted.edit(
+        "services",
+        lambda d: service(d, "report-remove")["limits"][1]["when"].update(
+            {"platforms": ["myspace"]}
+        ),
+    )
+    assert "unknown platform 'myspace'" in refused(planted)
+
+
+def test_a_limit_for_an_audience_the_service_does_not_take_is_refused(planted):
+    planted.edit(
+        "services",
+        lambda d: service(d, "childline")["limits"][0]["text"].update({"professional": "No."}),
+    )
+    assert "a limit for professional, who it does not take" in refused(planted)
+
+
+def test_a_condition_without_words_for_its_audience_is_refused(planted):
+    def change(d):
+        rule = next(r for r in d["rules"] if r["id"] == "pro-adult-lado")
+        rule["condition"]["parent-carer"] = "If so"
+
+    planted.edit("routes", change)
+    assert "a condition for parent-carer but no 'why' text" in refused(planted)
+
+
+def test_taken_under_18_must_be_admits_or_refuses(planted):
+    planted.edit(
+        "services", lambda d: service(d, "stopncii")["for"].update({"taken_under_18": "yes"})
+    )
+    assert "stopncii" in refused(planted)
+
+
+def test_evidence_items_need_a_page_a_date_and_what_they_confirm(planted):
+    planted.edit(
+        "services",
+        lambda d: service(d, "ceop").update({"evidence": [{"url": "https://www.ceop.police.uk/"}]}),
+    )
+    assert "'checked' is a required property" in refused(planted)
+
+
 def test_concern_ids_must_match_the_engine(planted):
     planted.edit("concerns", lambda d: d["concerns"].pop())
     assert "concerns.json: ids must be exactly" in refused(planted)

@@ -10,21 +10,18 @@ refusal, so a person never loses what they wrote.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from helper import domain
 from helper.errors import BadInput
 
 NOT_TYPED = frozenset({"checklist"})  # ticked on the note page
 TOLD_PARTS = ("who", "at", "reference", "name")
-TOLD_LABELS = {"who": "Who you told", "at": "When", "reference": "Reference", "name": "Their name"}
+TOLD_LABELS = domain.TOLD_PART_LABELS
 MAX_TOLD_ROWS = 20
 SPARE_TOLD_ROWS = 2
-# The same host rule as the native host (helper/nativehost/messages.py): labels of letters,
-# digits, hyphens and underscores (browsers allow those), never a URL, path, port or user info.
-_LABEL = r"(?!-)[a-z0-9_-]{1,63}(?<!-)"
-_HOST = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*", re.ASCII)
+# The one host rule (helper/domain.py): a bare host name, never a URL, path, port or user info.
 WIDGETS = {
     "line": "line",
     "text": "area",
@@ -33,25 +30,9 @@ WIDGETS = {
     "choice": "select",
     "told": "told",
 }
-TOLD_WHO_LABELS = {
-    "dsl": "Designated safeguarding lead (DSL)",
-    "line-manager": "Your line manager",
-    "police": "Police",
-    "social-care": "Children's social care",
-    "ceop": "CEOP (National Crime Agency)",
-    "lado": "LADO (local authority designated officer)",
-    "prevent": "Prevent",
-    "other": "Someone else",
-}
-# FIELDS' labels speak to the person writing ("Your name"); a record read later, or printed for
-# a DSL, must say whose name it is.
-READING_LABELS = {
-    "recorder_name": "Recorded by",
-    "recorder_role": "Their role",
-    "recorder_org": "Their organisation",
-    "actions": "What they did",
-    "opinion": "Their opinion",
-}
+# Who was told, and the labels a reader sees, are the domain's (the export uses the same words).
+TOLD_WHO_LABELS = domain.TOLD_WHO_LABELS
+READING_LABELS = domain.READING_LABELS
 STATUS_LABELS = {"open": "Open", "referred": "Referred", "closed": "Closed"}
 
 
@@ -66,7 +47,7 @@ def typed_specs() -> tuple:
 
 
 def reading_label(spec: Any) -> str:
-    return READING_LABELS.get(spec.name, spec.label)
+    return domain.reading_label(spec.name, spec.label)
 
 
 def widget(spec: Any) -> str:
@@ -182,7 +163,7 @@ def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     dropped: list[str] = []
     host = (args.get("platform") or "").strip().lower()
     if host:
-        if _HOST.fullmatch(host):
+        if domain.is_host(host):
             values["platform"] = host
         else:
             dropped.append("the website")

@@ -13,7 +13,7 @@ from helper.web.notes import form
     [
         ("www.instagram.com", "www.instagram.com"),
         ("Discord.COM", "discord.com"),
-        ("my_server.example", "my_server.example"),
+        ("my_server.example", None),  # one host grammar everywhere (helper/domain.py)
         ("evil.test/<script>", None),
         ("https://www.tiktok.com/", None),
         ("host:8080", None),
