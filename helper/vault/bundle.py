@@ -147,8 +147,9 @@ def decrypt(data: bytes, identity: object | None = None, passphrase: str | None 
             ) from None
         if "no matching keys" in str(err).lower():
             raise HandoverRefused(
-                "This hand-over is not addressed to this vault: it was encrypted for someone "
-                "else. Ask the sender to hand it over to your recipient (waymark notes identity)."
+                "This vault cannot open this hand-over: it was encrypted for someone else, or "
+                "altered on the way. Ask the sender to hand it over to your recipient "
+                "(waymark notes identity). Nothing has been imported."
             ) from None
         raise HandoverRefused(_DAMAGED) from None
 
