@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 
-from helper.errors import BadInput, IntegrityError, NotFound
+from helper.errors import BadInput, IntegrityError
 from helper.vault import inside, keys, store
 from helper.vault.identity import parse_fingerprint, parse_recipient
 from helper.vault.notes import MAX_LINE, clean_text
@@ -78,7 +78,7 @@ def find(vault, name: str) -> Contact:
     for contact in list_contacts(vault):
         if contact.name.casefold() == wanted:
             return contact
-    raise NotFound(
+    raise BadInput(  # bad usage (exit code 2): the name was mistyped or never added
         f"There is no contact called {name!r}. Add one with `waymark notes contacts add`."
     )
 
