@@ -93,6 +93,38 @@ def hand_over(
     force: bool = False,
 ) -> HandedOver:
     """Write the bundle, then mark each note as handed over. Exactly one of `to`/`passphrase`."""
+    output = Path(output)
+    if output.exists() and not force:
+        raise BadInput(f"{output} already exists; use --force to replace it.")
+    ready = prepare(
+        vault, note_ids, to=to, passphrase=passphrase, also_me=also_me, signed_by=signed_by
+    )
+    write_bundle(output, ready.data, force)
+    mark(vault, ready)
+    return HandedOver(ready.bundle_id, output, [n.id for n in ready.notes], ready.to_name)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An encrypted bundle in memory, and what marking its notes needs."""
+
+    data: bytes
+    bundle_id: str
+    notes: list[Note]
+    to_name: str
+    signed_by: str
+
+
+def prepare(
+    vault,
+    note_ids: list[str],
+    *,
+    to: Contact | None = None,
+    passphrase: str | None = None,
+    also_me: bool = False,
+    signed_by: str | None = None,
+) -> Prepared:
+    """Build, check, sign and encrypt a bundle (HANDOVER.md, "Writing", step 1)."""
     from helper.vault.vault import now_utc
 
     if (to is None) == (passphrase is None):
@@ -104,9 +136,6 @@ def hand_over(
         raise BadInput("Name at least one note to hand over.")
     if len(ids) > wire.MAX_NOTES:
         raise BadInput(f"At most {wire.MAX_NOTES} notes fit in one hand-over.")
-    output = Path(output)
-    if output.exists() and not force:
-        raise BadInput(f"{output} already exists; use --force to replace it.")
     me = identity.load(vault)
     assert me is not None
     notes = [vault.note(nid) for nid in ids]
@@ -142,10 +171,8 @@ def hand_over(
     else:
         data = wire.encrypt(plaintext, recipients)
     del plaintext
-    write_bundle(output, data, force)
     name = to.name if to is not None else "the holder of a passphrase-protected file"
-    _mark(vault, notes, name, bundle_id, sender_name)
-    return HandedOver(bundle_id, output, ids, name)
+    return Prepared(data, bundle_id, notes, name, sender_name)
 
 
 def _default_signer(note: Note) -> str:
@@ -193,10 +220,11 @@ def write_bundle(output: Path, data: bytes, force: bool) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _mark(vault, notes: list[Note], name: str, bundle_id: str, signer: str) -> None:
+def mark(vault, ready: Prepared) -> None:
     """A new revision on each note saying who it went to and when; logged as `handover`."""
     from helper.vault.vault import now_utc
 
+    notes, name, bundle_id, signer = ready.notes, ready.to_name, ready.bundle_id, ready.signed_by
     aead = inside.note_aead(vault)
     with inside.writing(vault) as conn:
         for note in notes:
