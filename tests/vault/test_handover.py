@@ -319,3 +319,19 @@ def test_failure_vector_is_refused_and_changes_nothing(vector, world, tmp_path):
         assert identity.load(world.staff).fingerprint in message
     assert receiver.path.read_bytes() == before
     assert receiver.verify().ok
+
+
+def test_a_vault_from_before_hand_over_gains_its_tables_and_still_verifies(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    Vault.create(PASSPHRASE, path)[0].close()
+    conn = sqlite3.connect(path)
+    for table in ("identity", "contacts", "received_bundles", "provenance"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.commit()
+    conn.close()
+    vault = open_vault(path)
+    assert vault.verify().ok
+    assert identity.load(vault).recipient.startswith("age1")
+    vault.close()
