@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from helper.cli import handover
 from helper.errors import BadInput, StorageError
 
 NOTES_HELP = (
@@ -70,6 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("device", help="turn 'unlock on this device' on or off")
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=cmd_device)
+    handover.register(sub)  # identity, contacts, handover, import (helper/cli/handover.py)
     commands.add_parser(
         "verify", help="check the vault for damage, tampering or rollback"
     ).set_defaults(func=cmd_verify)

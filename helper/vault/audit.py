@@ -23,6 +23,12 @@ ACTIONS = (
     "passphrase",
     "recover",
     "device",
+    # hand-over (HANDOVER.md)
+    "identity",
+    "contact-add",
+    "contact-remove",
+    "handover",
+    "import",
 )
 GENESIS = bytes(32)  # the "previous MAC" of entry 1
 

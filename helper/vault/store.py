@@ -36,6 +36,33 @@ CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT 
 CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
 """
 
+# ---- hand-over tables (HANDOVER.md) -----------------------------------------------------------
+# Kept apart so a vault made before hand-over existed can gain them (add_handover_tables).
+# Everything in them is sealed except ids, times and a keyed tag of each imported bundle's id.
+HANDOVER_SCHEMA = """
+CREATE TABLE identity (id INTEGER PRIMARY KEY CHECK (id = 1), created_at TEXT NOT NULL,
+                       nonce BLOB NOT NULL, ct BLOB NOT NULL);
+CREATE TABLE contacts (id TEXT PRIMARY KEY, added_at TEXT NOT NULL, nonce BLOB NOT NULL,
+                       ct BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE received_bundles (tag BLOB PRIMARY KEY, received_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE provenance (note_id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
+                         nonce BLOB NOT NULL, ct BLOB NOT NULL) WITHOUT ROWID;
+"""
+SCHEMA += HANDOVER_SCHEMA
+
+
+def add_handover_tables(conn: sqlite3.Connection) -> None:
+    """Give a vault made before hand-over existed its (empty) hand-over tables. Holds no secret,
+    so it runs before unlocking; a file that already has them is left alone."""
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "identity" in have:
+        return
+    with transaction(conn):
+        for statement in HANDOVER_SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+
 INSERT_REVISION = "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"
 BUSY_TIMEOUT_S = 2.0
 # A damaged file can make SQLite hand back undecodable text (even inside its error messages).

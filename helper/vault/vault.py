@@ -126,6 +126,8 @@ class Vault:
         conn = store.connect_read_only(path) if read_only else store.connect(path)
         try:
             store.check_is_vault(conn)
+            if not read_only:  # hand-over hook: a vault from before HANDOVER.md gains its tables
+                store.add_handover_tables(conn)
             return cls(path, conn, read_only)
         except BaseException:
             conn.close()

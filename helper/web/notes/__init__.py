@@ -90,4 +90,5 @@ def take_draft() -> dict[str, list[str]] | None:
 
 KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision"})
 
-from helper.web.notes import access, records, settings  # noqa: E402, F401 - routes onto bp
+# handover: HANDOVER.md's identity, contacts, hand-over and import pages
+from helper.web.notes import access, handover, records, settings  # noqa: E402, F401 - routes onto bp

@@ -1,0 +1,169 @@
+"""`waymark notes identity | contacts | handover | import`: hand notes to another vault (a DSL's)
+and take them in (HANDOVER.md). Parses, calls helper.vault.handover, prints.
+
+Exit codes as everywhere: 0 done, 1 refused (bad signature, replay, tamper, wrong recipient,
+too large), 2 bad usage. Passphrases come from a prompt or WAYMARK_PASSPHRASE_FILE, one a line:
+the vault's first, then the bundle's (for --passphrase)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the hand-over actions to `waymark notes` (called from helper/cli/notes.py)."""
+    p = sub.add_parser("identity", help="show this vault's hand-over recipient and fingerprint")
+    p.add_argument("--json", action="store_true", help="as JSON: recipient and fingerprint")
+    p.set_defaults(func=cmd_identity)
+
+    contacts = sub.add_parser("contacts", help="people you hand notes to, or accept them from")
+    csub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
+    p = csub.add_parser("add", help="add a contact after checking their details with them")
+    p.add_argument("name")
+    p.add_argument("recipient", help="their age recipient (age1…)")
+    p.add_argument("fingerprint", help="their signing fingerprint (8 groups of 4)")
+    p.set_defaults(func=cmd_contacts_add)
+    p = csub.add_parser("list", help="list contacts")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_contacts_list)
+    p = csub.add_parser("remove", help="remove a contact")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_contacts_remove)
+
+    p = sub.add_parser(
+        "handover", help="write notes to an encrypted, signed file for another vault"
+    )
+    p.add_argument("ids", nargs="+", metavar="ID")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--to", metavar="NAME", help="the contact to hand over to")
+    who.add_argument(
+        "--passphrase",
+        action="store_true",
+        help="protect the file with a passphrase instead (for someone not yet a contact)",
+    )
+    p.add_argument("--output", required=True, type=Path, help="the file to write")
+    p.add_argument("--also-me", action="store_true", help="let this vault open the file too")
+    p.add_argument("--signed-by", help="your name (default: the note's recorder)")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(func=cmd_handover)
+
+    p = sub.add_parser("import", help="import a hand-over file; prints the new note ids")
+    p.add_argument("file", type=Path)
+    p.add_argument(
+        "--trust-new",
+        action="store_true",
+        help="accept a sender who is not a contact yet (check their fingerprint first)",
+    )
+    p.set_defaults(func=cmd_import)
+
+
+def _open():
+    from helper.cli.notes import Secrets, open_unlocked
+
+    secrets = Secrets()
+    return secrets, open_unlocked(secrets)
+
+
+def cmd_identity(args: argparse.Namespace) -> int:
+    from helper.vault import identity
+
+    _secrets, vault = _open()
+    with vault:
+        me = identity.load(vault)
+        assert me is not None
+    if args.json:
+        print(json.dumps(me.as_json()))
+    else:
+        print(f"Recipient:   {me.recipient}")
+        print(f"Fingerprint: {me.fingerprint}")
+        print("Give both to the people who will hand notes to you (on paper or in person).")
+    return 0
+
+
+def cmd_contacts_add(args: argparse.Namespace) -> int:
+    from helper.vault import contacts
+
+    _secrets, vault = _open()
+    with vault:
+        contact = contacts.add(vault, args.name, args.recipient, args.fingerprint)
+    print(f"Added {contact.name} ({contact.fingerprint}).")
+    return 0
+
+
+def cmd_contacts_list(args: argparse.Namespace) -> int:
+    from helper.vault import contacts
+
+    _secrets, vault = _open()
+    with vault:
+        found = contacts.list_contacts(vault)
+    if args.json:
+        print(json.dumps([c.as_json() for c in found]))
+        return 0
+    if not found:
+        print("No contacts yet.")
+    for c in found:
+        print(f"{c.name}\n    {c.recipient}\n    {c.fingerprint}")
+    return 0
+
+
+def cmd_contacts_remove(args: argparse.Namespace) -> int:
+    from helper.vault import contacts
+
+    _secrets, vault = _open()
+    with vault:
+        contact = contacts.remove(vault, args.name)
+    print(f"Removed {contact.name}.")
+    return 0
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    from helper.errors import BadInput
+    from helper.vault import contacts, handover
+
+    if args.passphrase and args.also_me:
+        raise BadInput("A passphrase hand-over has only the passphrase; --also-me cannot be used.")
+    if args.output.exists() and not args.force:
+        raise BadInput(f"{args.output} already exists; use --force to replace it.")
+    secrets, vault = _open()
+    with vault:
+        to = contacts.find(vault, args.to) if args.to else None
+        passphrase = None
+        if args.passphrase:
+            passphrase = secrets.ask("Passphrase for the file (at least 8 characters): ", True)
+            if len(passphrase) < 8:
+                raise BadInput("Choose a passphrase of at least 8 characters for the file.")
+        done = handover.hand_over(
+            vault,
+            args.ids,
+            args.output,
+            to=to,
+            passphrase=passphrase,
+            also_me=args.also_me,
+            signed_by=args.signed_by,
+            force=args.force,
+        )
+    print(f"Wrote {len(done.note_ids)} note(s) to {done.output}, encrypted and signed.")
+    print(f"Each note now says it was handed over to {done.to}. Hand-over id: {done.bundle_id}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    import sys
+
+    from helper.vault import bundle, handover
+
+    data = bundle.read_capped(args.file)  # size and readability first: no passphrase asked
+    secrets, vault = _open()
+    with vault:
+        passphrase = None
+        if bundle.needs_passphrase(data):
+            passphrase = secrets.ask("Passphrase for the hand-over file: ")
+        done = handover.import_bundle(vault, data, passphrase=passphrase, trust_new=args.trust_new)
+    if done.trusted_now:
+        print(f"Added {done.sender.name} as a contact.", file=sys.stderr)
+    print(f"Imported {len(done.note_ids)} note(s) from {done.sender.name}.", file=sys.stderr)
+    for note_id in done.note_ids:
+        print(note_id)
+    return 0

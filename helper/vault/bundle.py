@@ -1,0 +1,343 @@
+"""The hand-over bundle codec (HANDOVER.md): the signed payload, its age encryption, and every
+check a reader makes before anything touches a vault. Pure code apart from pyrage; no SQLite.
+
+Every refusal is one exception type, `HandoverRefused` (an IntegrityError, exit code 1), with a
+sentence a person can act on; nothing from a refused bundle is ever returned."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from helper.errors import BadInput, IntegrityError, WaymarkError
+from helper.vault.notes import clean_signature, validate_fields
+
+FORMAT = "waymark-handover"
+VERSION = 1
+MAGIC = b"waymark-handover/"
+FIRST_LINE = b"waymark-handover/1\n"
+SIGNATURE_LABEL = b"waymark/v1 handover\n"
+AGE_MAGIC = b"age-encryption.org/v1\n"
+PASSPHRASE_RECIPIENT = "scrypt"  # noqa: S105 - not a password: the "to" entry of a passphrase-only bundle
+
+# Caps, checked before decrypting (file size) and before parsing (counts).
+MAX_BUNDLE_BYTES = 16 * 1024 * 1024
+MAX_NOTES = 200
+MAX_REVISIONS = 1000  # per note
+MAX_AUDIT = 5000  # per note
+MAX_HOPS = 32  # earlier hand-overs a note has been through
+MAX_LINE = 200
+HEX_ID = set("0123456789abcdef")
+
+
+class HandoverRefused(IntegrityError):
+    """The bundle was refused: damaged, altered, not for this vault, unknown signer, replayed,
+    too large. Nothing was changed."""
+
+
+# ---- canonical JSON -----------------------------------------------------------------------------
+def canonical(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: object, length: int) -> bytes:
+    if not isinstance(text, str):
+        raise ValueError("not text")
+    raw = base64.b64decode(text, validate=True)
+    if b64(raw) != text or len(raw) != length:
+        raise ValueError("not canonical")
+    return raw
+
+
+# ---- signing --------------------------------------------------------------------------------
+def signed_payload(body: dict[str, Any], signing_key: Ed25519PrivateKey) -> bytes:
+    """first line || body || "\\n--- " || b64(Ed25519(label || body)) || "\\n"."""
+    raw = canonical(body)
+    signature = signing_key.sign(SIGNATURE_LABEL + raw)
+    return FIRST_LINE + raw + b"\n--- " + b64(signature).encode() + b"\n"
+
+
+def open_payload(plaintext: bytes) -> dict[str, Any]:
+    """Split, check canonical form, verify the signature with the key the body names. Says
+    nothing yet about whether that key is trusted: that is the caller's next step."""
+    if not plaintext.startswith(MAGIC):
+        raise HandoverRefused("That file is not a Waymark hand-over.")
+    if not plaintext.startswith(FIRST_LINE):
+        raise HandoverRefused(
+            "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
+            "nothing has been changed."
+        )
+    raw, sep, rest = plaintext[len(FIRST_LINE) :].partition(b"\n")
+    if not sep or not rest.startswith(b"--- ") or not rest.endswith(b"\n"):
+        raise HandoverRefused(_DAMAGED)
+    try:
+        signature = unb64(rest[4:-1].decode("ascii"), 64)
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise HandoverRefused(_DAMAGED) from None
+    if not isinstance(body, dict) or canonical(body) != raw:
+        raise HandoverRefused(_DAMAGED)
+    if body.get("format") != FORMAT or not isinstance(body.get("version"), int):
+        raise HandoverRefused("That file is not a Waymark hand-over.")
+    if body["version"] != VERSION:
+        raise HandoverRefused(
+            "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
+            "nothing has been changed."
+        )
+    sender = body.get("sender")
+    try:
+        public = unb64(sender.get("signing_key") if isinstance(sender, dict) else None, 32)
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, SIGNATURE_LABEL + raw)
+    except (ValueError, InvalidSignature):
+        raise HandoverRefused(
+            "The signature on this hand-over does not match its contents: it has been altered, "
+            "or it was not made by Waymark. Nothing has been imported."
+        ) from None
+    return body
+
+
+_DAMAGED = "This hand-over is damaged or has been altered. Nothing has been imported."
+
+
+# ---- age encryption ---------------------------------------------------------------------------
+def encrypt(plaintext: bytes, recipients: list[str]) -> bytes:
+    import pyrage
+
+    return pyrage.encrypt(plaintext, [pyrage.x25519.Recipient.from_str(r) for r in recipients])
+
+
+def encrypt_with_passphrase(plaintext: bytes, passphrase: str) -> bytes:
+    import pyrage
+
+    return pyrage.passphrase.encrypt(plaintext, passphrase)
+
+
+def needs_passphrase(data: bytes) -> bool:
+    """Whether the age header has a scrypt stanza (a passphrase-only bundle)."""
+    header = data[: data.find(b"\n---")] if b"\n---" in data[:4096] else b""
+    return b"\n-> scrypt " in header
+
+
+def decrypt(data: bytes, identity: object | None = None, passphrase: str | None = None) -> bytes:
+    """Open the age file; a wrong recipient and damage are told apart, nothing else is."""
+    import pyrage
+
+    if not data.startswith(AGE_MAGIC):
+        raise HandoverRefused("That file is not a Waymark hand-over.")
+    try:
+        if passphrase is not None:
+            return pyrage.passphrase.decrypt(data, passphrase)
+        return pyrage.decrypt(data, [identity])
+    except pyrage.DecryptError as err:
+        if passphrase is not None and needs_passphrase(data) and "failed" in str(err).lower():
+            raise HandoverRefused(
+                "That passphrase does not open this hand-over (or it has been altered)."
+            ) from None
+        if "no matching keys" in str(err).lower():
+            raise HandoverRefused(
+                "This vault cannot open this hand-over: it was encrypted for someone else, or "
+                "altered on the way. Ask the sender to hand it over to your recipient "
+                "(waymark notes identity). Nothing has been imported."
+            ) from None
+        raise HandoverRefused(_DAMAGED) from None
+
+
+def read_capped(path: Path) -> bytes:
+    """Read a bundle file, refusing one over the cap before reading (or decrypting) it."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_BUNDLE_BYTES:
+                raise HandoverRefused(_too_large())
+            data = handle.read(MAX_BUNDLE_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInput(f"There is no file {path}.") from None
+    except IsADirectoryError:
+        raise BadInput(f"{path} is a folder, not a hand-over file.") from None
+    except OSError as err:
+        raise BadInput(f"Cannot read {path}: {err.strerror or 'refused'}.") from None
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise HandoverRefused(_too_large())
+    return data
+
+
+def _too_large() -> str:
+    return (
+        f"This file is larger than a hand-over may be ({MAX_BUNDLE_BYTES // (1024 * 1024)} MiB), "
+        "so it was not opened. Nothing has been imported."
+    )
+
+
+# ---- the body's structure ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sender:
+    name: str
+    vault_id: str
+    recipient: str
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class BundleNote:
+    id: str
+    created_at: str
+    revisions: list[dict[str, Any]]  # {"number", "saved_at", "signed_by", "fields"}
+    audit: list[dict[str, Any]]  # {"at", "action", "revision"}
+    provenance: list[dict[str, Any]]  # earlier hops, oldest first
+
+
+@dataclass(frozen=True)
+class Bundle:
+    bundle_id: str
+    created_at: str
+    sender: Sender
+    to: list[str]
+    notes: list[BundleNote]
+
+
+def _text(value: object, limit: int = MAX_LINE) -> str:
+    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
+        raise ValueError("bad text")
+    return value
+
+
+def _time(value: object) -> str:
+    text = _text(value, 64)
+    if datetime.fromisoformat(text).tzinfo is None:
+        raise ValueError("time without offset")
+    return text
+
+
+def _hex(value: object, length: int) -> str:
+    if not isinstance(value, str) or len(value) != length or set(value) - HEX_ID:
+        raise ValueError("bad id")
+    return value
+
+
+def _number(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9:
+        raise ValueError("bad number")
+    return value
+
+
+def _audit(entries: object) -> list[dict[str, Any]]:
+    if not isinstance(entries, list) or len(entries) > MAX_AUDIT:
+        raise ValueError("bad audit")
+    out = []
+    for entry in entries:
+        if not isinstance(entry, dict) or set(entry) != {"at", "action", "revision"}:
+            raise ValueError("bad audit entry")
+        out.append(
+            {
+                "at": _time(entry["at"]),
+                "action": _text(entry["action"], 40),
+                "revision": _number(entry["revision"]),
+            }
+        )
+    return out
+
+
+HOP_TEXT = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "original_id")
+HOP_TIMES = ("sent_at", "received_at")
+
+
+def hop(value: object) -> dict[str, Any]:
+    """One earlier hand-over a note went through (as the receiving vault recorded it)."""
+    if not isinstance(value, dict) or set(value) != {*HOP_TEXT, *HOP_TIMES, "audit"}:
+        raise ValueError("bad provenance")
+    out: dict[str, Any] = {k: _text(value[k]) for k in HOP_TEXT}
+    out.update({k: _time(value[k]) for k in HOP_TIMES})
+    out["audit"] = _audit(value["audit"])
+    return out
+
+
+def _revision(value: object, expected: int) -> dict[str, Any]:
+    if not isinstance(value, dict) or set(value) != {"number", "saved_at", "signed_by", "fields"}:
+        raise ValueError("bad revision")
+    if value["number"] != expected:
+        raise ValueError("revisions out of order")
+    fields = value["fields"]
+    if not isinstance(fields, dict) or validate_fields(fields) != fields:
+        raise ValueError("fields not in canonical form")
+    signed_by = clean_signature(value["signed_by"])
+    if signed_by != value["signed_by"]:
+        raise ValueError("signature not canonical")
+    return {
+        "number": expected,
+        "saved_at": _time(value["saved_at"]),
+        "signed_by": signed_by,
+        "fields": fields,
+    }
+
+
+def _note(value: object) -> BundleNote:
+    keys = {"id", "created_at", "revisions", "audit", "provenance"}
+    if not isinstance(value, dict) or set(value) != keys:
+        raise ValueError("bad note")
+    revisions = value["revisions"]
+    if not isinstance(revisions, list) or not 1 <= len(revisions) <= MAX_REVISIONS:
+        raise ValueError("bad revisions")
+    hops = value["provenance"]
+    if not isinstance(hops, list) or len(hops) > MAX_HOPS:
+        raise ValueError("bad provenance")
+    return BundleNote(
+        id=_hex(value["id"], 16),
+        created_at=_time(value["created_at"]),
+        revisions=[_revision(r, n) for n, r in enumerate(revisions, start=1)],
+        audit=_audit(value["audit"]),
+        provenance=[hop(h) for h in hops],
+    )
+
+
+def parse_body(body: dict[str, Any]) -> Bundle:
+    """The signed body as typed values; any departure from HANDOVER.md is refused."""
+    keys = {"format", "version", "bundle_id", "created_at", "sender", "to", "notes"}
+    try:
+        if set(body) != keys:
+            raise ValueError("unexpected keys")
+        sender = body["sender"]
+        if not isinstance(sender, dict) or set(sender) != {
+            "name",
+            "vault_id",
+            "recipient",
+            "signing_key",
+        }:
+            raise ValueError("bad sender")
+        to, notes = body["to"], body["notes"]
+        if not isinstance(to, list) or not 1 <= len(to) <= 2:
+            raise ValueError("bad recipients")
+        if not isinstance(notes, list) or not 1 <= len(notes) <= MAX_NOTES:
+            raise ValueError("bad notes")
+        parsed = [_note(n) for n in notes]
+        if len({n.id for n in parsed}) != len(parsed):
+            raise ValueError("a note twice")
+        return Bundle(
+            bundle_id=_hex(body["bundle_id"], 32),
+            created_at=_time(body["created_at"]),
+            sender=Sender(
+                name=clean_signature(sender["name"]),
+                vault_id=_hex(sender["vault_id"], 32),
+                recipient=_text(sender["recipient"]),
+                public_key=unb64(sender["signing_key"], 32),
+            ),
+            to=[_text(r) for r in to],
+            notes=parsed,
+        )
+    except (ValueError, TypeError, KeyError, WaymarkError):
+        raise HandoverRefused(
+            "This hand-over is signed but its contents are not valid Waymark notes, so nothing "
+            "has been imported."
+        ) from None

@@ -1,0 +1,386 @@
+"""Handing notes over to another vault, and importing them (HANDOVER.md).
+
+`hand_over` writes one age-encrypted, signed bundle (through a private temp file renamed into
+place, so no plaintext ever reaches the disk) and then marks each note "handed over to NAME at
+TIME" with a new revision; nothing is deleted. `import_bundle` checks everything first (size,
+recipient, signature, signer, replay, contents) and then adds the notes, their full history and
+their provenance in one transaction, so a refused bundle changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+
+from helper.errors import BadInput, IntegrityError, StorageError, WaymarkError
+from helper.vault import bundle as wire
+from helper.vault import contacts, identity, inside, keys, store
+from helper.vault.contacts import RECORDS_PURPOSE, Contact
+from helper.vault.notes import MAX_TEXT, MAX_TOLD, Note, validate_fields
+from helper.vault.sealed import seal_revision
+
+BUNDLE_ID_PURPOSE = "waymark/v1 bundle ids"
+
+
+@dataclass(frozen=True)
+class HandedOver:
+    bundle_id: str
+    output: Path
+    note_ids: list[str]
+    to: str
+
+
+@dataclass(frozen=True)
+class Imported:
+    bundle_id: str
+    note_ids: list[str]  # the new ids in this vault, in the bundle's order
+    sender: Contact
+    trusted_now: bool
+
+
+# ---- provenance -------------------------------------------------------------------------------
+def _provenance_ad(vault_id: str, note_id: str, received_at: str) -> bytes:
+    return "\x00".join(("waymark/v1 provenance", vault_id, note_id, received_at)).encode()
+
+
+def provenance(vault, note_id: str) -> list[dict[str, Any]]:
+    """Every hand-over this note came through, oldest first; [] for a note written here."""
+    rows = store.query(
+        inside.connection(vault),
+        "SELECT received_at, nonce, ct FROM provenance WHERE note_id = ?",
+        (note_id,),
+    )
+    if not rows:
+        return []
+    received_at, nonce, ct = rows[0]
+    aead = inside.sealer(vault, RECORDS_PURPOSE)
+    try:
+        ad = _provenance_ad(vault.vault_id, note_id, received_at)
+        data = json.loads(aead.decrypt(nonce, ct, ad))
+        return [wire.hop(h) for h in data]
+    except (InvalidTag, ValueError, TypeError):
+        raise IntegrityError(
+            f"Note {note_id}: the record of where it came from has been altered or damaged."
+        ) from None
+
+
+def _note_audit(vault, note_id: str) -> list[dict[str, Any]]:
+    rows = store.query(
+        inside.connection(vault),
+        "SELECT at, action, revision FROM audit WHERE note_id = ? ORDER BY seq",
+        (note_id,),
+    )
+    return [{"at": str(at), "action": str(action), "revision": rev} for at, action, rev in rows]
+
+
+# ---- handing over -----------------------------------------------------------------------------
+def hand_over(
+    vault,
+    note_ids: list[str],
+    output: Path,
+    *,
+    to: Contact | None = None,
+    passphrase: str | None = None,
+    also_me: bool = False,
+    signed_by: str | None = None,
+    force: bool = False,
+) -> HandedOver:
+    """Write the bundle, then mark each note as handed over. Exactly one of `to`/`passphrase`."""
+    output = Path(output)
+    if output.exists() and not force:
+        raise BadInput(f"{output} already exists; use --force to replace it.")
+    ready = prepare(
+        vault, note_ids, to=to, passphrase=passphrase, also_me=also_me, signed_by=signed_by
+    )
+    write_bundle(output, ready.data, force)
+    mark(vault, ready)
+    return HandedOver(ready.bundle_id, output, [n.id for n in ready.notes], ready.to_name)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An encrypted bundle in memory, and what marking its notes needs."""
+
+    data: bytes
+    bundle_id: str
+    notes: list[Note]
+    to_name: str
+    signed_by: str
+
+
+def prepare(
+    vault,
+    note_ids: list[str],
+    *,
+    to: Contact | None = None,
+    passphrase: str | None = None,
+    also_me: bool = False,
+    signed_by: str | None = None,
+) -> Prepared:
+    """Build, check, sign and encrypt a bundle (HANDOVER.md, "Writing", step 1)."""
+    from helper.vault.vault import now_utc
+
+    if (to is None) == (passphrase is None):
+        raise BadInput("Hand over either to a contact (--to NAME) or with --passphrase.")
+    if passphrase is not None and also_me:
+        raise BadInput("A passphrase hand-over has only the passphrase; --also-me cannot be used.")
+    ids = list(dict.fromkeys(note_ids))
+    if not ids:
+        raise BadInput("Name at least one note to hand over.")
+    if len(ids) > wire.MAX_NOTES:
+        raise BadInput(f"At most {wire.MAX_NOTES} notes fit in one hand-over.")
+    me = identity.load(vault)
+    assert me is not None
+    notes = [vault.note(nid) for nid in ids]
+    for note in notes:
+        if note.deleted is not None:
+            raise BadInput(f"Note {note.id} has been deleted, so it cannot be handed over.")
+    sender_name = signed_by or _default_signer(notes[0])
+    if to is not None:
+        recipients = [to.recipient, *([me.recipient] if also_me else [])]
+    else:
+        recipients = [wire.PASSPHRASE_RECIPIENT]
+    bundle_id = secrets.token_hex(16)
+    body = {
+        "format": wire.FORMAT,
+        "version": wire.VERSION,
+        "bundle_id": bundle_id,
+        "created_at": now_utc(),
+        "sender": {
+            "name": sender_name,
+            "vault_id": vault.vault_id,
+            "recipient": me.recipient,
+            "signing_key": wire.b64(me.public_key),
+        },
+        "to": recipients,
+        "notes": [_note_body(vault, note) for note in notes],
+    }
+    wire.parse_body(body)  # the writer checks what every reader will check
+    plaintext = wire.signed_payload(body, me.signing_key)
+    if len(plaintext) > wire.MAX_BUNDLE_BYTES - 64 * 1024:
+        raise BadInput("These notes are too large for one hand-over; hand them over in parts.")
+    if passphrase is not None:
+        data = wire.encrypt_with_passphrase(plaintext, passphrase)
+    else:
+        data = wire.encrypt(plaintext, recipients)
+    del plaintext
+    name = to.name if to is not None else "the holder of a passphrase-protected file"
+    return Prepared(data, bundle_id, notes, name, sender_name)
+
+
+def _default_signer(note: Note) -> str:
+    fields = note.latest.fields
+    return str(fields.get("recorder_name") or note.latest.signed_by)
+
+
+def _note_body(vault, note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "created_at": note.revisions[0].saved_at.isoformat(timespec="microseconds"),
+        "revisions": [
+            {
+                "number": r.number,
+                "saved_at": r.saved_at.isoformat(timespec="microseconds"),
+                "signed_by": r.signed_by,
+                "fields": r.fields,
+            }
+            for r in note.revisions
+        ],
+        "audit": _note_audit(vault, note.id),
+        "provenance": provenance(vault, note.id),
+    }
+
+
+def write_bundle(output: Path, data: bytes, force: bool) -> None:
+    """An owner-only temp file beside the target, synced, then linked (or, with force,
+    renamed) into place: the name never points at a half-written bundle."""
+    temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.part")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if force:
+            os.replace(temp, output)
+        else:
+            os.link(temp, output)
+    except FileExistsError:
+        raise BadInput(f"{output} already exists; use --force to replace it.") from None
+    except OSError as err:
+        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def mark(vault, ready: Prepared) -> None:
+    """A new revision on each note saying who it went to and when; logged as `handover`."""
+    from helper.vault.vault import now_utc
+
+    notes, name, bundle_id, signer = ready.notes, ready.to_name, ready.bundle_id, ready.signed_by
+    aead = inside.note_aead(vault)
+    with inside.writing(vault) as conn:
+        for note in notes:
+            at = now_utc()
+            fields = _handed_over_fields(note.latest.fields, name, at, bundle_id)
+            number = inside.live_revisions(vault, conn, note.id) + 1
+            sealed = seal_revision(aead, vault.vault_id, note.id, number, at, fields, signer)
+            conn.execute(store.INSERT_REVISION, (note.id, number, at, *sealed))
+            inside.log(vault, conn, "revise", note.id, number, at)
+            inside.log(vault, conn, "handover", note.id, number)
+    inside.published(vault)
+
+
+def _handed_over_fields(fields: dict[str, Any], name: str, at: str, bundle_id: str) -> dict:
+    when = at[:19].replace("T", " ") + " UTC"
+    line = f"Handed over to {name} at {when} (Waymark hand-over {bundle_id[:8]})."
+    out = dict(fields)
+    actions = str(out.get("actions", ""))
+    if len(actions) + len(line) + 1 <= MAX_TEXT:
+        out["actions"] = f"{actions}\n{line}" if actions else line
+    told = list(out.get("told", []))
+    if len(told) < MAX_TOLD:
+        told.append({"who": "other", "name": name[:200], "at": at, "reference": bundle_id})
+        out["told"] = told
+    return validate_fields(out)
+
+
+# ---- importing ------------------------------------------------------------------------------
+def bundle_tag(vault, bundle_id: str) -> bytes:
+    """A keyed tag of the bundle id: replay is caught without keeping ids in clear."""
+    key = inside.subkey(vault, BUNDLE_ID_PURPOSE)
+    return hmac.new(key, bundle_id.encode(), hashlib.sha256).digest()
+
+
+def import_bundle(
+    vault, data: bytes, *, passphrase: str | None = None, trust_new: bool = False
+) -> Imported:
+    """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically."""
+    from helper.vault.vault import now_utc
+
+    if len(data) > wire.MAX_BUNDLE_BYTES:
+        raise wire.HandoverRefused(wire._too_large())
+    me = identity.load(vault)
+    assert me is not None
+    plaintext = wire.decrypt(data, me.age_identity, passphrase)
+    found = wire.parse_body(wire.open_payload(plaintext))
+    del plaintext
+    if found.sender.vault_id == vault.vault_id:
+        raise wire.HandoverRefused(
+            "This hand-over was made by this vault; there is nothing to import."
+        )
+    wanted = wire.PASSPHRASE_RECIPIENT if passphrase is not None else me.recipient
+    if wanted not in found.to:
+        raise wire.HandoverRefused(
+            "This hand-over was not addressed to this vault (it has been passed on from "
+            "elsewhere). Nothing has been imported."
+        )
+    sender, trusted_now = _signer(vault, found, trust_new)
+    tag = bundle_tag(vault, found.bundle_id)
+    rows = store.query(
+        inside.connection(vault), "SELECT received_at FROM received_bundles WHERE tag = ?", (tag,)
+    )
+    if rows:
+        raise wire.HandoverRefused(
+            f"This hand-over was already imported on {str(rows[0][0])[:16].replace('T', ' ')} "
+            "UTC. Nothing has been imported twice."
+        )
+    received_at = now_utc()
+    prepared = [_prepare(vault, found, note, sender, received_at) for note in found.notes]
+    with inside.writing(vault) as conn:
+        if trusted_now:
+            contacts.insert(vault, conn, sender)
+        for new_id, rows_to_add, hops_row in prepared:
+            first = rows_to_add[0]
+            conn.execute("INSERT INTO notes VALUES (?, ?)", (new_id, first[2]))
+            for row in rows_to_add:
+                conn.execute(store.INSERT_REVISION, row)
+                action = "create" if row[1] == 1 else "revise"
+                inside.log(vault, conn, action, new_id, row[1], row[2])
+            conn.execute("INSERT INTO provenance VALUES (?, ?, ?, ?)", hops_row)
+            inside.log(vault, conn, "import", new_id, len(rows_to_add), received_at)
+        conn.execute("INSERT INTO received_bundles VALUES (?, ?)", (tag, received_at))
+    inside.published(vault)
+    return Imported(found.bundle_id, [p[0] for p in prepared], sender, trusted_now)
+
+
+def _signer(vault, found: wire.Bundle, trust_new: bool) -> tuple[Contact, bool]:
+    """The contact whose fingerprint signed it; refused (fingerprint shown) when unknown."""
+    fingerprint = identity.fingerprint_of(found.sender.public_key)
+    contact = contacts.by_fingerprint(vault, fingerprint)
+    if contact is not None:
+        return contact, False
+    if trust_new:
+        try:
+            return contacts.new_contact(
+                vault, found.sender.name, found.sender.recipient, fingerprint
+            ), True
+        except WaymarkError as err:
+            raise wire.HandoverRefused(f"The sender cannot be added as a contact: {err}") from None
+    claimed = found.sender.name
+    try:
+        same_name = contacts.find(vault, claimed)
+    except WaymarkError:
+        same_name = None
+    if same_name is not None:
+        raise wire.HandoverRefused(
+            f"This hand-over says it is from {claimed}, but it was signed with a different key "
+            f"(fingerprint {fingerprint}) from the one you have for {same_name.name} "
+            f"({same_name.fingerprint}). Do not import it until you have checked with them."
+        )
+    raise wire.HandoverRefused(
+        f"This hand-over was signed by someone who is not one of your contacts: it says it is "
+        f"from {claimed}, fingerprint {fingerprint}. Check that fingerprint with them in person "
+        "or by phone, then import again with --trust-new."
+    )
+
+
+def _prepare(
+    vault, found: wire.Bundle, note: wire.BundleNote, sender: Contact, received_at: str
+) -> tuple[str, list[tuple], tuple]:
+    """Seal one note's revisions and provenance for this vault (before the transaction)."""
+    aead = inside.note_aead(vault)
+    new_id = secrets.token_hex(8)
+    rows = []
+    for rev in note.revisions:
+        try:
+            sealed = seal_revision(
+                aead,
+                vault.vault_id,
+                new_id,
+                rev["number"],
+                rev["saved_at"],
+                rev["fields"],
+                rev["signed_by"],
+            )
+        except BadInput:
+            raise wire.HandoverRefused(
+                "A note in this hand-over is larger than a note may be. Nothing has been imported."
+            ) from None
+        rows.append((new_id, rev["number"], rev["saved_at"], *sealed))
+    hops = [
+        *note.provenance,
+        {
+            "from_name": found.sender.name,
+            "known_as": sender.name,
+            "fingerprint": sender.fingerprint,
+            "vault_id": found.sender.vault_id,
+            "bundle_id": found.bundle_id,
+            "original_id": note.id,
+            "sent_at": found.created_at,
+            "received_at": received_at,
+            "audit": note.audit,
+        },
+    ]
+    seal_key = inside.sealer(vault, RECORDS_PURPOSE)
+    nonce = secrets.token_bytes(keys.NONCE_LEN)
+    plaintext = wire.canonical(hops)
+    ct = seal_key.encrypt(nonce, plaintext, _provenance_ad(vault.vault_id, new_id, received_at))
+    return new_id, rows, (new_id, received_at, nonce, ct)

@@ -1,0 +1,190 @@
+"""Hand-over in the helper (HANDOVER.md): "Your identity" (recipient, fingerprint and a QR code
+for the DSL to show staff), contacts, "Hand over to the DSL" on a note (the browser downloads
+the encrypted, signed file; the note gains a "handed over" revision) and "Import a hand-over".
+
+The vault runs on its own thread (vault_session.PinnedVault), and the hand-over modules use the
+vault's connection, so each step runs whole on that thread through `_on_vault`.
+Uploads are limited by the app's request cap (1 MiB), below the 16 MiB file cap of the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Response, redirect, render_template, request, url_for
+
+from helper.errors import BadInput, IntegrityError, WaymarkError
+from helper.web import vault_session
+from helper.web.notes import bp
+
+SAVED = {
+    "added": "Contact added.",
+    "removed": "Contact removed.",
+}
+
+
+def _on_vault(pinned: Any, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run `work(vault, …)` whole on the vault's own thread."""
+    return pinned._run(lambda: work(pinned._vault, *args, **kwargs))
+
+
+def qr_svg(text: str, title: str) -> str:
+    """An inline SVG QR code: no script, no style attribute, nothing fetched (CSP-safe)."""
+    import segno
+
+    svg = segno.make(text, error="m").svg_inline(
+        scale=4, title=title, dark="#000", light="#fff", svgclass="qr"
+    )
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+# ---- your identity and contacts ------------------------------------------------------------
+@bp.get("/identity")
+def identity_page():
+    return _identity_page(SAVED.get(request.args.get("saved", "")), None)
+
+
+def _identity_page(message: str | None, error: str | None, status: int = 200):
+    from helper.vault import contacts, identity
+
+    with vault_session.current().use() as vault:
+        me = _on_vault(vault, identity.load)
+        people = _on_vault(vault, contacts.list_contacts)
+    page = render_template(
+        "notes/handover_identity.html",
+        me=me,
+        qr=qr_svg(f"{me.recipient} {me.fingerprint}", "QR code of this vault's recipient"),
+        people=people,
+        message=message,
+        error=error,
+        values=request.form,
+    )
+    return page, status
+
+
+@bp.post("/contacts")
+def add_contact():
+    from helper.vault import contacts
+
+    form = request.form
+    with vault_session.current().use() as vault:
+        try:
+            _on_vault(
+                vault,
+                contacts.add,
+                form.get("name", ""),
+                form.get("recipient", ""),
+                form.get("fingerprint", ""),
+            )
+        except BadInput as err:
+            return _identity_page(None, str(err), 400)
+    return redirect(url_for("notes.identity_page", saved="added"), code=303)
+
+
+@bp.post("/contacts/remove")
+def remove_contact():
+    from helper.vault import contacts
+
+    with vault_session.current().use() as vault:
+        try:
+            _on_vault(vault, contacts.remove, request.form.get("name", ""))
+        except BadInput as err:
+            return _identity_page(None, str(err), 400)
+    return redirect(url_for("notes.identity_page", saved="removed"), code=303)
+
+
+# ---- handing a note over ----------------------------------------------------------------------
+@bp.get("/notes/<note_id>/handover")
+def handover_form(note_id: str):
+    return _handover_page(note_id, None)
+
+
+def _handover_page(note_id: str, error: str | None, status: int = 200):
+    from helper.vault import contacts
+
+    with vault_session.current().use() as vault:
+        note = vault.note(note_id)
+        people = _on_vault(vault, contacts.list_contacts)
+    page = render_template(
+        "notes/handover_form.html",
+        note=note,
+        people=people,
+        error=error,
+        signer=note.latest.fields.get("recorder_name") or note.latest.signed_by,
+    )
+    return page, status
+
+
+@bp.post("/notes/<note_id>/handover")
+def handover_file(note_id: str):
+    """The encrypted file as a download; then the note says it was handed over."""
+    from helper.vault import contacts, handover
+
+    form = request.form
+
+    def work(vault):
+        to = contacts.find(vault, form.get("to", ""))
+        ready = handover.prepare(
+            vault,
+            [note_id],
+            to=to,
+            also_me=form.get("also_me") == "on",
+            signed_by=form.get("signed_by") or None,
+        )
+        handover.mark(vault, ready)
+        return ready
+
+    with vault_session.current().use() as vault:
+        if vault.note(note_id).deleted is not None:
+            return _handover_page(note_id, "This note has been deleted.", 400)
+        try:
+            ready = _on_vault(vault, work)
+        except BadInput as err:
+            return _handover_page(note_id, str(err), 400)
+    name = f"waymark-handover-{ready.bundle_id[:8]}.age"
+    return Response(
+        ready.data,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# ---- importing -------------------------------------------------------------------------------
+@bp.get("/import")
+def import_form():
+    with vault_session.current().use():
+        pass  # locked → unlock first, then back here
+    return render_template("notes/handover_import.html", error=None, done=None)
+
+
+@bp.post("/import")
+def import_file():
+    from helper.vault import bundle, handover
+
+    upload = request.files.get("bundle")
+    data = upload.read(bundle.MAX_BUNDLE_BYTES + 1) if upload else b""
+    trust_new = request.form.get("trust_new") == "on"
+    passphrase = request.form.get("passphrase") or None
+    error = None
+    done = None
+    with vault_session.current().use() as vault:
+        if not data:
+            error = "Choose the hand-over file to import."
+        else:
+            if passphrase is None and bundle.needs_passphrase(data):
+                error = "This file is protected by a passphrase. Type it in and import again."
+            else:
+                try:
+                    done = _on_vault(
+                        vault,
+                        handover.import_bundle,
+                        data,
+                        passphrase=passphrase,
+                        trust_new=trust_new,
+                    )
+                except (IntegrityError, BadInput) as err:
+                    error = str(err)
+                except WaymarkError as err:
+                    error = str(err)
+    status = 400 if error else 200
+    return render_template("notes/handover_import.html", error=error, done=done), status

@@ -1,0 +1,156 @@
+"""`waymark notes identity | contacts | handover | import` as people and scripts run them: two
+real vaults in two homes, real processes, exit codes 0/1/2, one-line errors, no tracebacks, and
+nothing left in the temp folder or beside the bundle."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSPHRASE = "cli passphrase 1"
+SECRET_WORDS = "Heron-lantern said the man asked for a photo"
+
+
+def make_env(tmp_path: Path, who: str) -> dict[str, str]:
+    home = tmp_path / who
+    (home / "tmp").mkdir(parents=True)
+    secret = home / "pass.txt"
+    secret.write_text(PASSPHRASE + "\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
+    env.update(
+        WAYMARK_HOME=str(home / "waymark"),
+        HOME=str(home),
+        TMPDIR=str(home / "tmp"),
+        WAYMARK_KDF_FAST="1",
+        WAYMARK_TESTING="1",
+        WAYMARK_PASSPHRASE_FILE=str(secret),
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
+    return env
+
+
+def waymark(env, *args) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "helper", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    return result
+
+
+def ok(env, *args) -> str:
+    result = waymark(env, *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def pair(tmp_path):
+    staff, dsl = make_env(tmp_path, "staff"), make_env(tmp_path, "dsl")
+    for env in (staff, dsl):
+        ok(env, "notes", "init")
+    note_id = ok(
+        staff,
+        "notes",
+        "new",
+        "--concern",
+        "grooming",
+        "--narrative",
+        SECRET_WORDS,
+        "--signed-by",
+        "J Smith",
+    ).split()[0]
+    return staff, dsl, note_id, tmp_path
+
+
+def introduce(a, b, name: str) -> dict[str, str]:
+    them = json.loads(ok(b, "notes", "identity", "--json"))
+    assert set(them) == {"recipient", "fingerprint"}
+    assert them["recipient"].startswith("age1")
+    ok(a, "notes", "contacts", "add", name, them["recipient"], them["fingerprint"])
+    return them
+
+
+def test_hand_over_and_import_from_the_command_line(pair):
+    staff, dsl, note_id, tmp = pair
+    dsl_id = introduce(staff, dsl, "R Patel")
+    introduce(dsl, staff, "J Smith")
+    listed = json.loads(ok(staff, "notes", "contacts", "list", "--json"))
+    assert [(c["name"], c["fingerprint"]) for c in listed] == [("R Patel", dsl_id["fingerprint"])]
+
+    out = tmp / "handover.age"
+    ok(staff, "notes", "handover", note_id, "--to", "R Patel", "--output", str(out))
+    assert SECRET_WORDS.encode() not in out.read_bytes()
+    assert "Handed over to R Patel" in ok(staff, "notes", "show", note_id)
+
+    result = waymark(dsl, "notes", "import", str(out))
+    assert result.returncode == 0, result.stderr
+    new_ids = result.stdout.split("\n")
+    assert len(new_ids) == 2 and new_ids[1] == "" and len(new_ids[0]) == 16
+    assert SECRET_WORDS in ok(dsl, "notes", "show", new_ids[0])
+
+    again = waymark(dsl, "notes", "import", str(out))
+    assert again.returncode == 1 and "already imported" in again.stderr and not again.stdout
+    assert "intact" in ok(dsl, "verify")
+    for env in (staff, dsl):
+        assert not any(Path(env["TMPDIR"]).iterdir())
+    assert sorted(p.name for p in tmp.iterdir()) == ["dsl", "handover.age", "staff"]
+
+
+def test_unknown_signer_is_refused_with_its_fingerprint_until_trusted(pair):
+    staff, dsl, note_id, tmp = pair
+    introduce(staff, dsl, "R Patel")
+    out = tmp / "handover.age"
+    ok(staff, "notes", "handover", note_id, "--to", "R Patel", "--output", str(out))
+    staff_fp = json.loads(ok(staff, "notes", "identity", "--json"))["fingerprint"]
+    refused = waymark(dsl, "notes", "import", str(out))
+    assert refused.returncode == 1 and staff_fp in refused.stderr and not refused.stdout
+    trusted = waymark(dsl, "notes", "import", str(out), "--trust-new")
+    assert trusted.returncode == 0 and len(trusted.stdout.split()) == 1
+    assert "J Smith" in ok(dsl, "notes", "contacts", "list")
+
+
+def test_refusals_and_bad_usage_have_their_exit_codes(pair):
+    staff, dsl, note_id, tmp = pair
+    introduce(staff, dsl, "R Patel")
+    out = tmp / "handover.age"
+    ok(staff, "notes", "handover", note_id, "--to", "R Patel", "--output", str(out))
+    tampered = tmp / "tampered.age"
+    data = bytearray(out.read_bytes())
+    data[-5] ^= 1
+    tampered.write_bytes(bytes(data))
+    # bad usage: exit code 2
+    for args in (
+        ("notes", "handover", note_id, "--output", str(tmp / "x.age")),  # no --to
+        ("notes", "handover", note_id, "--to", "Nobody", "--output", str(tmp / "x.age")),
+        ("notes", "handover", note_id, "--to", "R Patel", "--output", str(out)),  # exists
+        ("notes", "handover", note_id, "--passphrase", "--also-me", "--output", str(tmp / "y")),
+        ("notes", "contacts", "add", "X", "age1nope", "1234"),
+        ("notes", "import", str(tmp / "missing.age")),
+    ):
+        result = waymark(staff, *args)
+        assert result.returncode == 2, (args, result.stderr)
+    # refused: exit code 1
+    for env, path in ((dsl, tampered), (staff, out)):
+        result = waymark(env, "notes", "import", str(path))
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.count("\n") == 1 and not result.stdout
+    assert not (tmp / "x.age").exists() and not (tmp / "y").exists()
+
+
+def test_removing_a_contact(pair):
+    staff, dsl, _note_id, _tmp = pair
+    introduce(staff, dsl, "R Patel")
+    assert "Removed R Patel" in ok(staff, "notes", "contacts", "remove", "r patel")
+    assert "No contacts yet." in ok(staff, "notes", "contacts", "list")
+    assert waymark(staff, "notes", "contacts", "remove", "R Patel").returncode == 2

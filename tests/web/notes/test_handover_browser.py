@@ -1,0 +1,151 @@
+"""Hand-over in the helper, end to end: a real `waymark serve` on the DSL's vault, real
+headless Chromium, a second real vault (the member of staff's) made beside it, and axe on every
+hand-over page. The DSL shows "Your identity" (text and an inline-SVG QR code, nothing fetched),
+hands a note to the member of staff as a downloaded file, and imports one back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helper.vault import Vault, contacts, handover, identity
+from tests.support.browser import chromium_context
+from tests.support.tools import require
+from tests.web.notes.test_browser import axe_clean
+
+ROOT = Path(__file__).resolve().parents[3]
+PASSPHRASE = "correct horse battery staple"
+NARRATIVE = "Pupil said a stranger in a game asked for photos."
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The DSL's vault (served) and the member of staff's vault, introduced to each other."""
+    require("chromium", "the real browser")
+    tmp = tmp_path_factory.mktemp("handover-e2e")
+    home = tmp / "waymark"
+    home.mkdir(mode=0o700)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WAYMARK_KDF_FAST", "1")
+        mp.setenv("WAYMARK_TESTING", "1")
+        dsl, _ = Vault.create(PASSPHRASE, home / "vault.sqlite3")
+        staff, _ = Vault.create(PASSPHRASE, tmp / "staff.sqlite3")
+        note_id = dsl.new_note(
+            {"concern": "grooming", "narrative": NARRATIVE, "recorder_name": "Alex DSL"},
+            "Alex DSL",
+        )
+        staff_id = identity.load(staff)
+        contacts.add(dsl, "Sam Teacher", staff_id.recipient, staff_id.fingerprint)
+        dsl_id = identity.load(dsl)
+        contacts.add(staff, "Alex DSL", dsl_id.recipient, dsl_id.fingerprint)
+        staff_note = staff.new_note({"concern": "sextortion", "narrative": "Staff note"}, "Sam")
+        incoming = tmp / "from-staff.age"
+        handover.hand_over(staff, [staff_note], incoming, to=contacts.find(staff, "Alex DSL"))
+        dsl.close()
+    env = dict(os.environ)
+    env.update(
+        WAYMARK_HOME=str(home),
+        HOME=str(tmp),
+        WAYMARK_KDF_FAST="1",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        PYTHONPATH=str(ROOT),
+    )
+    log = tmp / "server.log"
+    with log.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helper", "serve"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=env,
+            text=True,
+        )
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), log.read_text()
+        with chromium_context(tmp_path_factory.mktemp("handover-chromium")) as ctx:
+            page = ctx.new_page()
+            page.goto(url)
+            yield {
+                "page": page,
+                "base": url.split("/?", 1)[0],
+                "staff": staff,
+                "note_id": note_id,
+                "incoming": incoming,
+                "dsl_fingerprint": dsl_id.fingerprint,
+                "tmp": tmp,
+            }
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+        staff.close()
+        assert "Traceback" not in log.read_text()
+
+
+def test_your_identity_shows_the_codes_and_a_qr_code(world, artifacts):
+    page = world["page"]
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(world["base"] + "/pro/identity")
+    if "/pro/unlock" in page.url:
+        page.fill("#passphrase", PASSPHRASE)
+        page.click("button[type=submit].primary")
+    assert page.url.endswith("/pro/identity")
+    assert page.inner_text("#fingerprint") == world["dsl_fingerprint"]
+    assert page.inner_text("#recipient").startswith("age1")
+    assert page.locator("figure.qr-code svg[role=img] title").count() == 1
+    assert "Sam Teacher" in page.inner_text(".contacts")
+    axe_clean(page, "handover-identity", artifacts)
+    assert all(u.startswith(world["base"] + "/") for u in requested)
+
+
+def test_hand_a_note_over_as_a_download(world, artifacts):
+    page = world["page"]
+    page.goto(f"{world['base']}/pro/notes/{world['note_id']}/handover")
+    axe_clean(page, "handover-form", artifacts)
+    page.select_option("#handover-to", "Sam Teacher")
+    with page.expect_download() as info:
+        page.click("#handover-submit")
+    saved = world["tmp"] / "downloaded.age"
+    info.value.save_as(saved)
+    assert NARRATIVE.encode() not in saved.read_bytes()
+    done = handover.import_bundle(world["staff"], saved.read_bytes())
+    received = world["staff"].note(done.note_ids[0])
+    assert received.latest.fields["narrative"] == NARRATIVE
+    page.goto(f"{world['base']}/pro/notes/{world['note_id']}")
+    assert "Handed over to Sam Teacher" in page.content()
+
+
+def test_import_a_hand_over_and_a_refusal(world, artifacts):
+    page = world["page"]
+    page.goto(world["base"] + "/pro/import")
+    axe_clean(page, "handover-import", artifacts)
+    page.set_input_files("#import-file", str(world["incoming"]))
+    page.click("#import-submit")
+    assert "Imported 1 note(s) from Sam Teacher" in page.inner_text("#import-done")
+    axe_clean(page, "handover-imported", artifacts)
+    page.click("#import-done a")
+    assert "Staff note" in page.content()
+    # The same file again is refused, with a clear sentence and nothing added.
+    page.goto(world["base"] + "/pro/import")
+    page.set_input_files("#import-file", str(world["incoming"]))
+    page.click("#import-submit")
+    assert "already imported" in page.inner_text("#form-error")
+    axe_clean(page, "handover-refused", artifacts)
+
+
+def test_add_and_remove_a_contact(world, artifacts):
+    page = world["page"]
+    page.goto(world["base"] + "/pro/identity")
+    page.fill("#contact-name", "Bad Codes")
+    page.fill("#contact-recipient", "age1nothing")
+    page.fill("#contact-fingerprint", "1234")
+    page.click("#add-contact")
+    assert "age recipient" in page.inner_text("#form-error")
+    axe_clean(page, "handover-contact-error", artifacts)
+    page.click("text=Remove Sam Teacher")
+    assert "Contact removed." in page.content()
+    assert page.locator("#no-contacts").count() == 1
