@@ -83,17 +83,39 @@ def run(args: argparse.Namespace) -> int:
     answers = answers_from(args)
     kb = resources.default()
     result = engine.route(answers, kb)
+    advice = parents_guidance(answers)
     if args.json:
-        print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        print(json.dumps({**result.as_dict(), "guidance": advice}, indent=2, ensure_ascii=False))
     else:
         label = kb.concerns[answers["concern"]]["label"][answers["audience"]]
         platform = kb.platforms[result.platform]["name"] if result.platform else None
-        print(render(result, label, platform))
+        print(render(result, label, platform, advice))
     return 0
 
 
-def render(result: Result, concern_label: str, platform_name: str | None) -> str:
-    """Plain text for a terminal: warnings first, then numbered routes, then procedure."""
+def parents_guidance(answers: dict) -> dict | None:
+    """A parent or carer also gets guidance for the child's age band (None for others, and for
+    an adult child): the engine says where to go, this says how to get through it at home."""
+    if answers["audience"] != "parent-carer":
+        return None
+    from helper import guidance
+
+    return guidance.guidance_for(answers["concern"], answers["age"], guidance.default())
+
+
+GUIDANCE_HEADINGS = (
+    ("now", "What to do now"),
+    ("avoid", "What not to do"),
+    ("talk", "Talking with your child"),
+    ("support", "Support for you"),
+)
+
+
+def render(
+    result: Result, concern_label: str, platform_name: str | None, advice: dict | None = None
+) -> str:
+    """Plain text for a terminal: warnings first, then numbered routes, then parents' guidance
+    or the procedure."""
     lines = [f"Where to go: {concern_label}"]
     if platform_name:
         lines.append(f"(on {platform_name})")
@@ -122,6 +144,10 @@ def render(result: Result, concern_label: str, platform_name: str | None) -> str
         for tool in result.parent_tools:
             lines.append(f"  - {tool['name']}: {tool['url']}")
             lines += _wrap(tool["what"], "    ", "    ")
+    for key, heading in GUIDANCE_HEADINGS if advice else ():
+        lines += ["", f"{heading}:"]
+        for text in advice[key]:
+            lines += _wrap(text, "  - ", "    ")
     if result.procedure:
         lines += ["", "Your procedure, in order:"]
         for number, p in enumerate(result.procedure, start=1):

@@ -38,7 +38,14 @@ def test_json_output_is_the_contract_in_priority_order():
     result = signpost_json(
         "--audience", "young-person", "--age", "15", "--concern", "nude-image-shared"
     )
-    assert set(result) == {"routes", "warnings", "procedure", "platform", "parent_tools"}
+    assert set(result) == {
+        "routes",
+        "warnings",
+        "procedure",
+        "platform",
+        "parent_tools",
+        "guidance",
+    }
     ids = [r["id"] for r in result["routes"]]
     assert ids[0] == "report-remove" and "childline" in ids and "stopncii" not in ids
     keys = {"id", "name", "url", "phone", "hours", "why", "steps", "condition", "limits"}
@@ -253,3 +260,16 @@ def _planted(tmp_path: Path) -> Planted:
     root = tmp_path / "resources"
     shutil.copytree(ROOT / "resources", root)
     return Planted(root)
+
+
+def test_a_parent_gets_guidance_for_the_childs_age_band_and_others_get_none():
+    done = waymark(
+        "signpost", "--audience", "parent-carer", "--age", "10", "--concern", "grooming", "--json"
+    )
+    advice = json.loads(done.stdout)["guidance"]
+    assert advice["band"] == "8-12"
+    assert advice["now"] and advice["avoid"] and advice["talk"] and advice["support"]
+    text = waymark("signpost", "--audience", "parent-carer", "--concern", "grooming").stdout
+    assert "Talking with your child:" in text and "What not to do:" in text
+    pro = waymark("signpost", "--audience", "professional", "--concern", "grooming", "--json")
+    assert json.loads(pro.stdout)["guidance"] is None
