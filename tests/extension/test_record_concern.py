@@ -34,19 +34,29 @@ pytestmark = pytest.mark.timeout(150)
 
 def professional_routes(page) -> None:
     page.click("[data-name='audience:professional']")
-    page.click("[data-name='age:13-17']")
     page.click("[data-name='concern:grooming']")
+    page.click("[data-name='age:13-17']")
     page.locator("body[data-screen='routes']").wait_for()
 
 
-def test_helper_missing_says_how_to_install(browser):
+def test_helper_missing_explains_the_helper_and_keeps_the_routes(browser):
     context, _, _ = browser
     page = open_popup(context)
     professional_routes(page)
-    page.click("[data-name='record-concern']")
-    status = page.locator(".status").filter(has_text="not set up")
-    status.wait_for()
-    assert "waymark install-native-host --browser chrome" in status.inner_text()
+    routes_before = page.locator("li.card").count()
+    page.click("[data-name='record-this']")
+    section = page.locator(".helper-missing")
+    section.wait_for()
+    text = section.inner_text()
+    assert "not on this computer" in text and "passphrase" in text
+    # The commands are for the IT team, under their own heading, not the teacher's job.
+    heading = section.locator("h3", has_text="For your IT team")
+    assert heading.count() == 1
+    assert "waymark install-native-host --browser chrome" in section.locator("pre").inner_text()
+    assert page.evaluate("document.activeElement.id") == "helper-missing-title"
+    # The routes are still there and still work.
+    assert page.locator("li.card").count() == routes_before
+    assert page.locator("body").get_attribute("data-screen") == "routes"
 
 
 def end_helpers(waymark_home) -> None:
