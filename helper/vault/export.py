@@ -25,6 +25,22 @@ TOLD_LABELS = {
 }
 
 
+# Labels as a record is read (and printed) by someone else, matching the helper's screens: the
+# note form's labels speak to the writer ("Your name"), a record must say whose name it is.
+READING_LABELS = {
+    "recorder_name": "Recorded by",
+    "recorder_role": "Their role",
+    "recorder_org": "Their organisation",
+    "actions": "What they did",
+    "opinion": "Their opinion",
+}
+CONFIDENTIAL = "Confidential: child protection"
+
+
+def reading_label(name: str) -> str:
+    return READING_LABELS.get(name, FIELD_BY_NAME[name].label)
+
+
 @functools.cache
 def concern_labels() -> dict[str, str]:
     """The professional wording of each concern, from the knowledge base (facts are data)."""
@@ -67,7 +83,9 @@ def field_lines(name: str, value: Any) -> list[str]:
 
 def revision_sections(rev: Revision) -> list[tuple[str, list[str]]]:
     return [
-        (s.label, field_lines(s.name, rev.fields[s.name])) for s in FIELDS if s.name in rev.fields
+        (reading_label(s.name), field_lines(s.name, rev.fields[s.name]))
+        for s in FIELDS
+        if s.name in rev.fields
     ]
 
 
@@ -117,7 +135,8 @@ body {{ font: 12pt/1.5 serif; max-width: 45em; margin: 2em auto; color: #000; }}
 dt {{ font-weight: bold; margin-top: .6em; }} dd {{ margin-left: 1.5em; white-space: pre-wrap; }}
 section {{ page-break-after: always; }} h3 {{ border-bottom: 1px solid #000; }}
 </style></head><body>
-<p>Confidential: a safeguarding record. Keep it safe and share it only with those who need it.</p>
+<p><strong>Confidential: child protection.</strong> A safeguarding record: keep it safe and
+share it only with those who need it.</p>
 {body}
 </body></html>
 """
@@ -126,5 +145,7 @@ section {{ page-break-after: always; }} h3 {{ border-bottom: 1px solid #000; }}
 def render(notes: list[Note], fmt: str) -> str:
     if fmt == "html":
         return PAGE.format(body="\n".join(note_html(n) for n in notes))
-    header = "CONFIDENTIAL: a safeguarding record. Share it only with those who need it.\n\n"
+    header = (
+        f"{CONFIDENTIAL.upper()}. A safeguarding record: share it only with those who need it.\n\n"
+    )
     return header + "\n\n".join(note_text(n) for n in notes)

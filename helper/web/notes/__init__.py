@@ -88,6 +88,6 @@ def take_draft() -> dict[str, list[str]] | None:
     return None
 
 
-KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision"})
+KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision", "notes.save_step"})
 
 from helper.web.notes import access, records, settings  # noqa: E402, F401 - routes onto bp

@@ -27,15 +27,22 @@ def child_age(fields: Mapping[str, Any]) -> int | None:
     return age if low <= age <= high else None
 
 
+# Shown first on every checklist that has it: the one thing to do today, whatever else follows
+# (a step id of resources/procedure.json).
+FIRST_STEP = "tell-dsl"
+
+
 def procedure_for(fields: Mapping[str, Any]) -> tuple[ProcedureStep, ...]:
-    """Steps for this note's concern and age, in the order they are followed."""
+    """Steps for this note's concern and age, in the order they are followed, with "Tell the
+    DSL today" first."""
     from helper import engine, resources
 
     answers = engine.Answers("professional", child_age(fields), str(fields.get("concern", "")))
     try:
-        return engine.route(answers, resources.default()).procedure
+        steps = engine.route(answers, resources.default()).procedure
     except BadInput:
         return ()
+    return tuple(sorted(steps, key=lambda step: step.id != FIRST_STEP))
 
 
 def concern_label(concern: str) -> str:
