@@ -101,7 +101,7 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
             page = opened.value
             page.locator("body[data-screen]").wait_for()
             professional_routes(page)
-            page.click("[data-name='record-concern']")
+            page.click("[data-name='record-this']")
             page.locator(".status").filter(has_text="opening a new note").wait_for(timeout=30_000)
             # Nothing about the concern or the page is kept in the extension (SECURITY.md 17).
             kept = worker.evaluate(
@@ -111,6 +111,8 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
         address = wait_for_address(urls, waymark_home, timeout=40)
         assert "/pro/notes/new" in address
         assert "www.roblox.com" in address
+        # The concern and the age band's age go with it, so nothing is typed twice.
+        assert "concern=grooming" in address and "age=15" in address
         assert "games" not in address, "more than the host crossed to the helper"
     finally:
         end_helpers(waymark_home)
