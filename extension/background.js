@@ -22,7 +22,8 @@ export async function handleMenuClick(info, tab) {
   const host = pageHost(info.linkUrl) ?? pageHost(info.pageUrl);
   const tabId = tab?.id ?? null;
   await chrome.storage.session.set({ pending: { host, tabId } });
-  const query = tabId === null ? "" : `?tab=${tabId}`;
+  // view=tab: laid out for a full tab, not the narrow toolbar popup.
+  const query = tabId === null ? "?view=tab" : `?tab=${tabId}&view=tab`;
   const placement = tab ? { index: tab.index + 1, windowId: tab.windowId } : {};
   await chrome.tabs.create({ url: chrome.runtime.getURL(`popup/popup.html${query}`), ...placement });
 }

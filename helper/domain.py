@@ -35,6 +35,8 @@ IMAGE_CONCERNS: tuple[str, ...] = ("nude-image-shared", "sextortion")
 
 AGE_LIMITS: tuple[int, int] = (0, 120)
 ADULT_AGE = 18
+# Concerns about an adult (a colleague, an adult viewing abuse images): no child's age is asked.
+ADULT_CONCERNS: frozenset[str] = frozenset({"colleague-allegation", "adult-viewing-csam"})
 # An unknown age (allowed for parents and professionals only) means "a child, age not known":
 # any age from 0 to 17.
 UNKNOWN_AGE_RANGE: tuple[int, int] = (0, ADULT_AGE - 1)

@@ -1,6 +1,8 @@
 // Which screen comes next. Pure, so "three clicks or fewer to routes" is proved in Node for every
-// audience and concern, not hoped for: audience (1), age (2), concern (3), and each is skipped
-// when already known (audience and age band remembered in settings).
+// audience and concern, not hoped for: audience (1), concern (2), age (3), and each is skipped
+// when already known (audience and age band remembered, only if the person turned remembering
+// on in settings). The age comes after the concern so that it is not asked at all when the
+// concern is about an adult.
 
 // Age bands a person picks instead of typing an exact age. Each band maps to one age that sits on
 // the same side of the main age bounds in resources/ (12|13, 17|18 and 18|19), so the routes are
@@ -25,22 +27,30 @@ export function bandById(id) {
   return AGE_BANDS.find((b) => b.id === id) ?? null;
 }
 
-export const SCREENS = Object.freeze(["audience", "age", "concern", "routes"]);
+export const SCREENS = Object.freeze(["audience", "concern", "age", "routes"]);
+
+// Concerns about an adult (a colleague, an adult viewing images of children): the child's age
+// does not change where to report them, so "How old is the child?" is not asked.
+export const ADULT_CONCERNS = Object.freeze(["colleague-allegation", "adult-viewing-csam"]);
+
+export function asksAge(concern) {
+  return !ADULT_CONCERNS.includes(concern);
+}
 
 /** The screen to show for the answers so far. `ageBand` is a band id; undefined = not asked. */
 export function screenFor({ audience, ageBand, concern }) {
   if (!audience) return "audience";
-  if (!bandById(ageBand)) return "age";
   if (!concern) return "concern";
+  if (asksAge(concern) && !bandById(ageBand)) return "age";
   return "routes";
 }
 
 /** The answers one step back: the last answer given is taken away. */
 export function stepBack(answers) {
   const screen = screenFor(answers);
-  if (screen === "routes") return { ...answers, concern: null };
-  if (screen === "concern") return { ...answers, ageBand: null, dangerNow: false };
-  if (screen === "age") return { ...answers, audience: null };
+  if (screen === "routes" && asksAge(answers.concern)) return { ...answers, ageBand: null };
+  if (screen === "routes" || screen === "age") return { ...answers, concern: null };
+  if (screen === "concern") return { ...answers, audience: null, dangerNow: false };
   return answers;
 }
 
@@ -48,7 +58,7 @@ export function stepBack(answers) {
 export function engineAnswers({ audience, ageBand, concern, dangerNow, takenUnder18 }, host) {
   return {
     audience,
-    age: bandById(ageBand)?.age ?? null,
+    age: asksAge(concern) ? (bandById(ageBand)?.age ?? null) : null,
     concern,
     platform: host ?? null,
     danger_now: Boolean(dangerNow),

@@ -1,6 +1,7 @@
 // "Record a concern": ask the local helper (native messaging, helper/nativehost/PROTOCOL.md) to
 // open a new note. The extension only asks; the helper holds the notes. The most that crosses
-// is a bare host name and the time: no note text ever passes through the extension.
+// is a bare host name, the time, the concern's id and the child's age band's age (so the note
+// starts filled in): no note text ever passes through the extension.
 
 export const HOST_NAME = "uk.waymark.helper";
 
@@ -16,14 +17,18 @@ function send(message) {
   });
 }
 
+/** The open-note request. `concern` (an id) and `age` (whole years) are left out when unknown,
+ * so an older helper that knows only platform and time still accepts the message. */
+export function openNoteRequest(platformHost, at, { concern = null, age = null } = {}) {
+  const request = { v: 1, type: "open-note", platform: platformHost ?? null, at: at.toISOString() };
+  if (typeof concern === "string" && /^[a-z0-9-]{1,64}$/.test(concern)) request.concern = concern;
+  if (Number.isInteger(age) && age >= 0 && age <= 25) request.age = age;
+  return request;
+}
+
 /** {state: "opened"} | {state: "missing"} | {state: "failed", reason} */
-export async function openNote(platformHost, at = new Date()) {
-  const { missing, reply } = await send({
-    v: 1,
-    type: "open-note",
-    platform: platformHost ?? null,
-    at: at.toISOString(),
-  });
+export async function openNote(platformHost, at = new Date(), about = {}) {
+  const { missing, reply } = await send(openNoteRequest(platformHost, at, about));
   if (missing) return { state: "missing" };
   if (reply && reply.v === 1 && reply.ok === true && reply.type === "open-note") return { state: "opened" };
   const reason = typeof reply?.error?.message === "string" ? reply.error.message : "no answer";

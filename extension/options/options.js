@@ -1,4 +1,5 @@
-// The options page: who uses this browser, the age band, the quick-exit page, the optional
+// The options page: whether to remember answers between visits (off by default), and if so who
+// uses this browser and the age band; the quick-exit page, the optional
 // history clean-up (which asks for the `history` permission only when turned on), and a way to
 // clear everything Waymark keeps.
 import { localise, t } from "../lib/i18n.js";
@@ -13,8 +14,15 @@ function say(key) {
   status.hidden = false;
 }
 
+/** The remembered answers can only be set while remembering is on. */
+function showRemembered() {
+  document.getElementById("remembered").disabled = !form.remember.checked;
+}
+
 async function show() {
   const settings = await loadSettings();
+  form.remember.checked = settings.remember === true;
+  showRemembered();
   form.audience.value = settings.audience ?? "";
   form.ageBand.value = settings.ageBand ?? "";
   form.neutralUrl.value = settings.neutralUrl;
@@ -31,6 +39,8 @@ async function historyAllowed(wanted) {
   }
 }
 
+form.remember.addEventListener("change", showRemembered);
+
 form.clearHistory.addEventListener("change", async () => {
   if (form.clearHistory.checked && !(await historyAllowed(true))) {
     form.clearHistory.checked = false;
@@ -46,9 +56,12 @@ form.addEventListener("submit", async (event) => {
     form.neutralUrl.focus();
     return;
   }
+  const remember = form.remember.checked;
   await saveSettings({
-    audience: form.audience.value || null,
-    ageBand: form.ageBand.value || null,
+    remember,
+    // Turning remembering off forgets what was remembered.
+    audience: remember ? form.audience.value || null : null,
+    ageBand: remember ? form.ageBand.value || null : null,
     neutralUrl,
     clearHistory: form.clearHistory.checked,
   });

@@ -1,12 +1,13 @@
-// The popup: who are you, how old, what happened, then the routes. Answers live only in this
-// page's memory; closing the popup or a quick exit forgets them.
+// The popup: who are you, what happened, how old, then the routes. Answers live only in this
+// page's memory; closing the popup or a quick exit forgets them. Nothing is remembered between
+// visits unless the person turned "Remember my answers" on in settings.
 import { el } from "../lib/dom.js";
 import { engineAnswers, screenFor, stepBack } from "../lib/flow.js";
 import { localise, t } from "../lib/i18n.js";
 import { startLoading } from "../lib/knowledge.js";
 import { loadSettings, saveSettings } from "../lib/settings.js";
 import { whereItHappened } from "../lib/where.js";
-import { ageScreen, audienceScreen, concernScreen, navigation, routesScreen } from "./screens.js";
+import { ageScreen, audienceScreen, concernScreen, helperMissing, navigation, routesScreen } from "./screens.js";
 
 const RENDER = { audience: audienceScreen, age: ageScreen, concern: concernScreen, routes: routesScreen };
 
@@ -33,6 +34,9 @@ const state = {
   dangerNow: false,
   result: null,
   status: null,
+  helperMissing: false,
+  remember: false,
+  platformName: null,
 };
 
 function platformName(host) {
@@ -54,13 +58,16 @@ function render({ focus = true } = {}) {
   const parts = [];
   if (screen !== "audience") parts.push(navigation(state, actions));
   const where = platformName(state.host);
+  state.platformName = where;
   if (where && screen !== "audience") parts.push(el("p", { className: "where", text: t("where_label", where) }));
   if (state.status) parts.push(el("p", { className: "status", text: state.status, attrs: { role: "status" } }));
+  if (state.helperMissing) parts.push(helperMissing());
   parts.push(...RENDER[screen](state, actions));
   main.replaceChildren(...parts.filter(Boolean));
   // Move focus to the new screen so keyboard and screen-reader users start at its top.
-  if (focus) main.querySelector("h1")?.setAttribute("tabindex", "-1");
-  if (focus) main.querySelector("h1")?.focus();
+  const heading = typeof focus === "string" ? main.querySelector(focus) : main.querySelector("h1");
+  if (focus) heading?.setAttribute("tabindex", "-1");
+  if (focus) heading?.focus();
   performance.mark(`waymark:${screen}`);
 }
 
@@ -76,14 +83,15 @@ async function quickExit() {
 
 const actions = {
   async chooseAudience(audience) {
-    Object.assign(state, { audience, concern: null, status: null });
+    Object.assign(state, { audience, concern: null, status: null, helperMissing: false });
     const settings = await loadSettings();
-    state.ageBand = settings.ageBand;
-    await saveSettings({ audience });
+    state.ageBand = settings.remember ? settings.ageBand : null;
+    if (settings.remember) await saveSettings({ audience });
     render();
   },
-  chooseAge(ageBand) {
+  async chooseAge(ageBand) {
     state.ageBand = ageBand;
+    await readyToRoute();
     render();
   },
   setDanger(on) {
@@ -96,11 +104,18 @@ const actions = {
     render();
   },
   back() {
-    Object.assign(state, stepBack(state), { status: null });
+    Object.assign(state, stepBack(state), { status: null, helperMissing: false });
     render();
   },
   changeAudience() {
-    Object.assign(state, { audience: null, ageBand: null, concern: null, dangerNow: false, status: null });
+    Object.assign(state, {
+      audience: null,
+      ageBand: null,
+      concern: null,
+      dangerNow: false,
+      status: null,
+      helperMissing: false,
+    });
     render();
   },
   async openLink(href) {
@@ -108,15 +123,27 @@ const actions = {
     await chrome.storage.session.set({ opened: [...new Set([...opened, href])] });
     await chrome.tabs.create({ url: href });
   },
+  /** Open the helper at a new note. From the routes, the concern, the child's age and the
+   * website go with it, so nothing is typed twice (never any text about the child). */
   async recordConcern() {
-    state.status = t("record_starting");
+    Object.assign(state, { status: t("record_starting"), helperMissing: false });
     render({ focus: false });
     const { openNote } = await import("../lib/native.js"); // only professionals need it
-    const outcome = await openNote(state.host);
+    const answers = engineAnswers(state, state.host);
+    const outcome = await openNote(state.host, new Date(), {
+      concern: state.concern ?? null,
+      age: state.concern ? answers.age : null,
+    });
+    state.status = null;
     if (outcome.state === "opened") state.status = t("record_opened");
-    else if (outcome.state === "missing") state.status = t("record_missing");
-    else state.status = t("record_failed", outcome.reason);
-    render({ focus: false });
+    else if (outcome.state === "failed") state.status = t("record_failed", outcome.reason);
+    if (outcome.state !== "missing") {
+      render({ focus: false });
+      return;
+    }
+    // No helper: say what it is and how to get it, above this screen (the routes still work).
+    state.helperMissing = true;
+    render({ focus: "#helper-missing-title" });
   },
 };
 
@@ -133,8 +160,12 @@ async function start() {
       whereItHappened(location.search),
     ]);
     Object.assign(state, { kb: { concerns }, host: where.host, tabId: where.tabId });
-    state.audience = settings.audience;
-    state.ageBand = settings.ageBand;
+    if (location.search.includes("view=tab")) document.body.classList.add("in-tab");
+    state.remember = settings.remember === true;
+    if (state.remember) {
+      state.audience = settings.audience;
+      state.ageBand = settings.ageBand;
+    }
     render({ focus: false });
     await readyToRoute();
   } catch {

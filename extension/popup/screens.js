@@ -4,6 +4,7 @@ import { bandsFor } from "../lib/flow.js";
 import { button, el } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { safeHttpsUrl } from "../lib/links.js";
+import { phoneLink, siteName } from "../lib/contact.js";
 
 const AUDIENCE_LABELS = {
   "young-person": "audience_young_person",
@@ -45,11 +46,10 @@ export function concernScreen(state, act) {
   ];
 }
 
-function routeLink(route, act) {
-  const href = safeHttpsUrl(route.url);
-  if (route.url && !href) return el("p", { className: "refused", text: t("route_link_refused") });
-  if (!href) return null;
-  const link = el("a", { text: t("route_open", route.name), attrs: { href, target: "_blank", rel: "noreferrer noopener" } });
+/** A link to an outside page that opens in a new tab through the browser (so the page can
+ * remember it for the optional history clean-up). Only https addresses become links. */
+function outsideLink(text, href, act) {
+  const link = el("a", { text, attrs: { href, target: "_blank", rel: "noreferrer noopener" } });
   link.addEventListener("click", (event) => {
     event.preventDefault();
     act.openLink(href);
@@ -57,17 +57,91 @@ function routeLink(route, act) {
   return link;
 }
 
-function routeCard(route, act) {
+/** The route's link, named for where it goes: an app's own reporting page, or a service's
+ * page on its site ("Open the Report Remove page on childline.org.uk"). */
+function routeLink(route, act) {
+  const href = safeHttpsUrl(route.url);
+  if (route.url && !href) return el("p", { className: "refused", text: t("route_link_refused") });
+  if (!href) return null;
+  const text = route.id.startsWith("platform:")
+    ? t("route_open_platform", route.name)
+    : t("route_open", route.name, siteName(href));
+  return el("p", { className: "go" }, [outsideLink(text, href, act)]);
+}
+
+/** A phone number as a link that calls it (or starts a text, for text lines like Shout). */
+export function phoneLine(phone, serviceId) {
+  const link = phoneLink(phone, serviceId);
+  if (!link) return phone ? el("p", { className: "phone", text: phone }) : null;
+  const key = link.kind === "text" ? "route_text" : "route_phone";
+  return el("p", { className: "phone" }, [el("a", { text: t(key, link.number), attrs: { href: link.href } })]);
+}
+
+function listOf(items) {
+  return Array.isArray(items) ? items.filter((item) => typeof item === "string" && item) : [];
+}
+
+/** One route. Tolerates the fields newer engines add (hours, condition, limits) being absent. */
+export function routeCard(route, act) {
   const steps = route.steps.length
     ? el("details", {}, [el("summary", { text: t("route_steps") }), el("ol", {}, route.steps.map((s) => el("li", { text: s })))])
     : null;
+  const limits = listOf(route.limits);
   return el("li", { className: "card", attrs: { "data-route": route.id } }, [
     el("h2", { text: route.name }),
+    route.condition ? el("p", { className: "condition", text: route.condition }) : null,
     el("p", { text: route.why }),
-    route.phone ? el("p", { className: "phone", text: t("route_phone", route.phone) }) : null,
+    route.phone ? phoneLine(route.phone, route.id) : null,
+    route.phone && route.hours ? el("p", { className: "hours", text: t("route_hours", route.hours) }) : null,
     routeLink(route, act),
     steps,
+    limits.length
+      ? el("div", { className: "limits" }, [
+          el("h3", { text: t("route_limits") }),
+          el("ul", {}, limits.map((text) => el("li", { text }))),
+        ])
+      : null,
   ]);
+}
+
+/** A parent's tools from the app itself (parental controls and the like), when the engine
+ * gives them: [{name, url, what}]. */
+export function parentTools(result, platformName, act) {
+  const tools = (Array.isArray(result.parent_tools) ? result.parent_tools : []).filter(
+    (tool) => tool && typeof tool.name === "string",
+  );
+  if (!tools.length) return null;
+  return el("section", { className: "parent-tools", attrs: { "aria-labelledby": "parent-tools-title" } }, [
+    el("h2", { text: t("parent_tools_title", platformName ?? ""), attrs: { id: "parent-tools-title" } }),
+    el("ul", {}, tools.map((tool) => {
+      const href = safeHttpsUrl(tool.url);
+      return el("li", { attrs: { "data-tool": tool.name } }, [
+        el("strong", { text: tool.name }),
+        tool.what ? el("span", { text: ` ${tool.what}` }) : null,
+        href ? el("p", { className: "go" }, [outsideLink(t("parent_tool_open", tool.name, siteName(href)), href, act)]) : null,
+      ]);
+    })),
+  ]);
+}
+
+/** "Record a concern" without the helper: what the helper is, and the commands for IT. */
+export function helperMissing() {
+  return el("section", { className: "helper-missing", attrs: { "aria-labelledby": "helper-missing-title" } }, [
+    el("h2", { text: t("record_missing"), attrs: { id: "helper-missing-title", tabindex: "-1" } }),
+    el("p", { text: t("record_missing_what") }),
+    el("p", { text: t("record_missing_ask") }),
+    el("h3", { text: t("record_it_title") }),
+    el("p", { text: t("record_it_install") }),
+    el("p", { text: t("record_it_connect") }),
+    el("pre", {}, [el("code", { text: t("record_it_command") })]),
+    el("p", { text: t("record_it_other") }),
+  ]);
+}
+
+function noRoutes() {
+  const number = "0800 1111";
+  const [before, after] = t("no_routes", number).split(number);
+  return el("p", {}, [before, el("a", { text: number, attrs: { href: phoneLink(number).href } }), after ?? ""]);
 }
 
 export function routesScreen(state, act) {
@@ -84,8 +158,9 @@ export function routesScreen(state, act) {
   parts.push(
     result.routes.length
       ? el("ol", { className: "routes" }, result.routes.map((r) => routeCard(r, act)))
-      : el("p", { text: t("no_routes") }),
+      : noRoutes(),
   );
+  if (state.audience === "parent-carer") parts.push(parentTools(result, state.platformName, act));
   if (result.procedure.length) {
     parts.push(
       el("section", { className: "procedure" }, [
@@ -96,7 +171,10 @@ export function routesScreen(state, act) {
       ]),
     );
   }
-  return parts;
+  if (state.audience === "professional") {
+    parts.push(button(t("record_this"), act.recordConcern, { className: "choice", name: "record-this" }));
+  }
+  return parts.filter(Boolean);
 }
 
 /** The row of controls on every screen after the first: back, change audience, record. */

@@ -26,6 +26,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     opener.add_argument("--platform", metavar="HOST", help="the website the concern is about")
     opener.add_argument("--at", metavar="ISO", help="when it was seen (ISO 8601)")
+    opener.add_argument("--concern", metavar="ID", help="the type of concern (a concern id)")
+    opener.add_argument("--age", metavar="YEARS", help="the child's age, if known")
     opener.set_defaults(func=open_helper)
 
     serve = commands.add_parser(
@@ -40,7 +42,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
     if args.new_note:
-        query = {k: v for k, v in (("platform", args.platform), ("at", args.at)) if v}
+        given = (
+            ("platform", args.platform),
+            ("at", args.at),
+            ("concern", getattr(args, "concern", None)),
+            ("age", getattr(args, "age", None)),
+        )
+        query = {k: str(v) for k, v in given if v is not None and v != ""}
         return NEW_NOTE_PATH, query
     return "/", {}
 

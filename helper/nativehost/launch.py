@@ -20,6 +20,10 @@ def new_note_command(note: OpenNote, python: str | None = None) -> list[str]:
     if note.platform is not None:
         command.append(f"--platform={note.platform}")
     command.append(f"--at={note.at}")
+    if note.concern is not None:
+        command.append(f"--concern={note.concern}")
+    if note.age is not None:
+        command.append(f"--age={note.age}")
     return command
 
 

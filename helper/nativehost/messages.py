@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import IntEnum
 
 from helper import __version__
-from helper.domain import is_host  # the one host-name grammar (no underscores)
+from helper.domain import CONCERNS, is_host  # one host-name grammar (no underscores)
 
 VERSION = 1
 
@@ -132,10 +132,31 @@ def moment(value: object) -> str:
 
 @dataclass(frozen=True)
 class OpenNote:
-    """Ask the helper to open its window at a new note. Carries no note text, by design."""
+    """Ask the helper to open its window at a new note. Carries no note text, by design: at
+    most a host, a time, the concern's id and the child's age (in whole years)."""
 
     platform: str | None
     at: str
+    concern: str | None = None
+    age: int | None = None
+
+
+def concern_id(value: object) -> str | None:
+    """One of the domain's concern ids, like `grooming`, or None."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or value not in CONCERNS:
+        raise ProtocolError(ErrorCode.BAD_MESSAGE, "The concern must be a concern id.")
+    return value
+
+
+def child_age(value: object) -> int | None:
+    """A whole number of years from 0 to 25, or None."""
+    if value is None:
+        return None
+    if type(value) is not int or not 0 <= value <= 25:
+        raise ProtocolError(ErrorCode.BAD_MESSAGE, "The age must be a whole number up to 25.")
+    return value
 
 
 def _only_fields(request: dict[str, object], allowed: set[str]) -> None:
@@ -149,10 +170,15 @@ def parse_hello(request: dict[str, object]) -> None:
 
 
 def parse_open_note(request: dict[str, object]) -> OpenNote:
-    _only_fields(request, {"platform", "at"})
+    _only_fields(request, {"platform", "at", "concern", "age"})
     if "at" not in request:
         raise ProtocolError(ErrorCode.BAD_MESSAGE, "The message needs the time in `at`.")
-    return OpenNote(platform=platform_host(request.get("platform")), at=moment(request["at"]))
+    return OpenNote(
+        platform=platform_host(request.get("platform")),
+        at=moment(request["at"]),
+        concern=concern_id(request.get("concern")),
+        age=child_age(request.get("age")),
+    )
 
 
 # ---- dispatch ---------------------------------------------------------------------------------

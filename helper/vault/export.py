@@ -17,6 +17,9 @@ from helper.vault.notes import FIELD_BY_NAME, FIELDS, Note, Revision
 TOLD_LABELS = domain.TOLD_WHO_LABELS
 
 
+CONFIDENTIAL = "Confidential: child protection"
+
+
 @functools.cache
 def concern_labels() -> dict[str, str]:
     """The professional wording of each concern, from the knowledge base (facts are data)."""
@@ -111,7 +114,8 @@ body {{ font: 12pt/1.5 serif; max-width: 45em; margin: 2em auto; color: #000; }}
 dt {{ font-weight: bold; margin-top: .6em; }} dd {{ margin-left: 1.5em; white-space: pre-wrap; }}
 section {{ page-break-after: always; }} h3 {{ border-bottom: 1px solid #000; }}
 </style></head><body>
-<p>Confidential: a safeguarding record. Keep it safe and share it only with those who need it.</p>
+<p><strong>Confidential: child protection.</strong> A safeguarding record: keep it safe and
+share it only with those who need it.</p>
 {body}
 </body></html>
 """
@@ -120,5 +124,7 @@ section {{ page-break-after: always; }} h3 {{ border-bottom: 1px solid #000; }}
 def render(notes: list[Note], fmt: str) -> str:
     if fmt == "html":
         return PAGE.format(body="\n".join(note_html(n) for n in notes))
-    header = "CONFIDENTIAL: a safeguarding record. Share it only with those who need it.\n\n"
+    header = (
+        f"{CONFIDENTIAL.upper()}. A safeguarding record: share it only with those who need it.\n\n"
+    )
     return header + "\n\n".join(note_text(n) for n in notes)

@@ -74,17 +74,50 @@ def choose_audience():
         ), 400
     session.pop("answers", None)
     session["audience"] = audience
-    response = redirect(url_for("help.question", step="age"), code=303)
-    if request.form.get("remember") == "yes":
-        response.set_cookie(
-            REMEMBER_COOKIE,
-            audience,
-            max_age=REMEMBER_DAYS * 24 * 3600,
-            httponly=True,
-            samesite="Strict",
-        )
+    response = redirect(url_for("help.question", step="danger"), code=303)
+    # Remembering is off unless the person turned it on in settings (a shared family computer
+    # must not tell the next person what was looked at); when on, it follows the last choice.
+    if request.cookies.get(REMEMBER_COOKIE) in AUDIENCES:
+        remember(response, audience)
+    return response
+
+
+def remember(response, audience: str) -> None:
+    response.set_cookie(
+        REMEMBER_COOKIE,
+        audience,
+        max_age=REMEMBER_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Strict",
+    )
+
+
+def forget(response) -> None:
+    response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Strict")
+
+
+@bp.get("/settings")
+@no_store
+def settings():
+    remembered = request.cookies.get(REMEMBER_COOKIE)
+    return render_template(
+        "settings.html",
+        audiences=AUDIENCES,
+        remembered=remembered if remembered in AUDIENCES else None,
+        saved=request.args.get("saved"),
+        quick_exit=shows_quick_exit(),
+    )
+
+
+@bp.post("/settings")
+def save_settings():
+    """Remember who you are on this computer, or (the default) remember nothing."""
+    audience = request.form.get("remember", "")
+    response = redirect(url_for("public.settings", saved="yes"), code=303)
+    if audience in AUDIENCES:
+        remember(response, audience)
     else:
-        response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Strict")
+        forget(response)
     return response
 
 
@@ -95,7 +128,7 @@ def quick_exit():
         del session[key]
     session["exited"] = True
     response = redirect(url_for("public.away"), code=303)
-    response.delete_cookie(REMEMBER_COOKIE, httponly=True, samesite="Strict")
+    forget(response)
     return response
 
 
@@ -165,6 +198,39 @@ def https_only(url: object) -> str:
     """Outside links must be https. The loader already refuses anything else; this second
     lock means a bad entry (say `javascript:`) can never become a live link on a page."""
     return url if isinstance(url, str) and url.startswith("https://") else ""
+
+
+@bp.app_template_filter("phone_digits")
+def phone_digits(phone: object) -> str:
+    """A phone number as the digits of a tel:/sms: link (a leading + kept); "" if it has none.
+    Nothing but digits can reach the link, whatever the knowledge base holds."""
+    text = str(phone or "")
+    digits = "".join(c for c in text if c.isdigit() and c.isascii())
+    if not 3 <= len(digits) <= 15:
+        return ""
+    return ("+" if text.strip().startswith("+") else "") + digits
+
+
+@bp.app_template_filter("site")
+def site_filter(url: str) -> str:
+    """The site a link goes to, as people say it: "childline.org.uk"."""
+    host = urlsplit(str(url)).hostname or ""
+    return host.removeprefix("www.")
+
+
+@bp.app_template_filter("link_text")
+def link_text(route) -> str:
+    """An outside link names where it goes: an app's own reporting page, or a service's page
+    on its site ("Open the Report Remove page on childline.org.uk")."""
+
+    def part(name: str) -> str:
+        value = route.get(name) if isinstance(route, dict) else getattr(route, name, None)
+        return str(value or "")
+
+    route_id, name, url = part("id"), part("name"), part("url")
+    if route_id.startswith("platform:"):
+        return f"Open {name}'s reporting page"
+    return f"Open the {name} page on {site_filter(url)}"
 
 
 @bp.app_template_filter("host")

@@ -1,5 +1,9 @@
 """The signposting flow: one question per screen, then the routes.
 
+Danger comes first, right after who you are, so that a "yes" puts a tap-to-call 999 link at the
+top of everything that follows. The age comes after the concern, so a concern about an adult (a
+colleague, an adult viewing images) is never asked "How old is the child?".
+
 The answers live only in the server-side session (helper/web/sessions.py), so quick exit can
 forget them for real. The routing itself is the engine's (helper.engine.route); this module
 only asks the questions, checks the replies are choices we offered, and shows the result."""
@@ -8,23 +12,22 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 
+from helper import domain
 from helper.errors import BadInput
 from helper.web.public import AUDIENCES, shows_quick_exit
 from helper.web.security import no_store
 
 bp = Blueprint("help", __name__, url_prefix="/help")
 
-STEPS = ("age", "concern", "platform", "danger")
+STEPS = ("danger", "concern", "age", "platform")
+# Concerns about an adult: the child's age does not change where to report, so it is not asked.
+ADULT_CONCERNS = domain.ADULT_CONCERNS  # no child's age is asked for a concern about an adult
 AGE_QUESTION = {
     "young-person": "How old are you?",
     "parent-carer": "How old is the child?",
     "professional": "How old is the child or young person?",
 }
-DANGER_QUESTION = {
-    "young-person": "Are you in danger right now?",
-    "parent-carer": "Is the child in danger right now?",
-    "professional": "Is the child in danger right now?",
-}
+DANGER_QUESTION = "Is anyone in danger right now?"
 NOT_SURE = "not-sure"
 
 
@@ -55,11 +58,27 @@ def platform_choices(res) -> list[tuple[str, str]]:
     return [(platform["hosts"][0], platform["name"]) for platform in res.platforms.values()]
 
 
+def steps_for(given: dict) -> tuple[str, ...]:
+    """The questions this person is asked: no age for a concern about an adult."""
+    if given.get("concern") in ADULT_CONCERNS:
+        return tuple(s for s in STEPS if s != "age")
+    return STEPS
+
+
 def previous_step(step: str) -> str:
-    index = STEPS.index(step)
+    steps = steps_for(answers())
+    index = steps.index(step) if step in steps else STEPS.index(step)
     if index == 0:
         return url_for("public.start")
-    return url_for("help.question", step=STEPS[index - 1])
+    return url_for("help.question", step=steps[index - 1])
+
+
+def next_step(step: str) -> str:
+    steps = steps_for(answers())
+    index = steps.index(step)
+    if index + 1 < len(steps):
+        return url_for("help.question", step=steps[index + 1])
+    return url_for("help.result")
 
 
 @bp.get("/<step>")
@@ -70,20 +89,23 @@ def question(step: str):
     audience = audience_or_none()
     if audience is None:
         return redirect(url_for("public.start"))
+    if step not in steps_for(answers()):
+        return redirect(next_step("concern"))
     return question_page(step, audience, resources())
 
 
 def question_page(step: str, audience: str, res, error: str | None = None) -> str:
     """One question screen; `error` says in plain words why the last answer was refused."""
+    steps = steps_for(answers())
     return render_template(
         f"help/{step}.html",
         step=step,
-        step_number=STEPS.index(step) + 1,
-        step_count=len(STEPS),
+        step_number=steps.index(step) + 1 if step in steps else 1,
+        step_count=len(steps),
         audience=audience,
         answers=answers(),
         age_question=AGE_QUESTION[audience],
-        danger_question=DANGER_QUESTION[audience],
+        danger_question=DANGER_QUESTION,
         concerns=concern_choices(res, audience) if step == "concern" else [],
         platforms=platform_choices(res) if step == "platform" else [],
         back=previous_step(step),
@@ -105,11 +127,14 @@ def answer(step: str):
         value = parse_answer(step, request.form, res, audience)
     except BadInput as err:
         return question_page(step, audience, res, str(err)), 400
-    answers()[step] = value
-    index = STEPS.index(step)
-    if index + 1 < len(STEPS):
-        return redirect(url_for("help.question", step=STEPS[index + 1]), code=303)
-    return redirect(url_for("help.result"), code=303)
+    given = answers()
+    if step == "concern" and value in ADULT_CONCERNS:
+        given["age"] = None  # not asked: the child's age does not change these routes
+    elif step == "concern" and given.get("concern") in ADULT_CONCERNS:
+        given.pop("age", None)  # the age was never asked: ask it now
+    given[step] = value
+    session.modified = True
+    return redirect(next_step(step), code=303)
 
 
 def parse_answer(step: str, form, res, audience: str):
@@ -150,7 +175,7 @@ def result():
 
     audience = audience_or_none()
     given = answers()
-    missing = [s for s in STEPS if s not in given]
+    missing = [s for s in steps_for(given) if s not in given]
     if audience is None:
         return redirect(url_for("public.start"))
     if missing:
@@ -170,9 +195,33 @@ def result():
         "help/result.html",
         audience=audience,
         result=outcome,
+        danger=given["danger"],
         summaries={
             sid: service["summary"].get(audience, "") for sid, service in res.services.items()
         },
-        back=previous_step("danger"),
+        parent_tools=[t for t in getattr(outcome, "parent_tools", None) or [] if t],
+        platform_name=platform_name(res, given["platform"]),
+        record_link=record_link(audience, given),
+        back=previous_step("platform"),
         quick_exit=shows_quick_exit(),
     )
+
+
+def platform_name(res, host: str | None) -> str | None:
+    for platform in res.platforms.values():
+        if host and host in platform["hosts"]:
+            return platform["name"]
+    return None
+
+
+def record_link(audience: str, given: dict) -> str | None:
+    """For professionals: the new note, with the concern, the child's age and the website filled
+    in (the note form checks each again), so nothing is typed twice."""
+    if audience != "professional":
+        return None
+    query = {"concern": given["concern"]}
+    if given.get("age") is not None:
+        query["age"] = str(given["age"])
+    if given.get("platform"):
+        query["platform"] = given["platform"]
+    return url_for("notes.new_note", **query)

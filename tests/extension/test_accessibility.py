@@ -1,5 +1,5 @@
-"""axe on every popup screen and the options page (no serious or critical violations), touch
-targets of at least 24x24 px, and screenshots of each screen for the README."""
+"""axe on every popup screen and the options page in the light and the dark theme (no serious or
+critical violations), touch targets of at least 24x24 px, and screenshots for the README."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from tests.support.screenshots import keep_for_readme
 # For each screen: the clicks that reach it.
 SCREENS = {
     "audience": [],
-    "young-person-age": ["audience:young-person"],
-    "young-person-concern": ["audience:young-person", "age:13-17"],
-    "young-person-routes": ["audience:young-person", "age:13-17", "concern:nude-image-shared"],
-    "parent-routes": ["audience:parent-carer", "age:under-13", "concern:grooming"],
-    "professional-routes": ["audience:professional", "age:not-sure", "concern:csam-found"],
+    "young-person-concern": ["audience:young-person"],
+    "young-person-age": ["audience:young-person", "concern:nude-image-shared"],
+    "young-person-routes": ["audience:young-person", "concern:nude-image-shared", "age:13-17"],
+    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:under-13"],
+    "professional-routes": ["audience:professional", "concern:csam-found", "age:not-sure"],
 }
 # The README shows these (tests/support/screenshots.py).
 FOR_README = ("audience", "young-person-routes", "professional-routes")
@@ -32,11 +32,13 @@ def serious(page) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("screen", list(SCREENS))
-def test_popup_screen_passes_axe_and_target_size(browser, artifacts, screen):
+def test_popup_screen_passes_axe_and_target_size(browser, artifacts, screen, scheme):
     context, _, _ = browser
     page = open_popup(context)
-    page.set_viewport_size({"width": 380, "height": 600})
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": 360, "height": 640})
     for name in SCREENS[screen]:
         page.click(f"[data-name='{name}']")
     page.locator("main h1").wait_for()
@@ -48,16 +50,32 @@ def test_popup_screen_passes_axe_and_target_size(browser, artifacts, screen):
         ".map(([n, r]) => `${n} ${r.width}x${r.height}`)"
     )
     assert small == []
-    shot = artifacts / f"extension-{screen}.png"
+    suffix = "" if scheme == "light" else "-dark"
+    shot = artifacts / f"extension-{screen}{suffix}.png"
     page.screenshot(path=str(shot), full_page=True)
-    if screen in FOR_README:
+    if screen in FOR_README and scheme == "light":
         keep_for_readme(shot)
 
 
-def test_options_page_passes_axe(browser, artifacts):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_options_page_passes_axe(browser, artifacts, scheme):
     context, _, _ = browser
     page = context.new_page()
+    page.emulate_media(color_scheme=scheme)
     page.goto(f"{ORIGIN}/options/options.html")
     page.locator("#audience option").first.wait_for(state="attached")
     assert serious(page) == []
-    page.screenshot(path=str(artifacts / "extension-options.png"), full_page=True)
+    page.check("#remember")  # the remembered answers, enabled
+    assert serious(page) == []
+    page.screenshot(path=str(artifacts / f"extension-options-{scheme}.png"), full_page=True)
+
+
+def test_the_dark_theme_follows_the_system(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    background = "getComputedStyle(document.body).backgroundColor"
+    page.emulate_media(color_scheme="light")
+    light = page.evaluate(background)
+    page.emulate_media(color_scheme="dark")
+    assert page.evaluate(background) != light
+    assert page.evaluate(background) == "rgb(18, 20, 22)"

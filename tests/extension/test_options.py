@@ -1,5 +1,6 @@
-"""The options page: audience, age band and quick-exit page are saved and used by the popup; a
-neutral page that is not https is refused; "Clear everything" forgets it all."""
+"""The options page: remembering is off by default and explained; with it on, audience and age
+band are saved and used by the popup; the quick-exit page is saved; a neutral page that is not
+https is refused; "Clear everything" forgets it all; the 999 line is on this page too."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def open_options(context):
 def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     context, worker, _ = browser
     page = open_options(context)
+    page.check("#remember")
     page.select_option("#audience", "parent-carer")
     page.select_option("#age-band", "under-13")
     page.fill("#neutral-url", "https://www.metoffice.gov.uk/")
@@ -24,6 +26,7 @@ def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     page.locator("#status").filter(has_text="Saved.").wait_for()
     stored = worker.evaluate("chrome.storage.local.get(null)")
     assert stored == {
+        "remember": True,
         "audience": "parent-carer",
         "ageBand": "under-13",
         "neutralUrl": "https://www.metoffice.gov.uk/",
@@ -33,6 +36,25 @@ def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     assert popup.locator("body").get_attribute("data-screen") == "concern"
     popup.click("[data-name='concern:grooming']")  # one click to the routes
     popup.locator("body[data-screen='routes']").wait_for()
+
+
+def test_remembering_is_off_by_default_and_explained(browser):
+    context, worker, _ = browser
+    page = open_options(context)
+    assert page.locator(".top a#call-999").get_attribute("href") == "tel:999"
+    assert not page.locator("#remember").is_checked()
+    assert page.locator("#audience").is_disabled()
+    assert "nobody else" in page.locator("#remember-help").inner_text()
+    page.check("#remember")
+    page.select_option("#audience", "young-person")
+    page.click("#save")
+    page.locator("#status").filter(has_text="Saved.").wait_for()
+    # Turning it off again forgets what was remembered.
+    page.uncheck("#remember")
+    page.click("#save")
+    page.locator("#status").filter(has_text="Saved.").wait_for()
+    stored = worker.evaluate("chrome.storage.local.get(null)")
+    assert stored["remember"] is False and stored["audience"] is None
 
 
 def test_a_neutral_page_that_is_not_https_is_refused(browser):

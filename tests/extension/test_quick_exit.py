@@ -35,7 +35,7 @@ def exit_and_check(context, worker, trigger, neutral: str = "https://www.bbc.co.
     site, tab = open_site(context, worker, "https://www.instagram.com/someone/")
     popup = open_popup(context, f"?tab={tab}")
     popup.click("[data-name='audience:young-person']")
-    popup.click("[data-name='age:13-17']")
+    popup.click("[data-name='concern:cyberbullying']")
     worker.evaluate("chrome.storage.session.set({opened: ['https://www.childline.org.uk/']})")
     trigger(popup)
     neutral_page = wait_until(
@@ -80,9 +80,9 @@ def test_quick_exit_button_is_on_every_young_person_screen(browser, screen):
     context, _, _ = browser
     page = open_popup(context)
     steps = {
-        "age": ["audience:young-person"],
-        "concern": ["audience:young-person", "age:under-13"],
-        "routes": ["audience:young-person", "age:under-13", "concern:grooming"],
+        "concern": ["audience:young-person"],
+        "age": ["audience:young-person", "concern:grooming"],
+        "routes": ["audience:young-person", "concern:grooming", "age:under-13"],
     }.get(screen, [])
     for name in steps:
         page.click(f"[data-name='{name}']")
@@ -116,10 +116,10 @@ def test_history_option_removes_only_the_pages_waymark_opened(tmp_path, private_
         visited.goto(own_page)
         popup = open_popup(context)
         popup.click("[data-name='audience:young-person']")
-        popup.click("[data-name='age:13-17']")
         popup.click("[data-name='concern:cyberbullying']")
+        popup.click("[data-name='age:13-17']")
         with context.expect_page() as opened:
-            popup.locator("li.card[data-route='childline'] a").click()
+            popup.locator("li.card[data-route='childline'] a[target=_blank]").click()
         opened.value.wait_for_load_state()
         in_history = "url => chrome.history.getVisits({url}).then(v => v.length)"
         visits = lambda url: worker.evaluate(in_history, url)  # noqa: E731

@@ -34,19 +34,29 @@ pytestmark = pytest.mark.timeout(150)
 
 def professional_routes(page) -> None:
     page.click("[data-name='audience:professional']")
-    page.click("[data-name='age:13-17']")
     page.click("[data-name='concern:grooming']")
+    page.click("[data-name='age:13-17']")
     page.locator("body[data-screen='routes']").wait_for()
 
 
-def test_helper_missing_says_how_to_install(browser):
+def test_helper_missing_explains_the_helper_and_keeps_the_routes(browser):
     context, _, _ = browser
     page = open_popup(context)
     professional_routes(page)
-    page.click("[data-name='record-concern']")
-    status = page.locator(".status").filter(has_text="not set up")
-    status.wait_for()
-    assert "waymark install-native-host --browser chrome" in status.inner_text()
+    routes_before = page.locator("li.card").count()
+    page.click("[data-name='record-this']")
+    section = page.locator(".helper-missing")
+    section.wait_for()
+    text = section.inner_text()
+    assert "not on this computer" in text and "passphrase" in text
+    # The commands are for the IT team, under their own heading, not the teacher's job.
+    heading = section.locator("h3", has_text="For your IT team")
+    assert heading.count() == 1
+    assert "waymark install-native-host --browser chrome" in section.locator("pre").inner_text()
+    assert page.evaluate("document.activeElement.id") == "helper-missing-title"
+    # The routes are still there and still work.
+    assert page.locator("li.card").count() == routes_before
+    assert page.locator("body").get_attribute("data-screen") == "routes"
 
 
 def end_helpers(waymark_home) -> None:
@@ -91,7 +101,7 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
             page = opened.value
             page.locator("body[data-screen]").wait_for()
             professional_routes(page)
-            page.click("[data-name='record-concern']")
+            page.click("[data-name='record-this']")
             page.locator(".status").filter(has_text="opening a new note").wait_for(timeout=30_000)
             # Nothing about the concern or the page is kept in the extension (SECURITY.md 17).
             kept = worker.evaluate(
@@ -101,6 +111,8 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
         address = wait_for_address(urls, waymark_home, timeout=40)
         assert "/pro/notes/new" in address
         assert "www.roblox.com" in address
+        # The concern and the age band's age go with it, so nothing is typed twice.
+        assert "concern=grooming" in address and "age=15" in address
         assert "games" not in address, "more than the host crossed to the helper"
     finally:
         end_helpers(waymark_home)

@@ -48,9 +48,9 @@ def test_menu_on_a_known_platform_adds_its_report_route(browser, page_url, platf
     _, tab = open_site(context, worker, page_url)
     page = menu_popup(context, worker, {"menuItemId": "waymark-get-help", "pageUrl": page_url}, tab)
     page.click("[data-name='audience:young-person']")
+    page.click("[data-name='concern:cyberbullying']")
     page.click("[data-name='age:13-17']")
     assert f"This page is on {name}." in page.locator(".where").inner_text()
-    page.click("[data-name='concern:cyberbullying']")
     page.locator(f"li.card[data-route='platform:{platform}']").wait_for()
     card = page.locator(f"li.card[data-route='platform:{platform}']").inner_text()
     assert name in card
@@ -75,7 +75,7 @@ def test_link_host_wins_and_the_image_is_never_used(browser):
     page = opened.value
     page.locator("body[data-screen]").wait_for()
     page.click("[data-name='audience:parent-carer']")
-    page.click("[data-name='age:13-17']")
+    page.click("[data-name='concern:grooming']")
     assert "Snapchat" in page.locator(".where").inner_text()
     assert not [a for a in asked if "images.example.org" in a], "the image was fetched"
 
@@ -90,9 +90,9 @@ def test_unknown_site_gives_the_general_routes(browser):
         tab,
     )
     page.click("[data-name='audience:young-person']")
+    page.click("[data-name='concern:harmful-content']")
     page.click("[data-name='age:under-13']")
     assert page.locator(".where").count() == 0
-    page.click("[data-name='concern:harmful-content']")
     page.locator("body[data-screen='routes']").wait_for()
     ids = page.locator("li.card").evaluate_all("cs => cs.map(c => c.dataset.route)")
     assert ids and not [i for i in ids if i.startswith("platform:")]

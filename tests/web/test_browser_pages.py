@@ -16,21 +16,21 @@ JOURNEYS = {
 }
 
 
-def go_through(page, audience: str, age: str, concern: str, shots=None) -> None:
+def go_through(page, audience: str, age: str, concern: str, shots=None, danger="no") -> None:
     def submit(expect: str) -> None:
         page.click("form.question button[type=submit]")
         page.wait_for_url(f"**{expect}")
 
     page.check(f"#audience-{audience}")
-    submit("/help/age")
-    page.fill("#age", age)
+    submit("/help/danger")
+    page.check(f"#danger-{danger}")
     submit("/help/concern")
     if shots:
         page.screenshot(path=shots / f"web-question-{audience}.png", full_page=True)
     page.check(f"#concern-{concern}")
+    submit("/help/age")
+    page.fill("#age", age)
     submit("/help/platform")
-    submit("/help/danger")
-    page.check("#danger-no")
     submit("/help/result")
 
 
@@ -60,6 +60,7 @@ def assert_nothing_left(page, live_helper) -> None:
     assert page.title() == "Times tables"
     text = page.content()
     assert "Where to go next" not in text and "Report Remove" not in text
+    assert "Start again" not in text
 
 
 def test_quick_exit_button_then_back_shows_nothing(page, live_helper):
@@ -112,23 +113,29 @@ def serious_violations(page) -> list[str]:
     ]
 
 
-def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, artifacts):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, artifacts, scheme):
     # axe is injected as a script, which our CSP (rightly) forbids; bypass_csp is for the scan
     # only, it does not change what the pages are checked for.
-    ctx = chromium.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
+    ctx = chromium.new_context(
+        bypass_csp=True, viewport={"width": 1100, "height": 900}, color_scheme=scheme
+    )
     try:
         tab = ctx.new_page()
         tab.goto(live_helper.url)
         found = {"/": serious_violations(tab)}
-        tab.screenshot(path=artifacts / "web-start.png", full_page=True)
-        keep_for_readme(artifacts / "web-start.png")
+        if scheme == "light":
+            tab.screenshot(path=artifacts / "web-start.png", full_page=True)
+            keep_for_readme(artifacts / "web-start.png")
+        else:
+            tab.screenshot(path=artifacts / "web-start-dark.png", full_page=True)
         tab.check("#audience-parent-carer")
         tab.click("form.question button[type=submit]")
         for step, act in (
-            ("age", lambda: tab.fill("#age", "12")),
+            ("danger", lambda: tab.check("#danger-yes")),
             ("concern", lambda: tab.check("#concern-grooming")),
+            ("age", lambda: tab.fill("#age", "12")),
             ("platform", lambda: None),
-            ("danger", lambda: tab.check("#danger-no")),
         ):
             tab.wait_for_url(f"**/help/{step}")
             found[f"/help/{step}"] = serious_violations(tab)
@@ -136,11 +143,12 @@ def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, 
             tab.click("form.question button[type=submit]")
         tab.wait_for_url("**/help/result")
         found["/help/result"] = serious_violations(tab)
-        for path in ("/platforms", "/about", "/no-such-page"):
+        for path in ("/platforms", "/about", "/settings", "/no-such-page"):
             tab.goto(live_helper.base + path)
             found[path] = serious_violations(tab)
             if path != "/no-such-page":
-                tab.screenshot(path=artifacts / f"web{path.replace('/', '-')}.png", full_page=True)
+                name = f"web{path.replace('/', '-')}-{scheme}.png"
+                tab.screenshot(path=artifacts / name, full_page=True)
         tab.goto(live_helper.base + "/help/age")
         tab.click("form.question button[type=submit]")  # empty age: the error state
         found["/help/age (error)"] = serious_violations(tab)
@@ -149,3 +157,60 @@ def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, 
     finally:
         ctx.close()
     assert {page: v for page, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize(
+    ("size", "scale"),
+    [({"width": 360, "height": 640}, 1), ({"width": 180, "height": 320}, 2)],
+    ids=["360x640", "360x640-at-200-percent-zoom"],
+)
+def test_in_danger_the_999_link_is_the_first_thing_and_above_the_fold(
+    chromium, live_helper, artifacts, size, scale
+):
+    """At 200% zoom a 360x640 screen is 180x320 CSS pixels: the same layout, twice the size."""
+    ctx = chromium.new_context(viewport=size, device_scale_factor=scale, is_mobile=True)
+    try:
+        tab = ctx.new_page()
+        tab.goto(live_helper.url)
+        go_through(tab, "young-person", "14", "sextortion", danger="yes")
+        tab.screenshot(path=artifacts / f"web-danger-{size['width']}x{scale}.png")
+        call = tab.locator(".call-999 a").first
+        # Nothing before it but the 999 line and Quick exit (and the hidden skip link).
+        before = tab.evaluate(
+            "[...document.querySelectorAll('a, button')].filter(e => e.offsetParent &&"
+            " !e.closest('.top-bar') && !e.classList.contains('skip-link'))[0].id"
+        )
+        assert before == "call-999-now"
+        assert call.get_attribute("href") == "tel:999"
+        box = call.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], box
+        top = tab.locator("#call-999").bounding_box()
+        assert top["y"] + top["height"] <= size["height"]
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{width} px wide"
+        # Quick exit and the 999 line stay in view however far the page scrolls.
+        tab.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        for selector in ("#quick-exit", "#call-999"):
+            box = tab.locator(selector).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], selector
+    finally:
+        ctx.close()
+
+
+def test_the_neutral_page_fits_400_px_and_says_nothing_about_waymark(chromium, live_helper):
+    ctx = chromium.new_context(viewport={"width": 400, "height": 700})
+    try:
+        tab = ctx.new_page()
+        tab.goto(live_helper.url)
+        go_through(tab, "young-person", "14", "sextortion")
+        tab.click("#quick-exit")
+        tab.wait_for_url("**/away")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 400
+        assert "Start again" not in tab.content()
+        # The quiet way back is the last thing on the page.
+        last = tab.locator("main > *").last
+        assert last.locator("button").inner_text() == "Home"
+        table = tab.locator("table").bounding_box()
+        assert last.bounding_box()["y"] > table["y"] + table["height"]
+    finally:
+        ctx.close()

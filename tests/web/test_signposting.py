@@ -11,11 +11,13 @@ from tests.web.conftest import session_of
 def answer_all(client, csrf_token, audience, age, concern, platform="not-sure", danger="no"):
     steps = [
         ("/", {"audience": audience}),
-        ("/help/age", {"age": age} if age is not None else {"age_unknown": "yes"}),
-        ("/help/concern", {"concern": concern}),
-        ("/help/platform", {"platform": platform}),
         ("/help/danger", {"danger_now": danger}),
+        ("/help/concern", {"concern": concern}),
+        ("/help/age", {"age": age} if age is not None else {"age_unknown": "yes"}),
+        ("/help/platform", {"platform": platform}),
     ]
+    if concern in ("colleague-allegation", "adult-viewing-csam"):
+        steps = [step for step in steps if step[0] != "/help/age"]
     for path, data in steps:
         response = client.post(path, data={**data, "csrf_token": csrf_token})
         assert response.status_code == 303, (path, response.get_data(as_text=True)[:500])
@@ -42,10 +44,113 @@ def test_warnings_come_before_routes(client, csrf_token):
     assert html.index('class="warning"') < html.index('class="cards"')
 
 
-def test_danger_now_puts_999_first(client, csrf_token):
+def test_danger_is_asked_right_after_who_you_are(client, csrf_token):
+    response = client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
+    assert response.headers["Location"] == "/help/danger"
+    page = client.get("/help/danger").get_data(as_text=True)
+    assert "Is anyone in danger right now?" in page and "Question 1 of 4" in page
+
+
+def test_danger_now_puts_a_999_call_link_before_everything(client, csrf_token):
     html = answer_all(client, csrf_token, "parent-carer", "10", "grooming", danger="yes")
+    body = html[html.index('<div class="top-bar">') :]
+    after_top = body[body.index("</div>") :]
+    first_link = after_top[after_top.index("<a ") :]
+    assert first_link.startswith('<a class="call-button" href="tel:999"')
+    assert body.index("call-999-now") < body.index('class="site-header"')
+    assert body.index("call-999-now") < body.index('class="warning"') < body.index('"cards"')
     first_card = html[html.index('class="card"') :]
     assert "999" in first_card[: first_card.index("</li>")]
+
+
+def test_every_page_has_the_999_line_and_every_phone_is_a_link(client, csrf_token):
+    import re
+
+    html = answer_all(client, csrf_token, "parent-carer", "10", "extremist-content")
+    assert '<a href="tel:999" id="call-999">In danger now? Call 999</a>' in html
+    for path in ("/", "/help/concern", "/platforms", "/about", "/settings"):
+        assert 'href="tel:999"' in client.get(path).get_data(as_text=True), path
+    phones = re.findall(r'<span class="phone">(.*?)</span>', html, re.S)
+    assert phones
+    for phone in phones:
+        assert re.fullmatch(r'<a href="tel:\+?\d+">Call [0-9 ]+</a>', phone.strip()), phone
+
+
+def test_outside_links_name_where_they_go(client, csrf_token):
+    html = answer_all(client, csrf_token, "young-person", "15", "cyberbullying", "instagram.com")
+    assert "Open Instagram&#39;s reporting page" in html
+    assert "Open the Childline page on childline.org.uk" in html
+    assert ">Go to " not in html
+    assert "Open Instagram's reporting page" in client.get("/platforms").get_data(as_text=True)
+
+
+def test_a_concern_about_an_adult_does_not_ask_the_childs_age(app, client, csrf_token):
+    client.post("/", data={"audience": "professional", "csrf_token": csrf_token})
+    client.post("/help/danger", data={"danger_now": "no", "csrf_token": csrf_token})
+    response = client.post(
+        "/help/concern", data={"concern": "colleague-allegation", "csrf_token": csrf_token}
+    )
+    assert response.headers["Location"] == "/help/platform"
+    assert client.get("/help/age").headers["Location"] == "/help/platform"
+    page = client.get("/help/platform").get_data(as_text=True)
+    assert "Question 3 of 3" in page and 'href="/help/concern"' in page
+    client.post("/help/platform", data={"platform": "not-sure", "csrf_token": csrf_token})
+    html = client.get("/help/result").get_data(as_text=True)
+    assert "LADO" in html
+    assert session_of(app, client)["answers"]["age"] is None
+    # A child concern after all: now the age is asked.
+    client.post("/help/concern", data={"concern": "grooming", "csrf_token": csrf_token})
+    assert client.get("/help/result").headers["Location"] == "/help/age"
+
+
+def test_record_this_concern_carries_concern_age_and_platform(client, csrf_token):
+    html = answer_all(client, csrf_token, "professional", "15", "grooming", "roblox.com")
+    assert 'href="/pro/notes/new?concern=grooming&amp;age=15&amp;platform=roblox.com"' in html
+    html = answer_all(client, csrf_token, "parent-carer", "15", "grooming")
+    assert "Record this concern" not in html
+
+
+def test_result_shows_the_new_engine_fields_when_present(app, client, csrf_token, monkeypatch):
+    """hours, condition (before why), limits (under the route) and parents' parent_tools, fed
+    through the real template as the engine contract describes them."""
+    import dataclasses
+
+    from helper import engine
+
+    real = engine.route
+
+    def with_new_fields(answers, res):
+        outcome = real(answers, res)
+        routes = [
+            {
+                **dataclasses.asdict(r),
+                "hours": "Monday to Friday, 10am to 4pm" if r.phone else None,
+                "condition": "If the child is under 13" if i == 0 else None,
+                "limits": ["It cannot reach an encrypted chat."] if i == 0 else [],
+            }
+            for i, r in enumerate(outcome.routes)
+        ]
+        tools = [
+            {"name": "Family Pairing", "url": "https://www.tiktok.com/safety/", "what": "Link"},
+            {"name": "Bad", "url": "javascript:alert(1)", "what": "Not a link"},
+        ]
+        return _Result(outcome, routes, tools)
+
+    class _Result:
+        def __init__(self, outcome, routes, tools):
+            self.routes, self.parent_tools = routes, tools
+            self.warnings, self.procedure = outcome.warnings, outcome.procedure
+            self.platform = outcome.platform
+
+    monkeypatch.setattr(engine, "route", with_new_fields)
+    html = answer_all(client, csrf_token, "parent-carer", "12", "grooming", "tiktok.com")
+    first = html.split('class="card"')[1]
+    assert first.index("If the child is under 13") < first.index('class="why"')
+    assert "It cannot reach an encrypted chat." in first
+    assert "Open: Monday to Friday, 10am to 4pm" in html
+    assert "Tools from TikTok for parents" in html
+    assert "Open Family Pairing on tiktok.com" in html
+    assert "javascript:" not in html
 
 
 def test_professional_sees_the_procedure(client, csrf_token):
@@ -105,14 +210,21 @@ def test_quick_exit_button_is_on_young_person_pages_not_professional(client, csr
     assert 'id="quick-exit"' not in client.get("/help/age").get_data(as_text=True)
 
 
-def test_audience_is_remembered_only_when_asked(client, csrf_token):
-    response = client.post("/", data={"audience": "parent-carer", "csrf_token": csrf_token})
-    assert "waymark-audience=parent-carer" not in response.headers.get("Set-Cookie", "")
+def test_nothing_is_remembered_unless_turned_on_in_settings(client, csrf_token):
     response = client.post(
         "/", data={"audience": "parent-carer", "remember": "yes", "csrf_token": csrf_token}
     )
+    assert "waymark-audience" not in response.headers.get("Set-Cookie", "")
+    assert 'id="remember"' not in client.get("/").get_data(as_text=True)
+    settings = client.get("/settings").get_data(as_text=True)
+    assert "remembers nothing by default" in settings
+    assert 'id="remember-nothing" name="remember" value="" checked' in settings
+    response = client.post("/settings", data={"remember": "parent-carer", "csrf_token": csrf_token})
     cookie = response.headers["Set-Cookie"]
     assert "waymark-audience=parent-carer" in cookie and "HttpOnly" in cookie
+    assert 'value="parent-carer" checked' in client.get("/").get_data(as_text=True)
+    response = client.post("/settings", data={"remember": "", "csrf_token": csrf_token})
+    assert "waymark-audience=;" in response.headers["Set-Cookie"]
 
 
 def test_platforms_and_about_pages(client):
@@ -159,7 +271,8 @@ def test_our_own_words_for_young_people_are_plain(client, csrf_token):
     client.post("/", data={"audience": "young-person", "csrf_token": csrf_token})
     pattern = re.compile(r'<(h1|p class="(?:hint|lead|error)")[^>]*>(.*?)</(?:h1|p)>', re.S)
     texts = []
-    for path in ("/", "/help/age", "/help/concern", "/help/platform", "/help/danger"):
+    client.post("/help/concern", data={"concern": "grooming", "csrf_token": csrf_token})
+    for path in ("/", "/help/age", "/help/concern", "/help/platform", "/help/danger", "/settings"):
         html = client.get(path).get_data(as_text=True)
         texts += [re.sub(r"<[^>]+>|\s+", " ", m[1]).strip() for m in pattern.findall(html)]
     for step, form in (("age", {"age": "x"}), ("concern", {}), ("platform", {"platform": "x"})):

@@ -65,7 +65,7 @@ def journey(win) -> None:
 
     # What the extension's "Record a concern" opens.
     js(win, "location.assign('/pro/notes/new?platform=www.roblox.com"
-            "&at=2026-11-29T02:24:04Z'); return true;")  # fmt: skip
+            "&at=2026-11-29T02:24:04Z&form=full'); return true;")  # fmt: skip
     wait_for(win, "document.querySelector('#f-concern') !== null")
     platform = js(win, "return document.querySelector('#f-platform').value;")
     print(f"prefilled={platform}", flush=True)

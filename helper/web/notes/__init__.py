@@ -88,7 +88,7 @@ def take_draft() -> dict[str, list[str]] | None:
     return None
 
 
-KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision"})
+KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision", "notes.save_step"})
 
 # handover: HANDOVER.md's identity, contacts, hand-over and import pages
 from helper.web.notes import access, handover, records, settings  # noqa: E402, F401 - routes onto bp

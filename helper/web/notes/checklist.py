@@ -28,14 +28,16 @@ def child_age(fields: Mapping[str, Any]) -> int | None:
 
 
 def procedure_for(fields: Mapping[str, Any]) -> tuple[ProcedureStep, ...]:
-    """Steps for this note's concern and age, in the order they are followed."""
+    """Steps for this note's concern and age, in the order they are followed (the knowledge
+    base puts "Tell the DSL today" first, with recording the concern beside it)."""
     from helper import engine, resources
 
     answers = engine.Answers("professional", child_age(fields), str(fields.get("concern", "")))
     try:
-        return engine.route(answers, resources.default()).procedure
+        steps = engine.route(answers, resources.default()).procedure
     except BadInput:
         return ()
+    return tuple(steps)
 
 
 def concern_label(concern: str) -> str:

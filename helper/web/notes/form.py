@@ -33,6 +33,40 @@ WIDGETS = {
 # Who was told, and the labels a reader sees, are the domain's (the export uses the same words).
 TOLD_WHO_LABELS = domain.TOLD_WHO_LABELS
 READING_LABELS = domain.READING_LABELS
+
+# The guided note form: short steps, each saved as a draft revision, then a summary to check.
+# A field of FIELDS not named here goes on the last step, so a new field is never lost.
+GUIDED_STEPS = (
+    (
+        "what",
+        "What happened",
+        (
+            "concern",
+            "concern_at",
+            "recorder_name",
+            "platform",
+            "online_details",
+            "narrative",
+            "present",
+        ),
+    ),
+    (
+        "words",
+        "The child's own words",
+        ("child", "child_age", "child_words", "questions_asked", "demeanour"),
+    ),
+    ("told", "Who you told", ("actions", "told")),
+    (
+        "next",
+        "What next",
+        ("facts", "opinion", "next_steps", "status", "recorder_role", "recorder_org"),
+    ),
+)
+CHECK_STEP = "check"
+# Concerns about an adult: the child's age is not asked (as in the signposting flow).
+ADULT_CONCERNS = domain.ADULT_CONCERNS
+# The procedure step this layer ticks by itself on saving (an id of resources/procedure.json).
+RECORD_STEP = "record-concern"
 STATUS_LABELS = {"open": "Open", "referred": "Referred", "closed": "Closed"}
 
 
@@ -44,6 +78,39 @@ def specs() -> tuple:
 
 def typed_specs() -> tuple:
     return tuple(s for s in specs() if s.name not in NOT_TYPED)
+
+
+def step_ids() -> tuple[str, ...]:
+    return tuple(step for step, _, _ in GUIDED_STEPS)
+
+
+def step_title(step: str) -> str:
+    return {sid: title for sid, title, _ in GUIDED_STEPS}.get(step, "Check and save")
+
+
+def step_specs(step: str, concern: str = "") -> tuple:
+    """The fields of one guided step, in FIELDS order; no child's age for an adult concern."""
+    named = {name for _, _, names in GUIDED_STEPS for name in names}
+    wanted = next(names for sid, _, names in GUIDED_STEPS if sid == step)
+    last = step == GUIDED_STEPS[-1][0]
+    chosen = [s for s in typed_specs() if s.name in wanted or (last and s.name not in named)]
+    order = {name: i for i, name in enumerate(wanted)}
+    chosen.sort(key=lambda s: order.get(s.name, len(order)))
+    if concern in ADULT_CONCERNS:
+        chosen = [s for s in chosen if s.name != "child_age"]
+    return tuple(chosen)
+
+
+def next_step(step: str) -> str:
+    ids = step_ids()
+    index = ids.index(step)
+    return ids[index + 1] if index + 1 < len(ids) else CHECK_STEP
+
+
+def merged(saved: Mapping[str, Any], typed: Mapping[str, Any], step: str) -> dict[str, Any]:
+    """The saved values with this step's fields replaced by what was typed."""
+    names = {s.name for s in step_specs(step)}
+    return {**saved, **{k: v for k, v in typed.items() if k in names}}
 
 
 def reading_label(spec: Any) -> str:
@@ -157,7 +224,8 @@ def told_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Values the browser extension passes (`?platform=HOST&at=ISO`), each checked; a value
+    """Values the extension or a routes page passes (`?platform=HOST&at=ISO&concern=ID&age=N`),
+    each checked; a value
     that fails is left out and named, so the note still starts and nothing odd gets in."""
     values: dict[str, str] = {}
     dropped: list[str] = []
@@ -167,6 +235,20 @@ def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
             values["platform"] = host
         else:
             dropped.append("the website")
+    concern = (args.get("concern") or "").strip()
+    if concern:
+        from helper.vault.notes import FIELD_BY_NAME
+
+        if concern in FIELD_BY_NAME["concern"].choices:
+            values["concern"] = concern
+        else:
+            dropped.append("the type of concern")
+    age = (args.get("age") or "").strip()
+    if age:
+        if age.isdigit() and 0 <= int(age) <= 25:
+            values["child_age"] = str(int(age))
+        else:
+            dropped.append("the child's age")
     moment = (args.get("at") or "").strip()
     if moment:
         when = parse_moment(moment)

@@ -47,11 +47,15 @@ def note_list():
 
 @bp.get("/notes/new")
 def new_note():
+    """The guided form's first step (or, with ?form=full, the whole form on one page)."""
     with vault_session.current().use():
         pass  # locked → unlock first, then back here with the same ?platform=&at=
+    full = request.args.get("form") == "full"
     draft = take_draft()
     if draft is not None:
         values = form.values_from_form(draft, {})
+        if "guided" in draft:
+            return _step_page(values, None, form.step_ids()[0])
         return _form_page(values, None, mode="new")
     values = form.values_from_fields({})
     found, dropped = form.prefill(request.args)
@@ -62,12 +66,26 @@ def new_note():
     notice = None
     if dropped:
         notice = f"The link gave {' and '.join(dropped)} in a form we cannot use, so left it blank."
-    return _form_page(values, None, mode="new", notice=notice)
+    if full:
+        return _form_page(values, None, mode="new", notice=notice)
+    return _step_page(values, None, form.step_ids()[0], notice=notice)
+
+
+def _recorded(raw: dict) -> dict:
+    """The record with "Record the concern" ticked now, when it is on this note's checklist."""
+    if form.RECORD_STEP in {s.id for s in procedure_for(raw)}:
+        checklist = dict(raw.get("checklist") or {})
+        checklist.setdefault(form.RECORD_STEP, form.now_iso())
+        raw = {**raw, "checklist": checklist}
+    return raw
 
 
 @bp.post("/notes/new")
 def save_new_note():
+    """The whole form saves the note at once; the guided form's first step saves a draft
+    revision and goes on to the next step."""
     values = form.values_from_form(request.form.to_dict(flat=False), {})
+    guided = "guided" in request.form
     holder = vault_session.current()
     with holder.use() as vault:
         try:
@@ -75,11 +93,118 @@ def save_new_note():
             signer = str(values.get("recorder_name", "")).strip()
             if not signer:
                 raise BadInput("Give your name as the person recording this concern.")
-            note_id = vault.new_note(raw, signed_by=signer)
+            note_id = vault.new_note(raw if guided else _recorded(raw), signed_by=signer)
         except BadInput as err:
+            if guided:
+                return _step_page(values, str(err), form.step_ids()[0]), 400
             return _form_page(values, str(err), mode="new"), 400
     session[SIGNER_KEY] = signer
+    if guided:
+        step = form.next_step(form.step_ids()[0])
+        return redirect(url_for("notes.guided", note_id=note_id, step=step), code=303)
     return redirect(url_for("notes.note", note_id=note_id, done="saved"), code=303)
+
+
+def _step_page(
+    values: dict,
+    error: str | None,
+    step: str,
+    note_id: str | None = None,
+    notice: str | None = None,
+) -> str:
+    """One step of the guided note form, with where it sits among the steps."""
+    shown = form.step_specs(step, str(values.get("concern", "")))
+    names = {s.name for s in shown}
+    # Values given for later steps (the child's age from a routes page) ride along unseen.
+    carried = {
+        k: v
+        for k, v in values.items()
+        if note_id is None and k not in names and isinstance(v, str) and v
+    }
+    if note_id is None:
+        action = url_for("notes.save_new_note")
+    else:
+        action = url_for("notes.save_step", note_id=note_id, step=step)
+    return render_template(
+        "notes/form.html",
+        specs=shown,
+        widget=form.widget,
+        values=values,
+        told_rows=form.told_rows(values),
+        told_parts=form.TOLD_PARTS,
+        told_labels=form.TOLD_LABELS,
+        error=error,
+        mode="guided",
+        step=step,
+        steps=[(sid, form.step_title(sid)) for sid in form.step_ids()],
+        step_number=form.step_ids().index(step) + 1,
+        carried=carried,
+        action=action,
+        note_id=note_id,
+        notice=notice,
+        signer="",
+    )
+
+
+def _signer_for(fields: dict, fallback: str) -> str:
+    return str(fields.get("recorder_name") or session.get(SIGNER_KEY) or fallback).strip()
+
+
+@bp.get("/notes/<note_id>/guided/<step>")
+def guided(note_id: str, step: str):
+    with vault_session.current().use() as vault:
+        latest = _latest(vault, note_id)
+    if step == form.CHECK_STEP:
+        return _check_page(note_id, latest)
+    if step not in form.step_ids():
+        raise NotFound("No such step.")
+    draft = take_draft()
+    checklist = latest.fields.get("checklist") or {}
+    if draft is not None:
+        values = form.merged(
+            form.values_from_fields(latest.fields), form.values_from_form(draft, checklist), step
+        )
+    else:
+        values = form.values_from_fields(latest.fields)
+    return _step_page(values, None, step, note_id=note_id)
+
+
+def _check_page(note_id: str, latest: Revision, error: str | None = None) -> str:
+    return render_template(
+        "notes/check.html",
+        note_id=note_id,
+        latest=latest,
+        specs=form.specs(),
+        steps=[(sid, form.step_title(sid)) for sid in form.step_ids()],
+        step_of={s.name: sid for sid in form.step_ids() for s in form.step_specs(sid)},
+        error=error,
+    )
+
+
+@bp.post("/notes/<note_id>/guided/<step>")
+def save_step(note_id: str, step: str):
+    """Save one step as a draft revision (append-only, like every save), or on the summary,
+    the final save, which ticks "Record the concern" on the note's checklist."""
+    with vault_session.current().use() as vault:
+        latest = _latest(vault, note_id)
+        signer = _signer_for(latest.fields, latest.signed_by)
+        if step == form.CHECK_STEP:
+            vault.revise(note_id, _recorded(dict(latest.fields)), signed_by=signer)
+            session[SIGNER_KEY] = signer
+            return redirect(url_for("notes.note", note_id=note_id, done="saved"), code=303)
+        if step not in form.step_ids():
+            raise NotFound("No such step.")
+        checklist = latest.fields.get("checklist") or {}
+        typed = form.values_from_form(request.form.to_dict(flat=False), checklist)
+        values = form.merged(form.values_from_fields(latest.fields), typed, step)
+        try:
+            raw = _checked(values)
+            if raw != _checked(form.values_from_fields(latest.fields)):
+                vault.revise(note_id, raw, signed_by=_signer_for(raw, signer))
+        except BadInput as err:
+            return _step_page(values, str(err), step, note_id=note_id), 400
+    target = form.next_step(step)
+    return redirect(url_for("notes.guided", note_id=note_id, step=target), code=303)
 
 
 def _checked(values: dict) -> dict:

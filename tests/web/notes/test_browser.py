@@ -100,21 +100,42 @@ def test_create_the_vault_and_see_the_recovery_code(page, server, artifacts):
 
 
 def test_write_a_note_from_the_extension_link(page, server, artifacts):
-    page.goto(base(server) + "/pro/notes/new?platform=www.instagram.com&at=2026-11-29T02:24:04Z")
+    """The guided form, step by step (a draft saved at each), then the summary and the save."""
+    page.goto(
+        base(server) + "/pro/notes/new?platform=www.instagram.com&at=2026-11-29T02:24:04Z"
+        "&concern=sextortion&age=14"
+    )
     assert page.input_value("#f-platform") == "www.instagram.com"
     assert page.input_value("#f-concern_at").startswith("2026-11-2")
-    page.select_option("#f-concern", "sextortion")
+    assert page.input_value("#f-concern") == "sextortion"
+    assert (
+        page.locator(".progress-steps [aria-current='step']").inner_text().endswith("What happened")
+    )
     page.fill("#f-recorder_name", "Sam Teacher")
-    page.fill("#f-child", "J.B.")
-    page.fill("#f-child_age", "14")
     page.fill("#f-narrative", NARRATIVE)
-    page.fill("#f-child_words", "he said he will send it to everyone")
-    page.select_option("#told-0-who", "dsl")
-    page.fill("#told-0-name", "Ms Lead")
     axe_clean(page, "new-note", artifacts)
     page.click("button[type=submit].primary")
+    assert page.url.endswith("/guided/words")
+    assert page.input_value("#f-child_age") == "14"
+    page.fill("#f-child", "J.B.")
+    page.fill("#f-child_words", "he said he will send it to everyone")
+    axe_clean(page, "new-note-words", artifacts)
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/guided/told")
+    page.select_option("#told-0-who", "dsl")
+    page.fill("#told-0-name", "Ms Lead")
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/guided/next")
+    page.click("button[type=submit].primary")
+    assert page.url.endswith("/guided/check")
+    assert "Ms Lead" in page.inner_text(".record") and NARRATIVE in page.inner_text(".record")
+    axe_clean(page, "new-note-check", artifacts)
+    page.click("#final-save")
     assert "/pro/notes/" in page.url and "done=saved" in page.url
-    assert page.locator("text=" + NARRATIVE).count() == 1
+    assert NARRATIVE in page.locator("dl.record").first.inner_text()
+    assert "Revision 4" in page.inner_text(".meta")  # three changed steps, then the save
+    assert "Done" in page.inner_text("#step-record-concern")
+    assert page.locator("ol.checklist > li").first.get_attribute("id") == "step-tell-dsl"
     axe_clean(page, "note", artifacts)
 
 
@@ -126,15 +147,15 @@ def test_revise_the_note(page, server, artifacts):
     page.fill("#signed_by", "Alex DSL")
     page.click("button[type=submit].primary")
     assert "done=revised" in page.url
-    assert "Revision 2" in page.inner_text(".meta")
-    assert page.locator("details.revision").count() == 1
+    assert "Revision 5" in page.inner_text(".meta")
+    assert page.locator("details.revision").count() == 4
 
 
 def test_tick_a_checklist_step(page, server, artifacts):
     page.click("#tick-tell-dsl")
     assert "done=ticked" in page.url
     assert "Done: ticked" in page.inner_text("#step-tell-dsl")
-    assert "Revision 3" in page.inner_text(".meta")
+    assert "Revision 6" in page.inner_text(".meta")
     page.screenshot(path=str(artifacts / "pro-checklist.png"), full_page=True)
 
 
@@ -152,6 +173,11 @@ def test_export_for_the_dsl(page, server, artifacts, tmp_path):
     page.emulate_media(media="print")
     page.screenshot(path=str(artifacts / "pro-export-print.png"), full_page=True)
     assert not page.locator(".site-header").is_visible()  # print layout hides the chrome
+    # "Confidential: child protection" heads every printed page (a fixed element repeats).
+    mark = page.locator(".confidential-mark")
+    assert mark.is_visible() and mark.inner_text().lower() == "confidential: child protection"
+    assert mark.evaluate("e => getComputedStyle(e).position") == "fixed"
+    assert "Recorded by" in page.inner_text(".export")
     page.emulate_media(media="screen")
 
 

@@ -23,8 +23,9 @@ def notes_in(app) -> list:
 
 def test_new_note_form_is_generated_from_the_vault_fields(client, unlocked):
     from helper.vault.notes import FIELDS
+    from helper.web.notes import form
 
-    page = client.get("/pro/notes/new").get_data(as_text=True)
+    page = client.get("/pro/notes/new?form=full").get_data(as_text=True)
     for spec in FIELDS:
         if spec.name == "checklist":
             continue
@@ -32,6 +33,12 @@ def test_new_note_form_is_generated_from_the_vault_fields(client, unlocked):
         assert escape(spec.prompt) in page, spec.name
     assert "Never attach, copy or save an image" in page
     assert 'type="file"' not in page
+    # Every field is on exactly one step of the guided form.
+    on_steps = [s.name for step in form.step_ids() for s in form.step_specs(step)]
+    assert sorted(on_steps) == sorted(s.name for s in FIELDS if s.name != "checklist")
+    first = client.get("/pro/notes/new").get_data(as_text=True)
+    assert 'aria-current="step"' in first and "Step 1 of 4" in first
+    assert "Never attach, copy or save an image" in first
 
 
 def test_prefill_values_from_the_extension_are_checked(client, unlocked):
@@ -150,7 +157,7 @@ def test_ticking_a_checklist_step_saves_a_revision_with_the_time(app, client, cs
         note = vault.note(note_id)
     assert len(note.revisions) == 2
     ticked = note.revisions[-1].fields["checklist"]
-    assert set(ticked) == {"tell-dsl"}
+    assert set(ticked) == {"record-concern", "tell-dsl"}  # recording ticked itself on saving
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", ticked["tell-dsl"])
     assert note.revisions[-1].fields["narrative"] == NOTE["narrative"]
     page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
@@ -194,6 +201,12 @@ def test_export_is_a_print_page_and_a_text_download(client, csrf_token, unlocked
     note_id = write_note(client, csrf_token)
     printable = client.get(f"/pro/notes/{note_id}/export")
     assert printable.status_code == 200
+    assert b"Confidential: child protection" in printable.data
+    assert b"Recorded by" in printable.data and b"Your name" not in printable.data
+    for kind in ("txt", "html"):
+        exported = client.get(f"/pro/notes/{note_id}/export.{kind}").get_data(as_text=True)
+        assert "Recorded by" in exported and "Your name" not in exported, kind
+        assert "child protection" in exported.lower(), kind
     assert printable.headers["Cache-Control"] == "no-store"
     assert b"Safeguarding concern record" in printable.data
     assert b"Pupil said an account is demanding money." in printable.data
@@ -284,3 +297,98 @@ def test_the_vault_verifies_after_everything_the_pages_do(app, client, csrf_toke
     with holder(app).use() as vault:
         report = vault.verify()
     assert report.ok, report.problems
+
+
+def step_post(client, csrf_token, path, data):
+    response = client.post(path, data={**data, "csrf_token": csrf_token})
+    assert response.status_code == 303, response.get_data(as_text=True)[:800]
+    return response.headers["Location"]
+
+
+def test_the_guided_form_saves_a_draft_at_each_step_then_checks_and_saves(
+    app, client, csrf_token, unlocked
+):
+    page = client.get("/pro/notes/new?concern=grooming&age=12&platform=www.roblox.com")
+    html = page.get_data(as_text=True)
+    assert '<option value="grooming" selected>' in html
+    assert 'name="platform" value="www.roblox.com"' in html
+    assert 'type="hidden" name="child_age" value="12"' in html  # for step 2
+    where = step_post(
+        client,
+        csrf_token,
+        "/pro/notes/new",
+        {
+            "guided": "what",
+            "concern": "grooming",
+            "recorder_name": "Sam Teacher",
+            "narrative": "Told me at break.",
+            "platform": "www.roblox.com",
+            "child_age": "12",
+        },
+    )
+    note_id = where.split("/")[3]
+    assert where == f"/pro/notes/{note_id}/guided/words"
+    words = client.get(where).get_data(as_text=True)
+    assert "Step 2 of 4" in words and 'name="child_age" value="12"' in words
+    where = step_post(
+        client,
+        csrf_token,
+        where,
+        {"guided": "words", "child_words": "he keeps asking", "child_age": "12"},
+    )
+    assert where.endswith("/guided/told")
+    where = step_post(
+        client, csrf_token, where, {"guided": "told", "told-0-who": "dsl", "told-0-name": "Ms Lead"}
+    )
+    where = step_post(
+        client, csrf_token, where, {"guided": "next", "next_steps": "DSL to call parents"}
+    )
+    assert where.endswith("/guided/check")
+    summary = client.get(where).get_data(as_text=True)
+    for text in (
+        "Told me at break.",
+        "he keeps asking",
+        "Ms Lead",
+        "DSL to call parents",
+        "Recorded by",
+    ):
+        assert text in summary
+    assert 'href="/pro/notes/' + note_id + '/guided/words"' in summary  # change a step
+    with holder(app).use() as vault:
+        drafts = vault.note(note_id).revisions
+    assert len(drafts) == 4  # one draft revision per step, append-only
+    assert "record-concern" not in (drafts[-1].fields.get("checklist") or {})
+    done = step_post(client, csrf_token, where, {})
+    assert done == f"/pro/notes/{note_id}?done=saved"
+    with holder(app).use() as vault:
+        final = vault.note(note_id).revisions
+    assert len(final) == 5 and final[-1].signed_by == "Sam Teacher"
+    assert set(final[-1].fields["checklist"]) == {"record-concern"}
+    assert final[-1].fields["child_age"] == 12 and final[-1].fields["platform"] == "www.roblox.com"
+    note = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    # "Tell the DSL today" leads the checklist; "Record the concern" is already done.
+    steps = re.findall(r'<li id="step-([a-z0-9-]+)"', note)
+    assert steps[0] == "tell-dsl", steps
+    assert 'id="tick-record-concern"' not in note
+
+
+def test_the_guided_form_does_not_ask_the_age_for_a_concern_about_an_adult(
+    client, csrf_token, unlocked
+):
+    where = step_post(
+        client,
+        csrf_token,
+        "/pro/notes/new",
+        {"guided": "what", "concern": "colleague-allegation", "recorder_name": "Sam Teacher"},
+    )
+    assert "child_age" not in client.get(where).get_data(as_text=True)
+
+
+def test_a_refused_step_keeps_what_was_typed(client, csrf_token, unlocked):
+    response = client.post(
+        "/pro/notes/new",
+        data={"guided": "what", "narrative": "kept text", "csrf_token": csrf_token},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "kept text" in page and "Step 1 of 4" in page
