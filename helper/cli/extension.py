@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from helper.errors import BadInput
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add this area's subcommands to `waymark`."""
@@ -38,13 +40,20 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser(
         "build-extension",
-        help="copy the knowledge base into extension/data/",
+        help="copy the knowledge base into extension/data/, or write the store packages",
         description="Copy the knowledge-base files the extension needs into extension/data/, "
-        "byte for byte.",
+        "byte for byte. With --zip DIR, write the two packages a store or a school's IT team "
+        "installs instead: waymark-VERSION-chromium.zip and waymark-VERSION-firefox.zip.",
     )
     p.add_argument("--check", action="store_true", help="only report files that differ (exit 1)")
     p.add_argument(
         "--out", type=Path, metavar="DIR", help="where to write (default: extension/data)"
+    )
+    p.add_argument(
+        "--zip",
+        type=Path,
+        metavar="DIR",
+        help="write the Chromium and Firefox packages into DIR (nothing else is changed)",
     )
     p.set_defaults(func=run_build)
 
@@ -76,6 +85,14 @@ def run_build(args: argparse.Namespace) -> int:
     from helper.nativehost import bundle
 
     out = args.out
+    if args.zip is not None:
+        if args.check or out is not None:
+            raise BadInput("--zip cannot be combined with --check or --out.")
+        from helper import extension_package
+
+        for path in extension_package.build_zips(args.zip):
+            print(f"Wrote {path}")
+        return 0
     if args.check:
         stale = bundle.differences(out)
         for name in stale:
