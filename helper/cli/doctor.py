@@ -87,7 +87,18 @@ def check_reviews(today: dt.date) -> Check:
     return Check("reviews", False, tuple(lines))
 
 
-CHECKS: tuple[Callable[[dt.date], Check], ...] = (check_resources, check_reviews)
+def check_native_hosts(today: dt.date) -> Check:
+    """The browsers set up to start the helper (helper/nativehost/manifests.py)."""
+    from helper.nativehost.manifests import doctor_check
+
+    return doctor_check(today)
+
+
+CHECKS: tuple[Callable[[dt.date], Check], ...] = (
+    check_resources,
+    check_reviews,
+    check_native_hosts,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -74,10 +74,15 @@ def run_install(args: argparse.Namespace) -> int:
         for path in removed:
             print(f"Removed {path}")
         return 0
-    for path in manifests.install(args.browser, args.user_data_dir):
+    plan = manifests.current_plan(args.browser, args.user_data_dir)
+    for path in manifests.apply(plan):
         print(f"Wrote {path}")
-    name = {"chrome": "Chrome", "chromium": "Chromium", "edge": "Edge", "firefox": "Firefox"}
-    print(f"Done: the Waymark extension in {name[args.browser]} can now open the helper.")
+    for entry in plan.registry:
+        print(f"Set {entry.hive}\\{entry.key} to {entry.value}")
+    for note in plan.notes:
+        print(f"Note: {note}")
+    name = manifests.NAMES[args.browser]
+    print(f"Done: the Waymark extension in {name} can now open the helper.")
     return 0
 
 
