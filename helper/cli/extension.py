@@ -55,6 +55,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="write the Chromium and Firefox packages into DIR (nothing else is changed)",
     )
+    p.add_argument(
+        "--no-bundle",
+        action="store_true",
+        help="with --zip: leave the scripts as plain modules (no esbuild step)",
+    )
     p.set_defaults(func=run_build)
 
 
@@ -95,7 +100,14 @@ def run_build(args: argparse.Namespace) -> int:
             raise BadInput("--zip cannot be combined with --check or --out.")
         from helper import extension_package
 
-        for path in extension_package.build_zips(args.zip):
+        bundler = None if args.no_bundle else extension_package.esbuild()
+        if bundler is None and not args.no_bundle:
+            print(
+                "Note: esbuild (npm) is not installed, so the packages carry the plain modules; "
+                "they work the same, and the popup opens a little slower.",
+                file=sys.stderr,
+            )
+        for path in extension_package.build_zips(args.zip, bundler=bundler):
             print(f"Wrote {path}")
         return 0
     if args.check:

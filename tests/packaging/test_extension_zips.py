@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -74,8 +75,26 @@ def test_each_manifest_keeps_only_what_its_browser_reads(zips):
             assert path == f"icons/icon-{size}.png"
 
 
+def bundler() -> str:
+    """esbuild, which tests/run.sh installs from package-lock.json (fails in CI if missing)."""
+    program = extension_package.esbuild()
+    if program is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("esbuild is not installed (run `make test`)")
+        pytest.skip("esbuild is not installed (run `make test`)")
+    return program
+
+
+def test_packages_bundle_each_entry_point_and_keep_the_plain_modules(zips):
+    bundler()
+    names = zipfile.ZipFile(zips["chromium"]).namelist()
+    popup = zipfile.ZipFile(zips["chromium"]).read("popup/popup.js").decode()
+    assert 'from "../lib/' not in popup and "function route(" in popup
+    assert "lib/engine.js" in names  # still there for anything importing it by name
+
+
 def test_packages_are_the_same_bytes_every_time(zips, tmp_path):
-    again = extension_package.build_zips(tmp_path)
+    again = extension_package.build_zips(tmp_path, bundler=bundler())
     for path in again:
         assert path.read_bytes() == zips[path.stem.rsplit("-", 1)[1]].read_bytes()
 
@@ -137,3 +156,46 @@ def test_icons_are_what_the_drawing_script_draws(tmp_path):
         committed = Image.open(extension_dir() / "icons" / f"icon-{size}.png")
         assert committed.size == (size, size)
         assert draw_icons.pixels(committed) == draw_icons.pixels(draw_icons.draw(size))
+
+
+FLOWS = [
+    ("young-person", "13-17", "sextortion"),
+    ("parent-carer", "under-13", "grooming"),
+    ("professional", "not-sure", "csam-found"),
+]
+
+
+def screens_seen(folder: Path, profile: Path) -> list[str]:
+    """The text of every screen on each audience's way to its routes."""
+    seen = []
+    with chromium_context(profile, folder) as context:
+        worker = context.service_workers[0] if context.service_workers else None
+        worker = worker or context.wait_for_event("serviceworker", timeout=15_000)
+        origin = worker.url.rsplit("/", 1)[0]
+        for audience, band, concern in FLOWS:
+            worker.evaluate("chrome.storage.local.clear()")
+            page = context.new_page()
+            page.goto(f"{origin}/popup/popup.html")
+            for step, screen in (
+                (f"audience:{audience}", "age"),
+                (f"age:{band}", "concern"),
+                (f"concern:{concern}", "routes"),
+            ):
+                page.locator(f"[data-name='{step}']").wait_for()
+                seen.append(page.locator("#screen").inner_text())
+                page.click(f"[data-name='{step}']")
+                page.locator(f"body[data-screen='{screen}']").wait_for()
+            page.locator("li.card").first.wait_for()
+            seen.append(page.locator("body").inner_text())
+            page.close()
+    return seen
+
+
+@pytest.mark.browser
+def test_bundled_package_shows_exactly_what_the_source_shows(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    built = extension_package.write_unpacked("chromium", tmp_path / "built", bundler())
+    source = tmp_path / "source"
+    shutil.copytree(extension_dir(), source, ignore=shutil.ignore_patterns("data"))
+    bundle.build(source / "data")
+    assert screens_seen(built, tmp_path / "p1") == screens_seen(source, tmp_path / "p2")
