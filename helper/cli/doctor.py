@@ -171,7 +171,19 @@ def check_evidence(today: dt.date) -> Check:
     return Check("evidence", not report.missing and not report.stale, tuple(lines))
 
 
-CHECKS: tuple[Callable[[dt.date], Check], ...] = (check_resources, check_reviews, check_evidence)
+def check_native_hosts(today: dt.date) -> Check:
+    """The browsers set up to start the helper (helper/nativehost/manifests.py)."""
+    from helper.nativehost.manifests import doctor_check
+
+    return doctor_check(today)
+
+
+CHECKS: tuple[Callable[[dt.date], Check], ...] = (
+    check_resources,
+    check_reviews,
+    check_evidence,
+    check_native_hosts,
+)
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from helper.errors import BadInput
+
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add this area's subcommands to `waymark`."""
@@ -38,13 +40,25 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = commands.add_parser(
         "build-extension",
-        help="copy the knowledge base into extension/data/",
+        help="copy the knowledge base into extension/data/, or write the store packages",
         description="Copy the knowledge-base files the extension needs into extension/data/, "
-        "byte for byte.",
+        "byte for byte. With --zip DIR, write the two packages a store or a school's IT team "
+        "installs instead: waymark-VERSION-chromium.zip and waymark-VERSION-firefox.zip.",
     )
     p.add_argument("--check", action="store_true", help="only report files that differ (exit 1)")
     p.add_argument(
         "--out", type=Path, metavar="DIR", help="where to write (default: extension/data)"
+    )
+    p.add_argument(
+        "--zip",
+        type=Path,
+        metavar="DIR",
+        help="write the Chromium and Firefox packages into DIR (nothing else is changed)",
+    )
+    p.add_argument(
+        "--no-bundle",
+        action="store_true",
+        help="with --zip: leave the scripts as plain modules (no esbuild step)",
     )
     p.set_defaults(func=run_build)
 
@@ -65,10 +79,15 @@ def run_install(args: argparse.Namespace) -> int:
         for path in removed:
             print(f"Removed {path}")
         return 0
-    for path in manifests.install(args.browser, args.user_data_dir):
+    plan = manifests.current_plan(args.browser, args.user_data_dir)
+    for path in manifests.apply(plan):
         print(f"Wrote {path}")
-    name = {"chrome": "Chrome", "chromium": "Chromium", "edge": "Edge", "firefox": "Firefox"}
-    print(f"Done: the Waymark extension in {name[args.browser]} can now open the helper.")
+    for entry in plan.registry:
+        print(f"Set {entry.hive}\\{entry.key} to {entry.value}")
+    for note in plan.notes:
+        print(f"Note: {note}")
+    name = manifests.NAMES[args.browser]
+    print(f"Done: the Waymark extension in {name} can now open the helper.")
     return 0
 
 
@@ -76,6 +95,21 @@ def run_build(args: argparse.Namespace) -> int:
     from helper.nativehost import bundle
 
     out = args.out
+    if args.zip is not None:
+        if args.check or out is not None:
+            raise BadInput("--zip cannot be combined with --check or --out.")
+        from helper import extension_package
+
+        bundler = None if args.no_bundle else extension_package.esbuild()
+        if bundler is None and not args.no_bundle:
+            print(
+                "Note: esbuild (npm) is not installed, so the packages carry the plain modules; "
+                "they work the same, and the popup opens a little slower.",
+                file=sys.stderr,
+            )
+        for path in extension_package.build_zips(args.zip, bundler=bundler):
+            print(f"Wrote {path}")
+        return 0
     if args.check:
         stale = bundle.differences(out)
         for name in stale:

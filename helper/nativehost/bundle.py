@@ -18,7 +18,8 @@ def default_out() -> Path:
     return extension_dir() / "data"
 
 
-def _source(name: str) -> bytes:
+def source_bytes(name: str) -> bytes:
+    """One shipped file's bytes, straight from the knowledge base."""
     path = resources_dir() / name
     try:
         return path.read_bytes()
@@ -37,7 +38,7 @@ def differences(out: Path | None = None) -> list[str]:
             copy = (out / name).read_bytes()
         except OSError:
             copy = None
-        if copy != _source(name):
+        if copy != source_bytes(name):
             stale.append(name)
     return stale
 
@@ -46,7 +47,7 @@ def build(out: Path | None = None) -> list[Path]:
     """Copy every shipped file into `out`; return the paths written. Reads all sources first so
     a missing one leaves the old copy untouched rather than half-refreshed."""
     out = out or default_out()
-    contents = {name: _source(name) for name in SHIPPED}
+    contents = {name: source_bytes(name) for name in SHIPPED}
     written = []
     try:
         out.mkdir(parents=True, exist_ok=True)

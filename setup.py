@@ -1,0 +1,29 @@
+"""Packaging glue that pyproject.toml cannot say: the knowledge base (`resources/`) and the
+browser extension (`extension/`) stay top-level folders in the repository, and the wheel carries
+them inside the package as `helper/_resources` and `helper/_extension`, mapped by setuptools'
+package_dir. Nothing is copied by hand and there is no second committed copy; helper/paths.py
+finds the packaged folders through importlib.resources and falls back to the source tree."""
+
+from setuptools import find_namespace_packages, setup
+
+MAPPED = {
+    "helper._resources": "resources",
+    "helper._resources.schema": "resources/schema",
+    "helper._extension": "extension",
+}
+
+setup(
+    # Namespace discovery, so template and static folders (no __init__.py) carry their files.
+    packages=[
+        *find_namespace_packages(include=["helper", "helper.*"], exclude=["*.__pycache__"]),
+        *MAPPED,
+    ],
+    package_dir=MAPPED,
+    package_data={
+        "": ["*.md", "*.json", "*.html", "*.css", "*.js", "*.txt", "*.svg", "*.ico", "*.png"],
+        "helper._resources": ["*.json", "*.md"],
+        "helper._resources.schema": ["*.json"],
+        # Everything the extension is made of (build-extension zips it from here).
+        "helper._extension": ["**/*.json", "**/*.js", "**/*.html", "**/*.css", "**/*.png", "*.md"],
+    },
+)
