@@ -55,17 +55,21 @@ def stale_entries(
 
 
 def check_resources(today: dt.date) -> Check:
-    """The knowledge base loads: schema, links, phone numbers, ids, dates."""
-    from helper import resources
+    """The knowledge base loads: schema, links, phone numbers, ids, dates; and so do the
+    borough directory and the parents' guidance, which have loaders of their own."""
+    from helper import boroughs, guidance, resources
     from helper.errors import IntegrityError
 
     try:
         kb = resources.load()
+        directory = boroughs.load()
+        advice = guidance.load()
     except IntegrityError as err:
         return Check("knowledge base", False, (f"invalid: {err}",))
     counts = (
         f"{len(kb.services)} services, {len(kb.platforms)} platforms, {len(kb.rules)} rules, "
-        f"{len(kb.warnings)} warnings, {len(kb.procedure)} procedure steps"
+        f"{len(kb.warnings)} warnings, {len(kb.procedure)} procedure steps, "
+        f"{len(directory['boroughs'])} boroughs, guidance for {len(advice['concerns'])} concerns"
     )
     return Check("knowledge base", True, (f"valid: {counts}",))
 
