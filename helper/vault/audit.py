@@ -23,6 +23,7 @@ ACTIONS = (
     "passphrase",
     "recover",
     "device",
+    "casework",  # a follow-up set or done, or a note-deleted marker (helper/vault/followups.py)
 )
 GENESIS = bytes(32)  # the "previous MAC" of entry 1
 

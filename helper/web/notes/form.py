@@ -32,6 +32,7 @@ WIDGETS = {
     "datetime": "datetime",
     "choice": "select",
     "told": "told",
+    "borough": "line",  # casework: a borough name, matched forgivingly by the vault
 }
 TOLD_WHO_LABELS = {
     "dsl": "Designated safeguarding lead (DSL)",
