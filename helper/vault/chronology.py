@@ -186,3 +186,18 @@ def chronology(vault: Vault, ref: str) -> list[dict[str, str]]:
     out += followup_events(list(casework.fold(r for r in rows if r[0] in mine).values()))
     out.sort(key=lambda e: (e["at"], KINDS.index(e["kind"])))
     return out
+
+
+def summary_for(vault: Vault, note_id: str) -> tuple[list[casework.Section], dict | None]:
+    """A live note's referral summary and its borough's directory entry (None if unknown)."""
+    from helper.vault.export import TOLD_LABELS
+
+    record = vault.note(note_id)
+    if record.deleted is not None or not record.revisions:
+        raise BadInput("This note was deleted, so it can no longer be exported.")
+    latest = record.latest
+    items = followups.followups(vault, note_id)
+    sections = casework.referral_summary(
+        latest.fields, latest.signed_by, items, TOLD_LABELS, step_titles()
+    )
+    return sections, casework.borough_entry(latest.fields.get("borough"))
