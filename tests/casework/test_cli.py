@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tests.vault.test_cli import env as env  # noqa: F401 - the same real-process fixture
+from tests.vault.test_cli import env as env
 from tests.vault.test_cli import init, waymark
 
 
@@ -26,7 +26,7 @@ def new(env, *extra: str) -> str:
 def rows(env, table: str) -> int:
     path = f"{env['WAYMARK_HOME']}/vault.sqlite3"
     with sqlite3.connect(path) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608
+        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
 def test_child_ref_and_borough_are_saved_with_forgiving_borough_names(env):

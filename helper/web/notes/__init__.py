@@ -90,4 +90,4 @@ def take_draft() -> dict[str, list[str]] | None:
 
 KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision"})
 
-from helper.web.notes import access, records, settings  # noqa: E402, F401 - routes onto bp
+from helper.web.notes import access, casework, records, settings  # noqa: E402, F401 - routes onto bp
