@@ -113,6 +113,7 @@ def parse_due(text: str, now_zone: Any = None) -> str:
     return local.astimezone(UTC).isoformat(timespec="seconds")
 
 
+@functools.lru_cache(maxsize=8192)  # `notes due` sorts thousands; many share a day
 def due_moment(due: str) -> datetime:
     """When a stored due value runs out: a bare day lasts until local midnight at its end."""
     if len(due) == 10:

@@ -84,29 +84,44 @@ def filtered(vault: Any, summaries: list, filters: Mapping[str, str]) -> list:
     return rows
 
 
-def list_view(vault: Any, summaries: list, page_arg: str | None) -> ListView:
+def list_view(vault: Any, page_arg: str | None) -> ListView:
     """The page of notes to show, newest first, with the filters in force and what is due.
-    Called from records.note_list (a one-line hook)."""
+    Called from records.note_list (a one-line hook). Without filters only the page's own
+    records are opened; a filter opens every summary (and search or a child reference every
+    latest revision), as it must to know what matches."""
     from helper.engine import CONCERNS
     from helper.vault import followups
+    from helper.vault.chronology import page_summaries
 
     filters = dict(session.get(FILTER_KEY) or {})
-    rows = filtered(vault, summaries, filters)
-    rows.sort(key=lambda s: str(s.created_at), reverse=True)
-    pages = max(1, -(-len(rows) // PAGE_SIZE))
     try:
-        page = min(max(1, int(page_arg or 1)), pages)
+        page = max(1, int(page_arg or 1))
     except ValueError:
         page = 1
+    if filters:
+        rows = filtered(vault, list(vault.list_notes()), filters)
+        rows.sort(key=lambda s: str(s.created_at), reverse=True)
+        total = len(rows)
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    else:
+        total = _call(
+            vault, lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, 0, 0)
+        )[0]
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        offset = (page - 1) * PAGE_SIZE
+        shown = _call(
+            vault,
+            lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, offset, PAGE_SIZE),
+        )[1]
     start = (page - 1) * PAGE_SIZE
-    shown = rows[start : start + PAGE_SIZE]
     now = _now()  # here: the vault's thread has no app context
     due = _call(vault, lambda v: followups.due(v, now))
     return ListView(
         rows=shown,
         page=page,
-        pages=pages,
-        total=len(rows),
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
         shown_from=start + 1 if shown else 0,
         shown_to=start + len(shown),
         filters=filters,

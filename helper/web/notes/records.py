@@ -35,8 +35,7 @@ def note_list():
     from helper.web.notes.casework import list_view  # casework: search, filters, pages, due
 
     with vault_session.current().use() as vault:
-        summaries = list(vault.list_notes())
-        view = list_view(vault, summaries, request.args.get("page"))
+        view = list_view(vault, request.args.get("page"))
         notices = vault_session.current().take_notices()
     return render_template(
         "notes/list.html",
