@@ -10,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 
-AREAS = ("engine", "vault", "web", "nativehost", "extension")
+AREAS = ("engine", "vault", "casework", "web", "nativehost", "extension")
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=cmd_device)
     handover.register(sub)  # identity, contacts, handover, import (helper/cli/handover.py)
+    from helper.cli import casework  # follow-up, due, chronology, referral (issue 12)
+
+    casework.register(sub)
     commands.add_parser(
         "verify", help="check the vault for damage, tampering or rollback"
     ).set_defaults(func=cmd_verify)

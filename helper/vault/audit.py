@@ -29,6 +29,7 @@ ACTIONS = (
     "contact-remove",
     "handover",
     "import",
+    "casework",  # a follow-up set or done, or a note-deleted marker (helper/vault/followups.py)
 )
 GENESIS = bytes(32)  # the "previous MAC" of entry 1
 

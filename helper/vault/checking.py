@@ -10,7 +10,7 @@ import sqlite3
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helper.errors import IntegrityError
-from helper.vault import audit, store
+from helper.vault import audit, followups, store
 from helper.vault.notes import VerifyReport
 from helper.vault.sealed import (
     deletion_ad,
@@ -141,4 +141,5 @@ def verify(
     problems += _head_problems(conn, entries, keyring_head)
     note_problems, notes_checked, revisions_checked = _note_problems(conn, aead, vault_id, entries)
     problems += note_problems
+    problems += followups.problems(conn, aead, vault_id, entries)  # casework events
     return VerifyReport(problems, notes_checked, revisions_checked)

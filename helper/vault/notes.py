@@ -31,6 +31,7 @@ TOLD_WHO = ("dsl", "line-manager", "police", "social-care", "ceop", "lado", "pre
 MAX_TEXT = 20_000  # characters in one free-text field
 MAX_LINE = 200  # characters in a one-line field
 MAX_CHILD = 40  # initials or a pseudonym, never a full name and address
+MAX_CHILD_REF = 64  # a child reference: initials plus a local number
 MAX_NOTE_BYTES = 100_000  # the whole revision, as stored (UTF-8 JSON)
 MAX_TOLD = 50
 MAX_CHECKLIST = 200
@@ -44,7 +45,7 @@ class FieldSpec:
     name: str
     label: str
     prompt: str
-    kind: str  # "text" | "line" | "int" | "datetime" | "choice" | "told" | "checklist"
+    kind: str  # "text" | "line" | "int" | "datetime" | "choice" | "told" | "checklist" | "borough"
     max_len: int = 0
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -76,6 +77,23 @@ FIELDS: tuple[FieldSpec, ...] = (
         "Initials or a pseudonym only. Do not write a full name or an address here.",
         "line",
         MAX_CHILD,
+    ),
+    # casework (issue 12): a pseudonymous reference that ties a child's notes together, and
+    # the child's borough (an id from helper/boroughs.py, or "outside-london").
+    FieldSpec(
+        "child_ref",
+        "Child reference",
+        "Initials and a local number, for example JB-0412. The same reference on every note "
+        "about this child puts them in one chronology. Never a full name.",
+        "line",
+        MAX_CHILD_REF,
+    ),
+    FieldSpec(
+        "borough",
+        "The child's borough",
+        "The London borough the child lives in, or 'outside London'.",
+        "borough",
+        MAX_LINE,
     ),
     FieldSpec("child_age", "The child's age", "In years, if you know it.", "int"),
     FieldSpec(
@@ -296,6 +314,10 @@ def _one(spec: FieldSpec, value: Any) -> Any:
         return value
     if spec.kind == "datetime":
         return parse_time(label, value)
+    if spec.kind == "borough":  # forgiving names; stored as the directory's id
+        from helper.casework import borough_id
+
+        return borough_id(clean_text(label, value, spec.max_len, one_line=True))
     if spec.kind == "choice":
         if value not in spec.choices:
             raise BadInput(f"{label}: must be one of {', '.join(spec.choices)}.")

@@ -28,7 +28,7 @@ from helper.errors import (
     VaultLocked,
     WrongPassphrase,
 )
-from helper.vault import audit, keys, store
+from helper.vault import audit, followups, keys, store
 from helper.vault import header as hdr
 from helper.vault.notes import (
     Note,
@@ -295,6 +295,7 @@ class Vault:
             self._live_revision_count(conn, note_id)
             deleted_at = now_utc()
             nonce, ct = seal(aead, plaintext, deletion_ad(self.vault_id, note_id, deleted_at))
+            followups.on_delete(self, conn, note_id)  # casework: its follow-ups go too
             conn.execute("DELETE FROM revisions WHERE note_id = ?", (note_id,))
             conn.execute(
                 "INSERT INTO deletions VALUES (?, ?, ?, ?)", (note_id, deleted_at, nonce, ct)

@@ -145,7 +145,9 @@ def test_bundle_opens_with_pyrage_alone_and_the_signature_inside_checks_out(worl
 
 def test_nothing_in_clear_on_disk(world):
     data = world.bundle_path.read_bytes()
-    for secret in (NARRATIVE, "he said dont tell mum", "J Smith", "QZ"):
+    # The child's initials as the canonical JSON holds them: bare "QZ" turns up by chance in
+    # random ciphertext or base64 about one run in twenty.
+    for secret in (NARRATIVE, "he said dont tell mum", "J Smith", '"QZ"'):
         assert secret.encode() not in data
     assert world.bundle_path.stat().st_mode & 0o777 == 0o600
     assert sorted(p.name for p in world.bundle_path.parent.iterdir()) == ["to-dsl.age"]

@@ -66,7 +66,7 @@ def serve_hostile_page(base: str) -> http.server.ThreadingHTTPServer:
 def choose_parent(page) -> None:
     page.check("#audience-parent-carer")
     page.click("button[type=submit].primary")
-    page.wait_for_url("**/help/age")
+    page.wait_for_url("**/help/danger")  # danger is asked first, right after who you are
 
 
 def test_hostile_page_on_another_local_port_gets_nothing(page, live_helper, browser_context):
@@ -90,10 +90,10 @@ def test_hostile_page_on_another_local_port_gets_nothing(page, live_helper, brow
     assert results["img"] == "error"
     assert results["noCors"] in ("opaque:0", "blocked")  # opaque: nothing readable
     assert all("Who are you?" not in text for text in frames_text)
-    # The helper's state is what the person left it: a parent at the age question, no exit.
-    page.goto(f"{live_helper.base}/help/age")
-    assert page.url.endswith("/help/age")
-    assert page.locator("h1").inner_text() == "How old is the child?"
+    # The helper's state is what the person left it: a parent at the danger question.
+    page.goto(f"{live_helper.base}/help/danger")
+    assert page.url.endswith("/help/danger")
+    assert page.locator("h1").inner_text() == "Is anyone in danger right now?"
 
 
 def test_dns_rebinding_host_is_refused_in_the_browser(browser_context, live_helper):

@@ -29,6 +29,7 @@ WIDGETS = {
     "datetime": "datetime",
     "choice": "select",
     "told": "told",
+    "borough": "line",  # casework: a borough name, matched forgivingly by the vault
 }
 # Who was told, and the labels a reader sees, are the domain's (the export uses the same words).
 TOLD_WHO_LABELS = domain.TOLD_WHO_LABELS
@@ -53,7 +54,15 @@ GUIDED_STEPS = (
     (
         "words",
         "The child's own words",
-        ("child", "child_age", "child_words", "questions_asked", "demeanour"),
+        (
+            "child",
+            "child_ref",
+            "child_age",
+            "borough",
+            "child_words",
+            "questions_asked",
+            "demeanour",
+        ),
     ),
     ("told", "Who you told", ("actions", "told")),
     (

@@ -32,13 +32,15 @@ def _not_found(_err: NotFound):
 
 @bp.get("/notes")
 def note_list():
+    from helper.web.notes.casework import list_view  # casework: search, filters, pages, due
+
     with vault_session.current().use() as vault:
-        summaries = list(vault.list_notes())
+        view = list_view(vault, request.args.get("page"))
         notices = vault_session.current().take_notices()
-    summaries.sort(key=lambda s: str(s.created_at), reverse=True)
     return render_template(
         "notes/list.html",
-        notes=summaries,
+        notes=view.rows,
+        view=view,
         label=concern_label,
         message=request.args.get("done"),
         notices=notices,

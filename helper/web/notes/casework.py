@@ -1,0 +1,341 @@
+"""Casework pages of the professional area (issue 12): what is due, a child's chronology, the
+follow-ups panel on a note (with the follow-ups the procedure expects, one click to add), the
+referral summary, and the notes list's search, filters and pages.
+
+Routes are on the notes blueprint, so they are no-store and behind the vault lock like every
+note page. A child reference or search text never goes into a URL (browser history is kept on
+disk in clear): they are posted, and kept in this process's memory-only session."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import abort, redirect, render_template, request, session, url_for
+
+from helper import casework
+from helper.errors import BadInput, NotFound
+from helper.web import vault_session
+from helper.web.notes import bp
+
+PAGE_SIZE = 50
+FILTER_KEY = "pro_list_filter"
+CHRONOLOGY_KEY = "pro_chronology_ref"
+ERROR_KEY = "pro_casework_error"
+SIGNER_KEY = "pro_name"  # the same remembered name as records.py
+STATUSES = ("open", "referred", "closed", "deleted", "damaged")
+
+
+def _call(pinned: Any, fn: Any) -> Any:
+    """Run `fn(vault)` on the vault's own thread (see vault_session.PinnedVault): these
+    modules read the vault's tables directly, and SQLite answers only that thread."""
+    return pinned._run(lambda: fn(pinned._vault))
+
+
+def _now() -> datetime:
+    from flask import current_app
+
+    clock = current_app.config.get("CASEWORK_NOW")  # tests: a fixed "now"
+    return clock() if callable(clock) else datetime.now(UTC)
+
+
+# ---- the notes list: search, filters, pages --------------------------------------------------
+
+
+@dataclass
+class ListView:
+    rows: list
+    page: int
+    pages: int
+    total: int
+    shown_from: int
+    shown_to: int
+    filters: dict[str, str] = field(default_factory=dict)
+    due: list[dict[str, Any]] = field(default_factory=list)
+    concerns: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = STATUSES
+    error: str | None = None
+
+
+def filtered(vault: Any, summaries: list, filters: Mapping[str, str]) -> list:
+    """Pure apart from the vault reads the filters need: search text and a child reference
+    open the latest revisions (as search does); concern and status use the summaries."""
+    rows = summaries
+    if filters.get("concern"):
+        rows = [s for s in rows if s.concern == filters["concern"]]
+    if filters.get("status"):
+        wanted = filters["status"]
+        rows = [s for s in rows if ("deleted" if s.deleted else s.status) == wanted]
+    if filters.get("q"):
+        found = set(vault.search(filters["q"]))
+        rows = [s for s in rows if s.id in found]
+    if filters.get("child"):
+        from helper.vault.chronology import notes_for_ref
+
+        ids = set(
+            _call(
+                vault,
+                lambda v: notes_for_ref(v._conn, v._require_aead(), v.vault_id, filters["child"]),
+            )
+        )
+        rows = [s for s in rows if s.id in ids]
+    return rows
+
+
+def list_view(vault: Any, page_arg: str | None) -> ListView:
+    """The page of notes to show, newest first, with the filters in force and what is due.
+    Called from records.note_list (a one-line hook). Without filters only the page's own
+    records are opened; a filter opens every summary (and search or a child reference every
+    latest revision), as it must to know what matches."""
+    from helper.engine import CONCERNS
+    from helper.vault import followups
+    from helper.vault.chronology import page_summaries
+
+    filters = dict(session.get(FILTER_KEY) or {})
+    try:
+        page = max(1, int(page_arg or 1))
+    except ValueError:
+        page = 1
+    if filters:
+        rows = filtered(vault, list(vault.list_notes()), filters)
+        rows.sort(key=lambda s: str(s.created_at), reverse=True)
+        total = len(rows)
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    else:
+        total = _call(
+            vault, lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, 0, 0)
+        )[0]
+        page = min(page, max(1, -(-total // PAGE_SIZE)))
+        offset = (page - 1) * PAGE_SIZE
+        shown = _call(
+            vault,
+            lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, offset, PAGE_SIZE),
+        )[1]
+    start = (page - 1) * PAGE_SIZE
+    now = _now()  # here: the vault's thread has no app context
+    due = _call(vault, lambda v: followups.due(v, now))
+    return ListView(
+        rows=shown,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        total=total,
+        shown_from=start + 1 if shown else 0,
+        shown_to=start + len(shown),
+        filters=filters,
+        due=due,
+        concerns=CONCERNS,
+        error=take_error(),
+    )
+
+
+@bp.post("/notes/filter")
+def set_filter():
+    """Keep the list's filters in the memory-only session, then show the list's first page."""
+    if request.form.get("clear"):
+        session.pop(FILTER_KEY, None)
+        return redirect(url_for("notes.note_list"), code=303)
+    from helper.engine import CONCERNS
+    from helper.vault.notes import clean_text
+
+    form = request.form
+    filters = {}
+    try:
+        q = clean_text("Search", form.get("q", ""), 200, one_line=True)
+        child = clean_text("Child reference", form.get("child", ""), 64, one_line=True)
+    except BadInput as err:
+        session[ERROR_KEY] = str(err)
+        return redirect(url_for("notes.note_list"), code=303)
+    if q:
+        filters["q"] = q
+    if child:
+        filters["child"] = child
+    if form.get("concern") in CONCERNS:
+        filters["concern"] = form["concern"]
+    if form.get("status") in STATUSES:
+        filters["status"] = form["status"]
+    session[FILTER_KEY] = filters
+    return redirect(url_for("notes.note_list"), code=303)
+
+
+def take_error() -> str | None:
+    return session.pop(ERROR_KEY, None)
+
+
+# ---- what is due -------------------------------------------------------------------------------
+
+
+@bp.get("/due")
+def due_page():
+    from helper.vault import followups
+
+    now = _now()
+    with vault_session.current().use() as vault:
+        items = _call(vault, lambda v: followups.due(v, now))
+    return render_template("notes/due.html", due=items, now=now)
+
+
+# ---- a child's chronology ----------------------------------------------------------------------
+
+
+@bp.post("/chronology")
+def choose_chronology():
+    from helper.vault.chronology import clean_ref
+
+    try:
+        ref = clean_ref(request.form.get("ref", ""))
+    except BadInput as err:
+        session.pop(CHRONOLOGY_KEY, None)
+        session[ERROR_KEY] = str(err)
+        return redirect(url_for("notes.chronology_page"), code=303)
+    session[CHRONOLOGY_KEY] = ref
+    return redirect(url_for("notes.chronology_page"), code=303)
+
+
+@bp.get("/chronology")
+def chronology_page():
+    from helper.vault.chronology import chronology
+
+    ref = session.get(CHRONOLOGY_KEY)
+    with vault_session.current().use() as vault:
+        events = _call(vault, lambda v: chronology(v, ref)) if ref else None
+    return render_template(
+        "notes/chronology.html", ref=ref, events=events, error=take_error(), kinds=KIND_LABELS
+    )
+
+
+KIND_LABELS = {
+    "concern": "Concern",
+    "note": "Note recorded",
+    "revision": "Revision",
+    "checklist": "Step done",
+    "follow-up": "Follow-up set",
+    "follow-up-done": "Follow-up done",
+    "deletion": "Note deleted",
+}
+
+
+# ---- follow-ups on a note ----------------------------------------------------------------------
+
+
+def panel(vault: Any, note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """What the note page's follow-ups section shows: the note's follow-ups, the follow-ups
+    the ticked steps propose that are not added yet, and the borough's contacts."""
+    from helper.vault import followups
+
+    items = _call(vault, lambda v: followups.followups(v, note_id))
+    borough = casework.borough_entry(fields.get("borough"))
+    taken = [(f.step, f.what) for f in items if f.step]
+    now = _now()
+    return {
+        "followups": items,
+        "proposals": casework.proposals_for(fields, borough, taken),
+        "borough": borough,
+        "borough_name": casework.borough_name(fields.get("borough")),
+        "child_ref": fields.get("child_ref", ""),
+        "overdue": {f.id for f in items if f.overdue(now)},
+        "error": take_error(),
+    }
+
+
+@bp.app_template_global("casework_panel")
+def casework_panel(note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    with vault_session.current().use() as vault:
+        return panel(vault, note_id, fields)
+
+
+def _back(note_id: str, done: str | None = None) -> Any:
+    target = url_for("notes.note", note_id=note_id, done=done) if done else None
+    target = target or url_for("notes.note", note_id=note_id)
+    return redirect(target + "#follow-ups", code=303)
+
+
+@bp.post("/notes/<note_id>/follow-ups")
+def add_follow_up(note_id: str):
+    from helper.vault import followups
+
+    form = request.form
+    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
+    with vault_session.current().use() as vault:
+        try:
+            if not signer:
+                raise BadInput("Give your name so the follow-up is signed.")
+            _call(
+                vault,
+                lambda v: followups.add(
+                    v, note_id, form.get("what", ""), form.get("due", ""), signer,
+                    form.get("step", ""),
+                )
+            )  # fmt: skip
+        except BadInput as err:
+            session[ERROR_KEY] = str(err)
+            return _back(note_id)
+    session[SIGNER_KEY] = signer
+    return _back(note_id, "followup")
+
+
+@bp.post("/notes/<note_id>/follow-ups/<followup_id>/done")
+def follow_up_done(note_id: str, followup_id: str):
+    from helper.vault import followups
+
+    form = request.form
+    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
+    with vault_session.current().use() as vault:
+        try:
+            if not signer:
+                raise BadInput("Give your name so the follow-up is signed off.")
+            _call(
+                vault,
+                lambda v: followups.complete(
+                    v, note_id, followup_id, signer, form.get("outcome", "").strip()
+                ),
+            )
+        except BadInput as err:
+            session[ERROR_KEY] = str(err)
+            return _back(note_id)
+    session[SIGNER_KEY] = signer
+    return _back(note_id, "followup-done")
+
+
+# ---- referral summary --------------------------------------------------------------------------
+
+
+@bp.get("/notes/<note_id>/referral")
+def referral(note_id: str):
+    """The note under the headings London referral forms ask for; printable; sent nowhere.
+    Showing it is an export, so it is recorded in the audit chain like the export page."""
+    from helper.vault.chronology import summary_for
+
+    with vault_session.current().use() as vault:
+        try:
+            sections, borough = _call(vault, lambda v: summary_for(v, note_id))
+        except BadInput:
+            abort(404)
+        _call(vault, lambda v: v._append("export", None, 1))
+    return render_template(
+        "notes/referral.html", note_id=note_id, sections=sections, borough=borough
+    )
+
+
+@bp.errorhandler(NotFound)
+def _no_such(_err: NotFound):
+    from helper.web.errors import error_page
+
+    return error_page(404, "There is no note or follow-up with that number in this vault.")
+
+
+@bp.app_template_global("due_shown")
+def due_shown(due: str) -> str:
+    """A stored due value for reading: a bare day is due by the end of that day."""
+    from helper.web.notes.form import shown_time
+
+    text = str(due)
+    if len(text) == 10:
+        try:
+            day = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day:%a %d %b %Y}, by the end of the day"
+    return shown_time(text)

@@ -1,0 +1,51 @@
+"""Follow-up events in a real vault file: verify names a damaged, forged or removed event;
+deleting a note takes its follow-ups with it and keeps only a sealed marker for the chronology."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from helper.vault import Vault, followups
+from helper.vault.chronology import chronology
+
+PASSPHRASE = "casework passphrase"
+
+
+def vault_with_follow_up(tmp_path):
+    vault, _ = Vault.create(PASSPHRASE, tmp_path / "v.sqlite3")
+    note = vault.new_note({"concern": "grooming", "child_ref": "JB-1"}, "Sam")
+    fid = followups.add(vault, note, "Ring the MASH", "2027-01-04", "Sam")
+    return vault, note, fid
+
+
+def test_a_changed_event_is_named_by_verify_and_never_shown(tmp_path):
+    vault, _note, _ = vault_with_follow_up(tmp_path)
+    assert vault.verify().ok
+    with sqlite3.connect(vault.path) as raw:
+        ct = raw.execute("SELECT ct FROM casework").fetchone()[0]
+        raw.execute("UPDATE casework SET ct = ?", (bytes([ct[0] ^ 1]) + ct[1:],))
+    assert any("casework event 1 has been altered" in p for p in vault.verify().problems)
+    assert followups.due(vault) == []
+
+
+def test_a_removed_or_forged_event_is_named_by_verify(tmp_path):
+    vault, _note, _ = vault_with_follow_up(tmp_path)
+    with sqlite3.connect(vault.path) as raw:
+        row = raw.execute("SELECT * FROM casework").fetchone()
+        raw.execute("DELETE FROM casework")
+    assert any("casework event 1 is missing" in p for p in vault.verify().problems)
+    with sqlite3.connect(vault.path) as raw:
+        raw.execute("INSERT INTO casework VALUES (?, ?, ?, ?, ?)", (row[0], 2, *row[2:]))
+    problems = vault.verify().problems
+    assert any("casework event 2 is not in the audit log" in p for p in problems)
+
+
+def test_deleting_a_note_removes_its_follow_ups_and_keeps_the_chronology_marker(tmp_path):
+    vault, note, _ = vault_with_follow_up(tmp_path)
+    vault.delete_note(note, "Wrong child", "Sam")
+    assert followups.due(vault) == []
+    with sqlite3.connect(vault.path) as raw:
+        assert raw.execute("SELECT COUNT(*) FROM casework").fetchone()[0] == 1
+    kinds = [e["kind"] for e in chronology(vault, "jb-1")]
+    assert kinds == ["note", "deletion"]
+    assert vault.verify().ok
