@@ -6,19 +6,58 @@ launch token; helper/web/security.py swaps it for a session cookie on first use.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import logging
+import os
 import secrets
 import socket
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask
 
-from helper.errors import BadInput
+from helper import paths
+from helper.errors import BadInput, StorageError
 
 LOOPBACK_HOST = "127.0.0.1"
 THREADS = 6
+RUNTIME_FOLDER = "runtime"
+LAUNCH_PAGE_PREFIX = "open-"
+
+
+def runtime_dir() -> Path:
+    """The helper's private runtime folder (launch pages, the one-helper lock): inside the
+    data folder, as Jupyter keeps its runtime files, and owner-only (0700) whatever the umask."""
+    folder = paths.data_dir() / RUNTIME_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or not folder.is_dir():
+        raise StorageError(f"{folder} is not a folder Waymark made; remove it and try again.")
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def write_private_page(folder: Path, html: str) -> Path:
+    """A new owner-only file with a random name; never follows or reuses an existing path."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    page = folder / f"{LAUNCH_PAGE_PREFIX}{secrets.token_hex(8)}.html"
+    fd = os.open(page, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(html)
+    return page
+
+
+def launch_page_html(url: str) -> str:
+    """Jupyter's redirect file: the browser is given this page, never the address itself."""
+    where = html.escape(url, quote=True)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={where}"><title>Waymark</title></head>'
+        f'<body><p><a href="{where}">Open Waymark</a></p></body></html>\n'
+    )
 
 
 def check_bind_address(host: str) -> None:
@@ -48,8 +87,33 @@ class LocalServer:
     _waitress: object
     _stopped: threading.Event = field(default_factory=threading.Event)
 
+    _pages: set[Path] = field(default_factory=set)
+
     def url(self, path: str = "/", query: dict[str, str] | None = None) -> str:
+        """The address with the first launch token: for the window (handed over in memory)
+        and for `waymark serve`, whose whole job is to print it."""
         return start_url(self.port, self.token, path, query)
+
+    def address(self, path: str = "/") -> str:
+        """The address without any token, safe to print."""
+        return f"http://{LOOPBACK_HOST}:{self.port}{path}"
+
+    def launch_page(self, path: str = "/", query: dict[str, str] | None = None) -> Path:
+        """A private page that carries a fresh single-use token to the browser, removed as soon
+        as the token is spent (and at stop). The browser's command line holds only its path."""
+        tokens = self.app.extensions["waymark.launch_token"]
+        token = tokens.issue()
+        page = write_private_page(
+            runtime_dir(), launch_page_html(start_url(self.port, token, path, query))
+        )
+        self._pages.add(page)
+        tokens.on_spent(token, lambda: self._remove_page(page))
+        return page
+
+    def _remove_page(self, page: Path) -> None:
+        with contextlib.suppress(OSError):
+            page.unlink()
+        self._pages.discard(page)
 
     def run(self) -> None:
         """Serve until stop() or Ctrl-C (waitress turns KeyboardInterrupt into a clean return)."""
@@ -66,6 +130,8 @@ class LocalServer:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        for page in list(self._pages):
+            self._remove_page(page)
         from helper.web import close
 
         close(self.app)

@@ -46,12 +46,14 @@ def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
 
 
 def stop_on_sigterm() -> None:
-    """SIGTERM ends the server as Ctrl-C does, so the vault is locked on the way out."""
+    """SIGTERM ends the server as Ctrl-C does, so the vault is locked on the way out. SIGINT is
+    set too: a helper started in the background by a shell inherits SIGINT ignored."""
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
 
 
 def serve_helper(args: argparse.Namespace) -> int:
@@ -76,7 +78,7 @@ def open_helper(args: argparse.Namespace) -> int:
     server = local.create()
     stop_on_sigterm()
     try:
-        show(server, server.url(path, query), args.browser)
+        show(server, path, query, args.browser)
     except KeyboardInterrupt:
         pass
     finally:
@@ -84,23 +86,25 @@ def open_helper(args: argparse.Namespace) -> int:
     return 0
 
 
-def show(server, url: str, browser: bool) -> None:
-    """The window if we can, else the system browser, else the address; then serve."""
+def show(server, path: str, query: dict[str, str], browser: bool) -> None:
+    """The window if we can, else the system browser, else the launch page's place; then serve.
+
+    The browser is never given the address with the token (any local account can read a
+    command line): it gets a private launch page that carries the token and is removed once
+    the token is spent. Nothing printed here carries the token either."""
     from helper import window
 
     if not browser:
         reason = window.probe_gui()
         if reason is None:
             server.run_in_thread()
-            window.show(url, on_closed=server.stop)
+            window.show(server.url(path, query), on_closed=server.stop)
             return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
-    if window.open_in_browser(url):
-        # Printed once, as the address a person may need if the browser tab was lost; the
-        # token in it is single-use and the browser has normally spent it already.
-        print(f"Waymark is open in your web browser at {url}", flush=True)
-        print("Press Ctrl-C here to stop Waymark.", flush=True)
+    page = server.launch_page(path, query)
+    if window.open_in_browser(page.as_uri()):
+        print(f"Waymark is open in your web browser at {server.address()}", flush=True)
     else:
-        print(f"No web browser found. Open this address in a browser: {url}", flush=True)
-        print("Press Ctrl-C here to stop Waymark.", flush=True)
+        print(f"No web browser found. Open this file in a browser: {page.as_uri()}", flush=True)
+    print("Press Ctrl-C here to stop Waymark.", flush=True)
     server.run()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+import secrets
 import threading
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -54,20 +55,39 @@ def cookie_name(port: int) -> str:
 
 
 class LaunchToken:
-    """The per-launch secret, usable once. Compared with hmac.compare_digest so its value
-    cannot be guessed a character at a time from response timings."""
+    """The per-launch secrets, each usable once. The first is made with the app; a second
+    launch handed over to this helper gets a fresh one (`issue`). Compared with
+    hmac.compare_digest so a value cannot be guessed a character at a time from timings.
+    `on_spent` runs once a token is redeemed (it removes the launch page that carried it)."""
 
     def __init__(self, value: str) -> None:
-        self._value = value.encode()
-        self._spent = False
+        self._live: dict[bytes, Callable[[], None] | None] = {value.encode(): None}
         self._lock = threading.Lock()
 
-    def redeem(self, offered: str) -> bool:
+    def issue(self, value: str | None = None, on_spent: Callable[[], None] | None = None) -> str:
+        value = value or secrets.token_urlsafe(32)
         with self._lock:
-            ok = hmac.compare_digest(offered.encode(), self._value) and not self._spent
-            if ok:
-                self._spent = True
-            return ok
+            self._live[value.encode()] = on_spent
+        return value
+
+    def on_spent(self, value: str, hook: Callable[[], None]) -> None:
+        with self._lock:
+            if value.encode() in self._live:
+                self._live[value.encode()] = hook
+
+    def redeem(self, offered: str) -> bool:
+        offered_bytes = offered.encode()
+        with self._lock:
+            match = None
+            for live in self._live:  # every one compared, in constant time each
+                if hmac.compare_digest(offered_bytes, live):
+                    match = live
+            if match is None:
+                return False
+            hook = self._live.pop(match)
+        if hook is not None:
+            hook()
+        return True
 
 
 def no_store(view: Callable) -> Callable:
@@ -96,10 +116,10 @@ def check_request() -> object | None:
     port = current_app.config["PORT"]
     if request.host not in allowed_hosts(port):
         abort(403)
-    if request.headers.get("Sec-Fetch-Site", "none") not in OWN_FETCH_SITES:
-        abort(403)
     if "token" in request.args:
         return exchange_token()
+    if request.headers.get("Sec-Fetch-Site", "none") not in OWN_FETCH_SITES:
+        abort(403)
     if not getattr(session, "authenticated", False):
         abort(403)
     if request.method == "OPTIONS":
@@ -109,10 +129,24 @@ def check_request() -> object | None:
     return None
 
 
+def from_launch_page() -> bool:
+    """A top-level navigation from our private launch page (a file:// page, which browsers
+    call cross-site). Never a frame, an image or a fetch: only the whole tab may sign in."""
+    return (
+        request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site")
+        and request.headers.get("Sec-Fetch-Mode") == "navigate"
+        and request.headers.get("Sec-Fetch-Dest") == "document"
+    )
+
+
 def exchange_token():
-    """Swap the launch token for a session cookie, then redirect so the token leaves the
-    address bar (and the history, and any Referer) straight away."""
+    """Swap the launch token for a session cookie, then send the browser on so the token leaves
+    the address bar (and the history, and any Referer) straight away. Only GET: a token in a
+    POST would be a form another page could submit."""
     if request.method not in SAFE_METHODS:
+        abort(403)
+    own = request.headers.get("Sec-Fetch-Site", "none") in OWN_FETCH_SITES
+    if not own and not from_launch_page():
         abort(403)
     token: LaunchToken = current_app.extensions["waymark.launch_token"]
     if not token.redeem(request.args.get("token", "")):
@@ -121,7 +155,12 @@ def exchange_token():
     rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
     # "//host/…" would be read as another site by the browser: keep the redirect on ours.
     target = "/" + request.path.lstrip("/") + ("?" + urlencode(rest) if rest else "")
-    response = redirect(target, code=303)
+    if own:
+        response = redirect(target, code=303)
+    else:
+        # A redirect would keep the navigation "cross-site", and the browser would then hold
+        # back the Strict cookie. A page of ours that moves on is a same-origin navigation.
+        response = current_app.response_class(handoff_page(target), mimetype="text/html")
     response.set_cookie(
         cookie_name(current_app.config["PORT"]),
         new.sid,
@@ -130,6 +169,16 @@ def exchange_token():
         path="/",
     )
     return response
+
+
+def handoff_page(target: str) -> str:
+    """The tiny page that carries a browser from the launch page into the app."""
+    where = escape(target)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={where}"><title>Waymark</title></head>'
+        f'<body><p><a href="{where}">Open Waymark</a></p></body></html>'
+    )
 
 
 def check_state_change(port: int) -> None:
