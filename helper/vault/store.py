@@ -56,6 +56,8 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
             f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
+        # Defence in depth: functions with side effects may not run from a file's own schema.
+        conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -71,6 +73,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
+        conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
     except STORE_ERRORS as err:
         raise storage_error(err) from None
@@ -126,18 +129,40 @@ def create_file(path: Path, header: bytes, mac: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
+def expected_schema() -> list[tuple[str, str, str, str | None]]:
+    """Every sqlite_master row this version creates (tables, indexes and SQLite's own
+    automatic indexes), from a scratch in-memory database built from SCHEMA."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                scratch.execute(statement)
+        return sorted(scratch.execute(SCHEMA_SQL).fetchall(), key=repr)
+    finally:
+        scratch.close()
+
+
 def schema_matches(conn: sqlite3.Connection) -> bool:
-    """Whether the file's tables and indexes are exactly the ones this version creates."""
-    expected = sqlite3.connect(":memory:")
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            expected.execute(statement)
-    want = sorted(r[0] for r in expected.execute(SCHEMA_SQL))
-    expected.close()
-    return sorted(str(r[0]) for r in query(conn, SCHEMA_SQL)) == want
+    """Whether the file's schema is exactly the one this version creates: the same tables and
+    indexes with the same SQL, and nothing more (no trigger, no view, no extra table). Reading
+    sqlite_master runs nothing the file brings with it."""
+    found = sorted((tuple(row) for row in query(conn, SCHEMA_SQL)), key=repr)
+    return found == expected_schema()
 
 
-SCHEMA_SQL = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+SCHEMA_SQL = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+PLANTED_SCHEMA = (
+    "The vault file's layout is not the one Waymark makes: something has added or changed its "
+    "tables, triggers or views. Waymark will not use it, so nothing in it can run. Nothing has "
+    "been changed. Restore a backup copy, or ask someone who looks after your computer."
+)
+
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Refuse a file whose schema differs in any way, before any statement that could fire a
+    trigger: a planted trigger could keep deleted notes or hang every save."""
+    if not schema_matches(conn):
+        raise StorageError(PLANTED_SCHEMA)
 
 
 def check_is_vault(conn: sqlite3.Connection) -> None:
@@ -156,6 +181,7 @@ def check_is_vault(conn: sqlite3.Connection) -> None:
         )
     if version < 1:
         raise StorageError("That file is not a Waymark vault.")
+    check_schema(conn)
 
 
 def read_header(conn: sqlite3.Connection) -> tuple[bytes, bytes]:
