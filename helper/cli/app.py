@@ -58,6 +58,9 @@ def stop_on_sigterm() -> None:
 
 def serve_helper(args: argparse.Namespace) -> int:
     from helper import server as local
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()
 
     server = local.create(args.host)
     stop_on_sigterm()
@@ -73,6 +76,9 @@ def serve_helper(args: argparse.Namespace) -> int:
 
 def open_helper(args: argparse.Namespace) -> int:
     from helper import server as local
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()
 
     path, query = start_point(args)
     server = local.create()

@@ -92,6 +92,9 @@ class Secrets:
     """Passphrases from WAYMARK_PASSPHRASE_FILE (line by line) or from a prompt."""
 
     def __init__(self) -> None:
+        from helper.hardening import forbid_core_dumps
+
+        forbid_core_dumps()  # a passphrase is about to be in memory
         self._lines: list[str] | None = None
         source = os.environ.get("WAYMARK_PASSPHRASE_FILE")
         if source:
@@ -153,7 +156,10 @@ def signer(args: argparse.Namespace, fields: dict[str, Any]) -> str:
 # ---- opening the vault ------------------------------------------------------------------------
 def open_unlocked(secrets: Secrets | None = None) -> Any:
     """Open the vault and unlock it: on this device if enabled, else with the passphrase."""
+    from helper.hardening import forbid_core_dumps
     from helper.vault import Vault
+
+    forbid_core_dumps()
 
     vault = Vault.open()
     try:
@@ -278,7 +284,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from helper.hardening import forbid_core_dumps
     from helper.vault import Vault
+
+    forbid_core_dumps()
 
     source = os.environ.get("WAYMARK_RECOVERY_FILE")
     if source:

@@ -67,6 +67,9 @@ def run_stdio(caller: Sequence[str]) -> int:
     The reply channel is a private copy of fd 1, and fd 1 itself is pointed at /dev/null, so a
     stray print or warning anywhere in the process can never corrupt the browser's channel."""
     warnings.simplefilter("ignore")
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()  # before any message is read: no core file of the host, ever
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
