@@ -74,9 +74,9 @@ class Vault:
         self._conn = conn
         self.read_only = read_only
         self.notices: list[str] = []  # things to tell the person once (no keyring, read-only)
-        self._key: bytes | None = None
+        self._key: bytearray | None = None
         self._aead: AESGCM | None = None
-        self._audit_key = b""
+        self._audit_key = bytearray()
         self._keyring: bool | None = None
         self._head: tuple[int, bytes] = (0, audit.GENESIS)
         self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
@@ -111,6 +111,8 @@ class Vault:
         store.create_file(path, raw, hdr.header_mac(vault_key, raw))
         vault = cls.open(path)
         vault._set_key(vault_key)
+        keys.wipe(vault_key)
+        keys.wipe(raw_code)
         vault._append("create-vault")
         if not vault.device_unlock_available():
             vault._notice(NO_KEYRING)
@@ -151,7 +153,10 @@ class Vault:
             raise
         if failures:
             self._count_failure(0)
-        self._accept_key(vault_key)
+        try:
+            self._accept_key(vault_key)
+        finally:
+            keys.wipe(vault_key)
         self._record_unlock()
 
     def _record_unlock(self) -> None:
@@ -178,6 +183,7 @@ class Vault:
             self._notice(NO_KEYRING)
             return False
         stored = keys.keyring_get(keys.DEVICE_SERVICE, self.vault_id)
+        device_key = b""
         try:
             device_key = bytes.fromhex(stored or "")
             label = hdr.label("device", self.vault_id)
@@ -185,7 +191,12 @@ class Vault:
         except (ValueError, WrongPassphrase, IntegrityError):
             self._notice("This device's key for the vault is missing; use your passphrase.")
             return False
-        self._accept_key(vault_key)
+        finally:
+            keys.wipe(device_key)
+        try:
+            self._accept_key(vault_key)
+        finally:
+            keys.wipe(vault_key)
         self._record_unlock()
         return True
 
@@ -200,6 +211,7 @@ class Vault:
             if not keys.keyring_set(keys.DEVICE_SERVICE, self.vault_id, device_key.hex()):
                 raise StorageError("The keyring refused to store the key; use your passphrase.")
             header["device"] = keys.wrap(device_key, key, hdr.label("device", self.vault_id))
+            keys.wipe(device_key)
         else:
             header.pop("device", None)
             keys.keyring_delete(keys.DEVICE_SERVICE, self.vault_id)
@@ -209,9 +221,12 @@ class Vault:
         """Re-wrap the vault key under a new passphrase. Notes are not touched."""
         hdr.check_new_passphrase(new)
         vault_key = self._unwrap_with_passphrase(old)
-        self._accept_key(vault_key)
-        header = dict(self._header)
-        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new))
+        try:
+            self._accept_key(vault_key)
+            header = dict(self._header)
+            header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new))
+        finally:
+            keys.wipe(vault_key)
         self._write_header(header, "passphrase")
 
     def recover(self, recovery_code: str, new_passphrase: str) -> str:
@@ -227,19 +242,30 @@ class Vault:
             vault_key = keys.unwrap(wrapping, wrapped, hdr.label("recovery", self.vault_id))
         except WrongPassphrase:
             raise WrongPassphrase("That recovery code does not open this vault.") from None
-        self._accept_key(vault_key)
-        code, new_raw = keys.new_recovery_code()
-        header = dict(self._header)
-        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new_passphrase))
-        header["recovery"] = hdr.wrap_recovery(vault_key, self.vault_id, new_raw)
+        finally:
+            keys.wipe(wrapping)
+            keys.wipe(raw)
+        try:
+            self._accept_key(vault_key)
+            code, new_raw = keys.new_recovery_code()
+            header = dict(self._header)
+            header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new_passphrase))
+            header["recovery"] = hdr.wrap_recovery(vault_key, self.vault_id, new_raw)
+            keys.wipe(new_raw)
+        finally:
+            keys.wipe(vault_key)
         self._write_header(header, "recover")
         return code
 
     def lock(self) -> None:
-        """Forget the key. (Python cannot promise to wipe memory; we drop every reference.)"""
+        """Forget the key: the vault key and the audit key are zeroed in place (they are held
+        in bytearrays for this), and the note cipher is dropped (OpenSSL clears its copy when
+        it is freed). Every lock, manual or automatic, comes through here."""
+        keys.wipe(self._key)
+        keys.wipe(self._audit_key)
         self._key = None
         self._aead = None
-        self._audit_key = b""
+        self._audit_key = bytearray()
 
     def close(self) -> None:
         self.lock()
@@ -365,10 +391,17 @@ class Vault:
         assert self._aead is not None
         return self._aead
 
-    def _set_key(self, vault_key: bytes) -> None:
-        self._key = vault_key
-        self._aead = AESGCM(keys.subkey(vault_key, "waymark/v1 notes"))
-        self._audit_key = keys.subkey(vault_key, "waymark/v1 audit")
+    def _set_key(self, vault_key: bytes | bytearray) -> None:
+        """Keep private copies (bytearrays, zeroed by lock) and zero the derived temporaries;
+        the caller zeroes the key it passed in."""
+        self.lock()
+        self._key = bytearray(vault_key)
+        notes_key = keys.subkey(self._key, "waymark/v1 notes")
+        audit_key = keys.subkey(self._key, "waymark/v1 audit")
+        self._aead = AESGCM(notes_key)  # copies the key into OpenSSL's own context
+        self._audit_key = bytearray(audit_key)
+        keys.wipe(notes_key)
+        keys.wipe(audit_key)
 
     def _accept_key(self, vault_key: bytes) -> None:
         """Take an unwrapped key only if the header MAC proves the header is ours, untouched."""
@@ -395,7 +428,10 @@ class Vault:
         params = keys.KdfParams.from_json(self._header.get("kdf"))
         wrapping = keys.derive_passphrase_key(passphrase, params)
         label = hdr.label("passphrase", self.vault_id)
-        return keys.unwrap(wrapping, self._header.get("passphrase"), label)
+        try:
+            return keys.unwrap(wrapping, self._header.get("passphrase"), label)
+        finally:
+            keys.wipe(wrapping)
 
     def _failures(self) -> int:
         rows = store.query(self._conn, "SELECT count FROM unlock_failures WHERE id = 1")

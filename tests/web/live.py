@@ -50,6 +50,7 @@ class LiveSession:
         assert self.url.startswith("http://127.0.0.1:"), self.url or self.proc.stderr.read()
         self.port = int(self.url.split(":")[2].split("/")[0])
         self.base = f"http://127.0.0.1:{self.port}"
+        self.last_location = ""
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), NoRedirect()
@@ -66,8 +67,10 @@ class LiveSession:
         try:
             with self.opener.open(req, timeout=30) as response:
                 status, text = response.status, response.read().decode()
+                self.last_location = response.headers.get("Location", "")
         except urllib.error.HTTPError as err:
             status, text = err.code, err.read().decode()
+            self.last_location = err.headers.get("Location", "")
         assert status == expect, f"{method} {path}: {status}\n{text[:500]}"
         return text
 
