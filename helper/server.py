@@ -115,6 +115,10 @@ class LocalServer:
             page.unlink()
         self._pages.discard(page)
 
+    @property
+    def stopped(self) -> threading.Event:
+        return self._stopped
+
     def run(self) -> None:
         """Serve until stop() or Ctrl-C (waitress turns KeyboardInterrupt into a clean return)."""
         self._waitress.run()

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import functools
 import hmac
+import json
 import secrets
 import threading
+import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, g, redirect, request, session
 from markupsafe import Markup, escape
+
+from helper.running import HANDOFF_PATH
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # Sec-Fetch-Site values a request from our own pages (or typed / opened by the window) carries.
@@ -111,17 +115,31 @@ def csrf_field() -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(escape(csrf_token()))
 
 
+class Activity:
+    """When the last request we accepted arrived (a helper in browser mode exits after a long
+    quiet spell). Refused requests do not count, so a hostile page cannot keep it alive."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+
+    def touch(self) -> None:
+        self.last = time.monotonic()
+
+
 def check_request() -> object | None:
     """Flask before_request hook: refuse anything that is not the launching person's own page."""
     port = current_app.config["PORT"]
     if request.host not in allowed_hosts(port):
         abort(403)
+    if request.path == HANDOFF_PATH:
+        return receive_hand_over()
     if "token" in request.args:
         return exchange_token()
     if request.headers.get("Sec-Fetch-Site", "none") not in OWN_FETCH_SITES:
         abort(403)
     if not getattr(session, "authenticated", False):
         abort(403)
+    current_app.extensions["waymark.activity"].touch()
     if request.method == "OPTIONS":
         abort(405)  # No preflight answers: there is no cross-origin use of this server.
     if request.method not in SAFE_METHODS:
@@ -151,6 +169,7 @@ def exchange_token():
     token: LaunchToken = current_app.extensions["waymark.launch_token"]
     if not token.redeem(request.args.get("token", "")):
         abort(403)
+    current_app.extensions["waymark.activity"].touch()
     new = current_app.extensions["waymark.sessions"].create()
     rest = [(k, v) for k, v in request.args.items(multi=True) if k != "token"]
     # "//host/…" would be read as another site by the browser: keep the redirect on ours.
@@ -179,6 +198,51 @@ def handoff_page(target: str) -> str:
         f'<meta http-equiv="refresh" content="0;url={where}"><title>Waymark</title></head>'
         f'<body><p><a href="{where}">Open Waymark</a></p></body></html>'
     )
+
+
+# A second launch hands its request to this helper (helper/running.py): only these pages, and
+# only these query values, may be asked for.
+HANDOFF_PAGES = frozenset({"/", "/pro/notes/new"})
+HANDOFF_QUERY = frozenset({"platform", "at"})
+
+
+def receive_hand_over():
+    """Another launch of ours asks us to show a page. It must be a plain POST from a program
+    (a browser always sends Sec-Fetch-Site and Origin, so no page can make this request), signed
+    with the hand-over key that only this user's processes can read; we prove the key back."""
+    from helper.running import MAX_HANDOFF_BYTES, sign
+
+    handler = current_app.extensions.get("waymark.hand_over")
+    if handler is None or request.method != "POST":
+        abort(403)
+    if "Sec-Fetch-Site" in request.headers or "Origin" in request.headers:
+        abort(403)
+    key, show = handler
+    body = request.get_data(cache=False)[: MAX_HANDOFF_BYTES + 1]
+    try:
+        nonce = bytes.fromhex(request.headers.get("X-Waymark-Nonce", ""))
+    except ValueError:
+        abort(403)
+    offered = request.headers.get("X-Waymark-Proof", "")
+    if len(nonce) != 16 or len(body) > MAX_HANDOFF_BYTES:
+        abort(403)
+    if not hmac.compare_digest(offered, sign(key, b"request", nonce, body)):
+        abort(403)
+    try:
+        wanted = json.loads(body)
+        path, query = wanted["path"], wanted["query"]
+    except (ValueError, KeyError, TypeError):
+        abort(400)
+    if path not in HANDOFF_PAGES or not isinstance(query, dict):
+        abort(400)
+    clean = {
+        k: v for k, v in query.items() if k in HANDOFF_QUERY and isinstance(v, str) and len(v) < 300
+    }
+    current_app.extensions["waymark.activity"].touch()
+    show(path, clean)
+    response = current_app.response_class(status=204)
+    response.headers["X-Waymark-Proof"] = sign(key, b"reply", nonce)
+    return response
 
 
 def check_state_change(port: int) -> None:
@@ -214,6 +278,7 @@ def add_headers(response):
 
 
 def install(app: Flask) -> None:
+    app.extensions["waymark.activity"] = Activity()
     app.before_request(check_request)
     app.after_request(add_headers)
     app.add_template_global(csrf_token)

@@ -48,6 +48,10 @@ class SessionStore:
         with self._lock:
             return self._sessions.get(sid)
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
     def drop_all(self) -> None:
         """Forget every session (server stop): nothing survives the process in memory."""
         with self._lock:
