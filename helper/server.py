@@ -24,6 +24,11 @@ from helper.errors import BadInput, StorageError
 
 LOOPBACK_HOST = "127.0.0.1"
 THREADS = 6
+# Big enough to read a browser's whole cookie jar for this address (180 cookies of 4 KB, the
+# most Chromium and Firefox keep per site), so a cookie bomb set by a page on another local
+# port reaches the app, which answers with a page that clears it (waitress's own 256 KB cap
+# would answer 431 to every request instead).
+MAX_HEADER_BYTES = 1024 * 1024
 RUNTIME_FOLDER = "runtime"
 LAUNCH_PAGE_PREFIX = "open-"
 
@@ -162,5 +167,11 @@ def create(host: str = LOOPBACK_HOST, config: dict | None = None) -> LocalServer
     app = create_app({**(config or {}), "PORT": port, "LAUNCH_TOKEN": token})
     # Waitress warns on a busy queue; under a flood of refused requests that is noise.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = create_server(app, sockets=[sock], threads=THREADS, ident="waymark")
+    server = create_server(
+        app,
+        sockets=[sock],
+        threads=THREADS,
+        ident="waymark",
+        max_request_header_size=MAX_HEADER_BYTES,
+    )
     return LocalServer(app=app, port=port, token=token, _waitress=server)

@@ -126,11 +126,20 @@ class Activity:
         self.last = time.monotonic()
 
 
+# Our own cookies are a few short values. Far more than this means pages on other local ports
+# have filled the jar (a "cookie bomb"): answer with a page that clears theirs.
+COOKIE_BOMB_BYTES = 16 * 1024
+COOKIE_BOMB_COUNT = 40
+
+
 def check_request() -> object | None:
     """Flask before_request hook: refuse anything that is not the launching person's own page."""
     port = current_app.config["PORT"]
     if request.host not in allowed_hosts(port):
         abort(403)
+    header = request.headers.get("Cookie", "")
+    if len(header) > COOKIE_BOMB_BYTES or header.count(";") >= COOKIE_BOMB_COUNT:
+        return clear_foreign_cookies(port)
     if request.path == HANDOFF_PATH:
         return receive_hand_over()
     if "token" in request.args:
@@ -145,6 +154,25 @@ def check_request() -> object | None:
     if request.method not in SAFE_METHODS:
         check_state_change(port)
     return None
+
+
+def clear_foreign_cookies(port: int):
+    """Expire every cookie that is not our session cookie, at "/" and at each folder of this
+    address (a cookie is only cleared by a Set-Cookie with its own path). Nothing else runs."""
+    keep = cookie_name(port)
+    response = current_app.response_class(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Waymark</title>'
+        "</head><body><p>Other pages on this computer had stored too many cookies for this "
+        'address. They have been cleared. <a href="/">Carry on</a></p></body></html>',
+        status=400,
+        mimetype="text/html",
+    )
+    parts = [p for p in request.path.split("/") if p][:8]
+    paths = ["/"] + ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
+    for name in sorted(set(request.cookies.keys()) - {keep})[:400]:
+        for path in paths:
+            response.delete_cookie(name, path=path)
+    return response
 
 
 def from_launch_page() -> bool:
