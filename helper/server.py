@@ -29,6 +29,16 @@ THREADS = 6
 # port reaches the app, which answers with a page that clears it (waitress's own 256 KB cap
 # would answer 431 to every request instead).
 MAX_HEADER_BYTES = 1024 * 1024
+# Connection exhaustion: any local process can open connections to us. Waitress's defaults
+# (100 connections; idle ones closed after 120 s, looked for every 30 s) let ~100 idle
+# connections stop the helper for minutes. The person's browser uses a handful, so the limit
+# sits far above any real use; idle connections (including requests that never finish) are
+# closed after 10 s, looked for every 2 s, so even a flood past the limit clears within ~15 s.
+CONNECTION_LIMIT = 256
+CHANNEL_TIMEOUT_S = 10
+CLEANUP_INTERVAL_S = 2
+# Each connection is a file descriptor; macOS starts processes with only 256.
+MIN_OPEN_FILES = 1024
 RUNTIME_FOLDER = "runtime"
 LAUNCH_PAGE_PREFIX = "open-"
 
@@ -152,10 +162,25 @@ class LocalServer:
         server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])
 
 
+def enough_open_files() -> None:
+    """Raise the soft limit on open files to MIN_OPEN_FILES when it is lower (never above
+    the hard limit); where there is no such limit (Windows), nothing to do."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < MIN_OPEN_FILES:
+        wanted = MIN_OPEN_FILES if hard == resource.RLIM_INFINITY else min(MIN_OPEN_FILES, hard)
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def create(host: str = LOOPBACK_HOST, config: dict | None = None) -> LocalServer:
     """Bind a free port first, then build the app for that port (its Host allow-list and
     cookie name depend on it), then hand waitress the already-bound socket."""
     check_bind_address(host)
+    enough_open_files()
     from waitress.server import create_server
 
     from helper.web import create_app
@@ -173,5 +198,8 @@ def create(host: str = LOOPBACK_HOST, config: dict | None = None) -> LocalServer
         threads=THREADS,
         ident="waymark",
         max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        cleanup_interval=CLEANUP_INTERVAL_S,
     )
     return LocalServer(app=app, port=port, token=token, _waitress=server)
