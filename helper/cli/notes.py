@@ -71,9 +71,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     p = sub.add_parser("device", help="turn 'unlock on this device' on or off")
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=cmd_device)
-    commands.add_parser(
-        "verify", help="check the vault for damage, tampering or rollback"
-    ).set_defaults(func=cmd_verify)
+    p = commands.add_parser(
+        "verify",
+        help="check the vault for damage, tampering or rollback",
+        description="Check the vault for damage, tampering or rollback. Without a keyring a "
+        "whole-file rollback cannot be seen from the file alone: print the chain head with "
+        "--print-head, keep it on paper, and check against it later with --head.",
+    )
+    p.add_argument(
+        "--print-head",
+        action="store_true",
+        help="after checking, print the audit chain head to write down",
+    )
+    p.add_argument(
+        "--head", metavar="SEQ:CODE", help="a chain head you wrote down earlier, to check against"
+    )
+    p.set_defaults(func=cmd_verify)
 
 
 def _field_options(p: argparse.ArgumentParser) -> None:
@@ -364,17 +377,53 @@ def cmd_device(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_KEYRING_HEAD = (
+    "Rollback check: no keyring on this device holds a copy of the audit chain head, so verify "
+    "cannot tell if this whole file was swapped for an older copy of itself. Write down the "
+    "chain head (`waymark verify --print-head`) and check against it later with "
+    "`waymark verify --head SEQ:CODE`."
+)
+
+
+def parse_paper_head(text: str) -> tuple[int, str]:
+    """'SEQ:xxxx-xxxx-xxxx-xxxx' as printed by --print-head (any case, spaces or dashes)."""
+    seq, _, code = text.strip().partition(":")
+    digits = "".join(ch for ch in code.lower() if ch not in " -")
+    if (
+        not seq.strip().isdigit()
+        or len(digits) < 8
+        or any(c not in "0123456789abcdef" for c in digits)
+    ):
+        raise BadInput(
+            "That is not a chain head: it looks like 12:1a2b-3c4d-5e6f-7a8b "
+            "(as `waymark verify --print-head` prints it)."
+        )
+    return int(seq), digits
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
+    paper = parse_paper_head(args.head) if args.head else None
     with open_unlocked() as vault:
-        report = vault.verify()
+        report = vault.verify(paper)
+        head = vault.chain_head() if args.print_head and report.ok else None
+        keyring_head = vault.keyring_head_found
         _tell(vault)
     if report.ok:
         print(
             f"The vault is intact: {report.notes_checked} notes and "
             f"{report.revisions_checked} revisions checked, audit log unbroken."
         )
+        if paper is not None:
+            print("The file matches the chain head you wrote down.")
+        if not keyring_head:
+            print(NO_KEYRING_HEAD)
+        if head is not None:
+            print(f"Chain head: {head}")
+            print("Write it down with the date. It changes with every save, unlock and export.")
         return 0
     print(f"The vault has {len(report.problems)} problem(s):")
     for problem in report.problems:
         print(f"  - {problem}")
+    if not keyring_head:
+        print(NO_KEYRING_HEAD)
     return 1

@@ -80,6 +80,7 @@ class Vault:
         self._keyring: bool | None = None
         self._head: tuple[int, bytes] = (0, audit.GENESIS)
         self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
+        self.keyring_head_found = False  # set by verify: did a keyring hold the chain head?
         raw, self._header_mac = store.read_header(conn)
         self._header_raw = raw
         self._header = hdr.parse_header(raw)
@@ -359,8 +360,10 @@ class Vault:
         self._append("export", None, len(notes))
         return output
 
-    def verify(self) -> VerifyReport:
-        """Check the header, the audit chain, every ciphertext and the keyring's chain head."""
+    def verify(self, paper_head: tuple[int, str] | None = None) -> VerifyReport:
+        """Check the header, the audit chain, every ciphertext and the chain head kept in the
+        keyring; and, if the person wrote one down (`paper_head`: entry number and the first
+        hex digits of its MAC), that too. Sets `keyring_head_found`."""
         from helper.vault.checking import verify
 
         self._require_key()
@@ -369,7 +372,8 @@ class Vault:
             head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
         else:
             self._notice(NO_KEYRING)
-        return verify(
+        self.keyring_head_found = head is not None
+        report = verify(
             self._conn,
             self._require_aead(),
             self._audit_key,
@@ -379,6 +383,36 @@ class Vault:
             ),
             keyring_head=head,
         )
+        if paper_head is not None:
+            report.problems.extend(self._paper_head_problems(*paper_head))
+        return report
+
+    def chain_head(self) -> str:
+        """The audit chain head as a short code to keep on paper: 'SEQ:xxxx-xxxx-xxxx-xxxx'
+        (the entry number and the first 64 bits of its keyed MAC, which nobody without the
+        vault key can make up)."""
+        self._require_key()
+        rows = store.query(self._conn, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+        if not rows or not isinstance(rows[0][1], bytes):
+            raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
+        seq, mac = rows[0]
+        short = mac[:8].hex()
+        return f"{seq}:" + "-".join(short[i : i + 4] for i in range(0, 16, 4))
+
+    def _paper_head_problems(self, seq: int, prefix: str) -> list[str]:
+        rows = store.query(self._conn, "SELECT mac FROM audit WHERE seq = ?", (seq,))
+        if not rows:
+            return [
+                "This vault file is older than the chain head you wrote down: it has been "
+                "rolled back to an earlier copy, so recent changes may be missing."
+            ]
+        mac = rows[0][0]
+        if not isinstance(mac, bytes) or not mac.hex().startswith(prefix):
+            return [
+                "This vault file is not the copy whose chain head you wrote down: it has been "
+                "replaced by a different copy."
+            ]
+        return []
 
     # ---- internals ----------------------------------------------------------------------------
     def _require_key(self) -> bytes:
