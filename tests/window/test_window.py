@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -66,6 +67,12 @@ def recording_browser(tmp_path: Path) -> tuple[Path, Path]:
     return script, record
 
 
+def launch_page(uri: str) -> str:
+    """What the stand-in browser was given: a private page that carries the token."""
+    assert uri.startswith("file://") and "token" not in uri
+    return Path(unquote(urlsplit(uri).path)).read_text()
+
+
 def run_open_without_display(tmp_path: Path, env_extra: dict[str, str], *args: str):
     env = private_env(tmp_path)
     env.pop("DISPLAY", None)
@@ -92,10 +99,12 @@ def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
         _out, err = proc.communicate(timeout=20)
     assert first.startswith("waymark: cannot open a window (there is no display)")
     assert second.startswith("Waymark is open in your web browser at http://127.0.0.1:")
+    assert "token" not in first + second
     assert proc.returncode == 0, err
     opened = record.read_text().split()
     assert len(opened) == 1
-    assert opened[0].startswith("http://127.0.0.1:") and "?token=" in opened[0]
+    # The browser gets the private launch page, never the address with the token.
+    assert opened[0].startswith("file://") and "token" not in opened[0]
     assert "Traceback" not in err
 
 
@@ -106,11 +115,11 @@ def test_new_note_from_the_extension_starts_at_the_notes_page(tmp_path):
     try:
         proc.stdout.readline()
         proc.stdout.readline()
+        page = launch_page(record.read_text().split()[0])  # removed again when it stops
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
-    url = record.read_text().split()[0]
-    assert "/pro/notes/new?platform=example.com&at=2026-11-29T10%3A00%3A00Z&token=" in url
+    assert "/pro/notes/new?platform=example.com&amp;at=2026-11-29T10%3A00%3A00Z&amp;token=" in page
 
 
 def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
@@ -120,7 +129,8 @@ def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
     try:
         proc.stdout.readline()
         line = proc.stdout.readline()
-        assert line.startswith("No web browser found. Open this address in a browser: http://")
+        assert line.startswith("No web browser found. Open this file in a browser: file://")
+        assert "token" not in line
         assert proc.poll() is None, "it must keep serving until Ctrl-C"
     finally:
         proc.send_signal(2)
@@ -144,7 +154,10 @@ def test_browser_flag_skips_the_window_and_uses_the_system_browser(tmp_path):
         proc.send_signal(2)
         _out, err = proc.communicate(timeout=20)
     assert first.startswith("Waymark is open in your web browser at http://127.0.0.1:")
-    assert record.read_text().split() == [first.split(" at ")[1].strip()]
+    address = first.split(" at ")[1].strip()
+    assert "token" not in address
+    opened = record.read_text().split()
+    assert len(opened) == 1 and opened[0].startswith("file://")
     assert proc.returncode == 0, err
 
 
