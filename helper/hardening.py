@@ -6,11 +6,13 @@ crash reporter that uploads it). So, before anything secret is in memory:
 - Linux: prctl(PR_SET_DUMPABLE, 0) makes the process non-dumpable (no core file, and another
   process of the same user can no longer attach a debugger or read /proc/PID/mem), and
   RLIMIT_CORE is set to 0.
-- macOS: RLIMIT_CORE 0 (the same rlimit the kernel checks before writing /cores/core.PID).
-  PT_DENY_ATTACH is not used: it would also stop the person's own crash reporter from
-  recording where a bug is, and the rlimit already keeps the memory off the disk.
-- Windows: nothing is changed. Windows Error Reporting writes a full memory dump only when an
-  administrator has turned on "LocalDumps" for the program; the default report holds no memory.
+- macOS: RLIMIT_CORE 0, so no core file is written. PT_DENY_ATTACH is not used: it would also
+  stop the person's own crash reporter from saying where a bug is, and the rlimit already
+  keeps the memory off the disk. (Written for macOS; only run on Linux so far.)
+- Windows: nothing is changed. Microsoft's page "Collecting User-Mode Dumps" (checked
+  2026-11-30) says Windows Error Reporting keeps no local dump unless an administrator turns
+  on "LocalDumps"; when they do, the default is a mini dump (which can hold parts of memory)
+  in %LOCALAPPDATA%\\CrashDumps, or a full dump if they choose it. docs/SECURITY.md says so.
 Failure to harden is never fatal: the helper still runs, it just cannot promise this."""
 
 from __future__ import annotations

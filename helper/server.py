@@ -24,10 +24,9 @@ from helper.errors import BadInput, StorageError
 
 LOOPBACK_HOST = "127.0.0.1"
 THREADS = 6
-# Big enough to read a browser's whole cookie jar for this address (180 cookies of 4 KB, the
-# most Chromium and Firefox keep per site), so a cookie bomb set by a page on another local
-# port reaches the app, which answers with a page that clears it (waitress's own 256 KB cap
-# would answer 431 to every request instead).
+# Big enough to read the cookie bomb of the security issue (180 cookies of 4 KB, set by a page
+# on another local port), so it reaches the app, which answers with a page that clears it;
+# waitress's own 256 KB cap would answer 431 to every request instead.
 MAX_HEADER_BYTES = 1024 * 1024
 # Connection exhaustion: any local process can open connections to us. Waitress's defaults
 # (100 connections; idle ones closed after 120 s, looked for every 30 s) let ~100 idle
@@ -37,7 +36,7 @@ MAX_HEADER_BYTES = 1024 * 1024
 CONNECTION_LIMIT = 256
 CHANNEL_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 2
-# Each connection is a file descriptor; macOS starts processes with only 256.
+# Each connection is a file descriptor; some systems start processes with as few as 256.
 MIN_OPEN_FILES = 1024
 RUNTIME_FOLDER = "runtime"
 LAUNCH_PAGE_PREFIX = "open-"

@@ -1,5 +1,6 @@
 // What Waymark remembers between sessions, in storage.local: only choices the person made in the
-// popup or options. Never a page address, answer about a concern, or note text (SECURITY.md 17).
+// popup or options. Never a page address, answer about a concern, or note text (docs/SECURITY.md,
+// "Nothing sensitive left behind").
 
 export const DEFAULT_NEUTRAL_URL = "https://www.bbc.co.uk/weather";
 

@@ -1,9 +1,9 @@
 """The host's serving loop: read a frame, answer it, repeat until the browser goes away.
 
-Rules (SECURITY.md item 15): a length over the cap is answered and ends the host, because the
-body was never read and the stream cannot be trusted again; a truncated frame or closed stdin
-ends the host quietly (exit 0); everything else wrong in one message is answered with an error
-and the host keeps serving. Nothing but whole frames ever reaches stdout."""
+Rules (docs/SECURITY.md, "The native messaging host"): a length over the cap is answered and ends
+the host, because the body was never read and the stream cannot be trusted again; a truncated frame
+or closed stdin ends the host quietly (exit 0); everything else wrong in one message is answered
+with an error and the host keeps serving. Nothing but whole frames ever reaches stdout."""
 
 from __future__ import annotations
 

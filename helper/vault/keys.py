@@ -30,7 +30,7 @@ NONCE_LEN = 12
 SALT_LEN = 16
 
 # Caps, checked BEFORE any derivation: a header that asks for more is refused, so a planted
-# file cannot make us allocate gigabytes or run for hours (the KDBX lesson in SECURITY.md).
+# file cannot make us allocate gigabytes or run for hours (docs/SECURITY.md, "Key derivation caps").
 MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 MAX_ITERATIONS = 64
 MAX_LANES = 8

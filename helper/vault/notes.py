@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from helper.engine import CONCERNS  # the concern ids of DESIGN.md: one list, the engine's
+from helper.engine import CONCERNS  # the concern ids: one list, the engine's
 from helper.errors import BadInput
 
 # Re-exported: the web form and the API promise them here.

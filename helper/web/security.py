@@ -1,14 +1,17 @@
 """The local server's locks, in the order a request meets them (Jupyter's model, done strictly).
 
-Why each one (see /work/shared/SECURITY.md): any web page the person visits can send requests to
-127.0.0.1. Cookies are not isolated by port, and another port on 127.0.0.1 counts as the *same
-site*, so SameSite=Strict alone does not stop a hostile local page. Hence:
+Why each one (docs/SECURITY.md, "Requests from other pages and sites"): any web page the person
+visits can send requests to 127.0.0.1. Cookies are not isolated by port, and another port on
+127.0.0.1 counts as the *same site*, so SameSite=Strict alone does not stop a hostile local page.
+Hence:
 1. Host allow-list (DNS rebinding: evil.test resolving to 127.0.0.1 sends `Host: evil.test`).
 2. Sec-Fetch-Site: a browser tells us when a request comes from another origin; refuse it.
 3. Launch token → session cookie, exchanged once; no cookie → 403.
 4. State changes: an Origin that is not ours (including `null`) → 403; then a CSRF token bound
    to the session, compared in constant time.
 5. Headers on every response: strict CSP, no framing, no referrer, no sniffing, no CORS ever.
+Also here: a cookie bomb from another local port gets a page that clears it, and a second launch
+of ours hands its request over with a signed hand-over (helper/running.py), never a token.
 """
 
 from __future__ import annotations

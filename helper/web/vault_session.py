@@ -1,9 +1,9 @@
 """The one vault this helper has open, and when its key must be dropped.
 
 Why a single holder: the vault key may live only in this process's memory and only while the
-professional is using it (SECURITY.md; issue 4). Every page reaches the vault through
-`VaultSession.use()`, which (a) drops the key first if the person has been idle too long, (b)
-counts the request as activity, and (c) holds a lock for the whole operation, so an idle
+professional is using it (docs/SECURITY.md, "Keys in memory after locking"). Every page reaches the
+vault through `VaultSession.use()`, which (a) drops the key first if the person has been idle too
+long, (b) counts the request as activity, and (c) holds a lock for the whole operation, so an idle
 timeout or "lock now" from another waitress thread can never pull the key out from under a save.
 
 Idle time is measured with an injectable clock so tests prove auto-lock without sleeping; a

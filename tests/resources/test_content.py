@@ -115,7 +115,8 @@ def test_every_file_and_entry_has_a_source_and_a_real_review_date():
 
 
 def test_nothing_claims_to_be_verified_against_live_sites_yet():
-    """Facts came from the seed and SOURCES.md and were not re-checked live: say so honestly."""
+    """Facts came from the seed and the first research notes and were not re-checked live: say so
+    honestly."""
     assert all(d.get("verified") is False for d in KB.documents.values())
 
 
