@@ -108,6 +108,11 @@ class LocalServer:
         and for `waymark serve`, whose whole job is to print it."""
         return start_url(self.port, self.token, path, query)
 
+    def fresh_url(self, path: str = "/", query: dict[str, str] | None = None) -> str:
+        """The address with a new single-use token, for a window of this process only."""
+        token = self.app.extensions["waymark.launch_token"].issue()
+        return start_url(self.port, token, path, query)
+
     def address(self, path: str = "/") -> str:
         """The address without any token, safe to print."""
         return f"http://{LOOPBACK_HOST}:{self.port}{path}"

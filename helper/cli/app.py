@@ -5,7 +5,6 @@ Parses and calls; the work is in helper/server.py and helper/window.py."""
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import signal
 import threading
@@ -132,20 +131,16 @@ def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) ->
     if not browser:
         reason = window.probe_gui()
         if reason is None:
-            shown: list[object] = []
 
             def in_window(where: str, asked: dict[str, str]) -> None:
-                # The window already has its session: just go there and come to the front.
-                if not shown:
+                # A window of its own (a note half written in the first one stays put), with a
+                # fresh single-use token handed over in memory.
+                if not window.open_another(server.fresh_url(where, asked)):
                     in_browser(where, asked)
-                    return
-                shown[0].load_url(server.address(where) + as_query(asked))
-                with contextlib.suppress(Exception):
-                    shown[0].restore()
 
             server.app.extensions["waymark.hand_over"] = (key, in_window)
             server.run_in_thread()
-            window.show(server.url(path, query), on_closed=server.stop, on_loaded=shown.append)
+            window.show(server.url(path, query), on_closed=server.stop)
             return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
     server.app.extensions["waymark.hand_over"] = (key, in_browser)

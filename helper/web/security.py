@@ -130,9 +130,9 @@ class Activity:
 
 
 # Our own cookies are a few short values. Far more than this means pages on other local ports
-# have filled the jar (a "cookie bomb"): answer with a page that clears theirs.
-COOKIE_BOMB_BYTES = 16 * 1024
-COOKIE_BOMB_COUNT = 40
+# have filled the jar (a "cookie bomb"): answer with a page that clears theirs. Counted in bytes
+# only, so a developer's ordinary cookies from other local tools are left alone.
+COOKIE_BOMB_BYTES = 32 * 1024
 
 
 def check_request() -> object | None:
@@ -141,7 +141,7 @@ def check_request() -> object | None:
     if request.host not in allowed_hosts(port):
         abort(403)
     header = request.headers.get("Cookie", "")
-    if len(header) > COOKIE_BOMB_BYTES or header.count(";") >= COOKIE_BOMB_COUNT:
+    if len(header) > COOKIE_BOMB_BYTES:
         return clear_foreign_cookies(port)
     if request.path == HANDOFF_PATH:
         return receive_hand_over()

@@ -221,3 +221,81 @@ def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
         assert len(note.revisions) == 2  # saved, then the tick as its own revision
         assert "tell-dsl" in note.revisions[-1].fields["checklist"]
         assert vault.verify().ok
+
+
+def devtools_pages(port: int) -> list[str]:
+    """The addresses of the pages in the helper's windows, from QtWebEngine's DevTools list."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2) as answer:
+            return [p["url"] for p in json.load(answer) if p.get("type") == "page"]
+    except OSError:
+        return []
+
+
+def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
+    """One helper per user, with a display: a second `open --new-note` (as the native host
+    starts it) hands its page over and exits; the running helper opens it in a window of its
+    own, so a note half written in the first window is left alone; no browser is started."""
+    import socket
+    import time
+
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        devtools = probe.getsockname()[1]
+    script, record = recording_browser(tmp_path)
+    env = {
+        **private_env(tmp_path),
+        "BROWSER": str(script),
+        "QTWEBENGINE_REMOTE_DEBUGGING": str(devtools),
+    }
+    first = subprocess.Popen(
+        [sys.executable, "-m", "helper", "open"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("127.0.0.1" in url for url in devtools_pages(devtools)):
+            assert time.monotonic() < deadline, "the first window never showed the helper"
+            assert first.poll() is None, first.communicate()[1][-2000:]
+            time.sleep(0.3)
+        second = subprocess.run(
+            [sys.executable, "-m", "helper", "open", "--new-note",
+             "--platform=www.roblox.com", "--at=2026-11-29T10:00:00Z"],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        assert "already open" in second.stdout
+
+        # Two windows; the new one at the notes area, its one-time token already swapped for
+        # the session cookie (so it has left the address bar).
+        def settled(pages: list[str]) -> bool:
+            return (
+                len(pages) == 2
+                and any("/pro/" in url for url in pages)
+                and not any("token=" in url for url in pages)
+            )
+
+        pages = devtools_pages(devtools)
+        while not settled(pages):
+            assert time.monotonic() < deadline + 30, pages
+            time.sleep(0.3)
+            pages = devtools_pages(devtools)
+        assert not record.exists(), "no browser was started"
+        assert first.poll() is None
+    finally:
+        first.terminate()
+        try:
+            first.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            first.kill()
+            first.communicate()
