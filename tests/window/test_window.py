@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
@@ -292,6 +293,15 @@ def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
             pages = devtools_pages(devtools)
         assert not record.exists(), "no browser was started"
         assert first.poll() is None
+        # The window got its addresses in memory: no process of the helper (Qt's web engine
+        # processes included) has a token on its command line.
+        from tests.nativehost.hostproc import processes_with_home
+
+        helpers = processes_with_home(Path(env["WAYMARK_HOME"]))
+        assert first.pid in helpers
+        for pid in helpers:
+            with contextlib.suppress(OSError):
+                assert b"token=" not in Path(f"/proc/{pid}/cmdline").read_bytes()
     finally:
         first.terminate()
         try:
