@@ -6,19 +6,72 @@ launch token; helper/web/security.py swaps it for a session cookie on first use.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import logging
+import os
 import secrets
 import socket
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask
 
-from helper.errors import BadInput
+from helper import paths
+from helper.errors import BadInput, StorageError
 
 LOOPBACK_HOST = "127.0.0.1"
 THREADS = 6
+# Big enough to read the cookie bomb of the security issue (180 cookies of 4 KB, set by a page
+# on another local port), so it reaches the app, which answers with a page that clears it;
+# waitress's own 256 KB cap would answer 431 to every request instead.
+MAX_HEADER_BYTES = 1024 * 1024
+# Connection exhaustion: any local process can open connections to us. Waitress's defaults
+# (100 connections; idle ones closed after 120 s, looked for every 30 s) let ~100 idle
+# connections stop the helper for minutes. The person's browser uses a handful, so the limit
+# sits far above any real use; idle connections (including requests that never finish) are
+# closed after 10 s, looked for every 2 s, so even a flood past the limit clears within ~15 s.
+CONNECTION_LIMIT = 256
+CHANNEL_TIMEOUT_S = 10
+CLEANUP_INTERVAL_S = 2
+# Each connection is a file descriptor; some systems start processes with as few as 256.
+MIN_OPEN_FILES = 1024
+RUNTIME_FOLDER = "runtime"
+LAUNCH_PAGE_PREFIX = "open-"
+
+
+def runtime_dir() -> Path:
+    """The helper's private runtime folder (launch pages, the one-helper lock): inside the
+    data folder, as Jupyter keeps its runtime files, and owner-only (0700) whatever the umask."""
+    folder = paths.data_dir() / RUNTIME_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    if folder.is_symlink() or not folder.is_dir():
+        raise StorageError(f"{folder} is not a folder Waymark made; remove it and try again.")
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    return folder
+
+
+def write_private_page(folder: Path, html: str) -> Path:
+    """A new owner-only file with a random name; never follows or reuses an existing path."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    page = folder / f"{LAUNCH_PAGE_PREFIX}{secrets.token_hex(8)}.html"
+    fd = os.open(page, flags, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(html)
+    return page
+
+
+def launch_page_html(url: str) -> str:
+    """Jupyter's redirect file: the browser is given this page, never the address itself."""
+    where = html.escape(url, quote=True)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0;url={where}"><title>Waymark</title></head>'
+        f'<body><p><a href="{where}">Open Waymark</a></p></body></html>\n'
+    )
 
 
 def check_bind_address(host: str) -> None:
@@ -48,8 +101,42 @@ class LocalServer:
     _waitress: object
     _stopped: threading.Event = field(default_factory=threading.Event)
 
+    _pages: set[Path] = field(default_factory=set)
+
     def url(self, path: str = "/", query: dict[str, str] | None = None) -> str:
+        """The address with the first launch token: for the window (handed over in memory)
+        and for `waymark serve`, whose whole job is to print it."""
         return start_url(self.port, self.token, path, query)
+
+    def fresh_url(self, path: str = "/", query: dict[str, str] | None = None) -> str:
+        """The address with a new single-use token, for a window of this process only."""
+        token = self.app.extensions["waymark.launch_token"].issue()
+        return start_url(self.port, token, path, query)
+
+    def address(self, path: str = "/") -> str:
+        """The address without any token, safe to print."""
+        return f"http://{LOOPBACK_HOST}:{self.port}{path}"
+
+    def launch_page(self, path: str = "/", query: dict[str, str] | None = None) -> Path:
+        """A private page that carries a fresh single-use token to the browser, removed as soon
+        as the token is spent (and at stop). The browser's command line holds only its path."""
+        tokens = self.app.extensions["waymark.launch_token"]
+        token = tokens.issue()
+        page = write_private_page(
+            runtime_dir(), launch_page_html(start_url(self.port, token, path, query))
+        )
+        self._pages.add(page)
+        tokens.on_spent(token, lambda: self._remove_page(page))
+        return page
+
+    def _remove_page(self, page: Path) -> None:
+        with contextlib.suppress(OSError):
+            page.unlink()
+        self._pages.discard(page)
+
+    @property
+    def stopped(self) -> threading.Event:
+        return self._stopped
 
     def run(self) -> None:
         """Serve until stop() or Ctrl-C (waitress turns KeyboardInterrupt into a clean return)."""
@@ -66,6 +153,8 @@ class LocalServer:
         if self._stopped.is_set():
             return
         self._stopped.set()
+        for page in list(self._pages):
+            self._remove_page(page)
         from helper.web import close
 
         close(self.app)
@@ -77,10 +166,25 @@ class LocalServer:
         server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])
 
 
+def enough_open_files() -> None:
+    """Raise the soft limit on open files to MIN_OPEN_FILES when it is lower (never above
+    the hard limit); where there is no such limit (Windows), nothing to do."""
+    try:
+        import resource
+    except ImportError:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < MIN_OPEN_FILES:
+        wanted = MIN_OPEN_FILES if hard == resource.RLIM_INFINITY else min(MIN_OPEN_FILES, hard)
+        with contextlib.suppress(OSError, ValueError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+
+
 def create(host: str = LOOPBACK_HOST, config: dict | None = None) -> LocalServer:
     """Bind a free port first, then build the app for that port (its Host allow-list and
     cookie name depend on it), then hand waitress the already-bound socket."""
     check_bind_address(host)
+    enough_open_files()
     from waitress.server import create_server
 
     from helper.web import create_app
@@ -92,5 +196,14 @@ def create(host: str = LOOPBACK_HOST, config: dict | None = None) -> LocalServer
     app = create_app({**(config or {}), "PORT": port, "LAUNCH_TOKEN": token})
     # Waitress warns on a busy queue; under a flood of refused requests that is noise.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = create_server(app, sockets=[sock], threads=THREADS, ident="waymark")
+    server = create_server(
+        app,
+        sockets=[sock],
+        threads=THREADS,
+        ident="waymark",
+        max_request_header_size=MAX_HEADER_BYTES,
+        connection_limit=CONNECTION_LIMIT,
+        channel_timeout=CHANNEL_TIMEOUT_S,
+        cleanup_interval=CLEANUP_INTERVAL_S,
+    )
     return LocalServer(app=app, port=port, token=token, _waitress=server)

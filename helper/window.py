@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import webbrowser
 from collections.abc import Callable
 
@@ -57,11 +58,46 @@ def probe_gui() -> str | None:
     return None
 
 
+class _Windows:
+    """The helper's open windows. The server stops (on_all_closed) when the last one closes,
+    not the first: a second launch opens its page in a window of its own, so a note half
+    written in the first window is never navigated away from."""
+
+    def __init__(self) -> None:
+        self.open: list[object] = []
+        self.on_all_closed: Callable[[], None] | None = None
+        self.lock = threading.Lock()
+
+    def add(self, url: str) -> object:
+        import webview
+
+        window = webview.create_window(
+            WINDOW_TITLE, url, width=1024, height=760, min_size=(360, 480), text_select=True
+        )
+        with self.lock:
+            self.open.append(window)
+
+        def closed() -> None:
+            with self.lock:
+                if window in self.open:
+                    self.open.remove(window)
+                last = not self.open
+            if last and self.on_all_closed is not None:
+                self.on_all_closed()
+
+        window.events.closed += closed
+        return window
+
+
+_WINDOWS = _Windows()
+
+
 def show(
     url: str, on_closed: Callable[[], None], on_loaded: Callable[[object], None] | None = None
 ) -> None:
-    """Show `url` in a window; returns when the person closes it (after `on_closed` ran).
-    `on_loaded(window)` runs once, on a worker thread, when the first page has loaded."""
+    """Show `url` in a window; returns when the person closes the last window (after
+    `on_closed` ran). `on_loaded(window)` runs once, on a worker thread, when the first page
+    has loaded."""
     os.environ.update(gui_environment())
     import webview
 
@@ -70,10 +106,8 @@ def show(
     webview.settings["OPEN_EXTERNAL_LINKS_IN_BROWSER"] = True
     webview.settings["ALLOW_DOWNLOADS"] = False
     webview.settings["ALLOW_FILE_URLS"] = False
-    window = webview.create_window(
-        WINDOW_TITLE, url, width=1024, height=760, min_size=(360, 480), text_select=True
-    )
-    window.events.closed += on_closed
+    _WINDOWS.on_all_closed = on_closed
+    window = _WINDOWS.add(url)
     if on_loaded is not None:
         fired: list[bool] = []
 
@@ -88,6 +122,16 @@ def show(
     # Not private mode, so "remember my answer" survives a restart; every page is no-store,
     # so nothing else is kept.
     webview.start(gui="qt", private_mode=False, storage_path=str(storage))
+
+
+def open_another(url: str) -> bool:
+    """Open `url` in a new window of the running helper (a second launch handed its request
+    over). False when no window is open, so the caller can use the browser instead."""
+    with _WINDOWS.lock:
+        if not _WINDOWS.open:
+            return False
+    _WINDOWS.add(url)
+    return True
 
 
 def open_in_browser(url: str) -> bool:

@@ -1,5 +1,6 @@
 // What Waymark remembers between sessions, in storage.local: only choices the person made in the
-// popup or options. Never a page address, answer about a concern, or note text (SECURITY.md 17).
+// popup or options. Never a page address, answer about a concern, or note text (docs/SECURITY.md,
+// "Nothing sensitive left behind").
 // By default it remembers nothing about a visit: on a shared family device, a remembered "young
 // person, 13 to 17" would tell the next person what was looked at. `remember` (off unless the
 // person turns it on in settings) lets the popup keep who they are and the age band.

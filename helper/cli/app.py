@@ -5,7 +5,10 @@ Parses and calls; the work is in helper/server.py and helper/window.py."""
 from __future__ import annotations
 
 import argparse
+import os
 import signal
+import threading
+import time
 
 NEW_NOTE_PATH = "/pro/notes/new"
 
@@ -54,16 +57,21 @@ def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
 
 
 def stop_on_sigterm() -> None:
-    """SIGTERM ends the server as Ctrl-C does, so the vault is locked on the way out."""
+    """SIGTERM ends the server as Ctrl-C does, so the vault is locked on the way out. SIGINT is
+    set too: a helper started in the background by a shell inherits SIGINT ignored."""
 
     def interrupt(_signum: int, _frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
 
 
 def serve_helper(args: argparse.Namespace) -> int:
     from helper import server as local
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()
 
     server = local.create(args.host)
     stop_on_sigterm()
@@ -77,38 +85,116 @@ def serve_helper(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_helper(args: argparse.Namespace) -> int:
-    from helper import server as local
+# A helper in browser mode cannot see the tab close, so it ends itself after a quiet spell:
+# 10 minutes with no request when nobody ever signed in (the launch page was never opened),
+# 60 minutes with no request once someone has (the longest auto-lock setting: nobody is cut
+# off sooner than the vault would lock anyway). Never while the vault is unlocked.
+IDLE_EXIT_NO_SESSION_S = 10 * 60
+IDLE_EXIT_SESSION_S = 60 * 60
+IDLE_CHECK_S = 30.0
+TEST_IDLE_EXIT_ENV = "WAYMARK_TEST_IDLE_EXIT_SECONDS"  # honoured only with WAYMARK_TESTING=1
 
+
+def open_helper(args: argparse.Namespace) -> int:
+    from helper import running
+    from helper import server as local
+    from helper.errors import StorageError
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()
     path, query = start_point(args)
+    try:
+        instance = running.claim_or_hand_over(local.runtime_dir(), path, query)
+    except TimeoutError:
+        raise StorageError(
+            "Waymark is already running but did not answer. Close it and try again."
+        ) from None
+    if instance is None:
+        print("Waymark is already open: it has been asked to show this.", flush=True)
+        return 0
     server = local.create()
     stop_on_sigterm()
     try:
-        show(server, server.url(path, query), args.browser)
+        instance.publish(server.port)
+        show(server, path, query, args.browser, instance.key)
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()  # Locks the vault and forgets every session, however we got here.
+        instance.release()
     return 0
 
 
-def show(server, url: str, browser: bool) -> None:
-    """The window if we can, else the system browser, else the address; then serve."""
+def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) -> None:
+    """The window if we can, else the system browser, else the launch page's place; then serve.
+
+    The browser is never given the address with the token (any local account can read a
+    command line): it gets a private launch page that carries the token and is removed once
+    the token is spent. Nothing printed here carries the token either."""
     from helper import window
+
+    def in_browser(where: str, asked: dict[str, str]) -> bool:
+        return window.open_in_browser(server.launch_page(where, asked).as_uri())
 
     if not browser:
         reason = window.probe_gui()
         if reason is None:
+
+            def in_window(where: str, asked: dict[str, str]) -> None:
+                # A window of its own (a note half written in the first one stays put), with a
+                # fresh single-use token handed over in memory.
+                if not window.open_another(server.fresh_url(where, asked)):
+                    in_browser(where, asked)
+
+            server.app.extensions["waymark.hand_over"] = (key, in_window)
             server.run_in_thread()
-            window.show(url, on_closed=server.stop)
+            window.show(server.url(path, query), on_closed=server.stop)
             return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
-    if window.open_in_browser(url):
-        # Printed once, as the address a person may need if the browser tab was lost; the
-        # token in it is single-use and the browser has normally spent it already.
-        print(f"Waymark is open in your web browser at {url}", flush=True)
-        print("Press Ctrl-C here to stop Waymark.", flush=True)
+    server.app.extensions["waymark.hand_over"] = (key, in_browser)
+    page = server.launch_page(path, query)
+    if window.open_in_browser(page.as_uri()):
+        print(f"Waymark is open in your web browser at {server.address()}", flush=True)
     else:
-        print(f"No web browser found. Open this address in a browser: {url}", flush=True)
-        print("Press Ctrl-C here to stop Waymark.", flush=True)
+        print(f"No web browser found. Open this file in a browser: {page.as_uri()}", flush=True)
+    print("Press Ctrl-C here to stop Waymark.", flush=True)
+    exit_when_idle(server)
     server.run()
+
+
+def as_query(query: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return "?" + urlencode(query) if query else ""
+
+
+def idle_limits() -> tuple[float, float]:
+    """(no session, with a session) in seconds; tests may shorten both."""
+    if os.environ.get("WAYMARK_TESTING") == "1" and os.environ.get(TEST_IDLE_EXIT_ENV):
+        seconds = float(os.environ[TEST_IDLE_EXIT_ENV])
+        return seconds, seconds
+    return IDLE_EXIT_NO_SESSION_S, IDLE_EXIT_SESSION_S
+
+
+def exit_when_idle(server) -> threading.Thread:
+    """Stop a browser-mode helper after the quiet spell above (checked every IDLE_CHECK_S)."""
+    no_session, with_session = idle_limits()
+    check = min(IDLE_CHECK_S, no_session / 4)
+    app = server.app
+
+    def quiet_too_long() -> bool:
+        holder = app.extensions.get("waymark.vault")
+        if holder is not None and holder.is_unlocked():
+            return False
+        limit = with_session if len(app.extensions["waymark.sessions"]) else no_session
+        return time.monotonic() - app.extensions["waymark.activity"].last >= limit
+
+    def watch() -> None:
+        while not server.stopped.wait(check):
+            if quiet_too_long():
+                server.stop()
+                return
+
+    thread = threading.Thread(target=watch, name="waymark-idle-exit", daemon=True)
+    thread.start()
+    return thread

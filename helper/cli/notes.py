@@ -11,6 +11,7 @@ import argparse
 import getpass
 import json
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,22 @@ def register(commands: argparse._SubParsersAction) -> None:
     from helper.cli import casework  # follow-up, due, chronology, referral (issue 12)
 
     casework.register(sub)
-    commands.add_parser(
-        "verify", help="check the vault for damage, tampering or rollback"
-    ).set_defaults(func=cmd_verify)
+    p = commands.add_parser(
+        "verify",
+        help="check the vault for damage, tampering or rollback",
+        description="Check the vault for damage, tampering or rollback. Without a keyring a "
+        "whole-file rollback cannot be seen from the file alone: print the chain head with "
+        "--print-head, keep it on paper, and check against it later with --head.",
+    )
+    p.add_argument(
+        "--print-head",
+        action="store_true",
+        help="after checking, print the audit chain head to write down",
+    )
+    p.add_argument(
+        "--head", metavar="SEQ:CODE", help="a chain head you wrote down earlier, to check against"
+    )
+    p.set_defaults(func=cmd_verify)
 
 
 def _field_options(p: argparse.ArgumentParser) -> None:
@@ -97,6 +111,9 @@ class Secrets:
     """Passphrases from WAYMARK_PASSPHRASE_FILE (line by line) or from a prompt."""
 
     def __init__(self) -> None:
+        from helper.hardening import forbid_core_dumps
+
+        forbid_core_dumps()  # a passphrase is about to be in memory
         self._lines: list[str] | None = None
         source = os.environ.get("WAYMARK_PASSPHRASE_FILE")
         if source:
@@ -158,7 +175,10 @@ def signer(args: argparse.Namespace, fields: dict[str, Any]) -> str:
 # ---- opening the vault ------------------------------------------------------------------------
 def open_unlocked(secrets: Secrets | None = None) -> Any:
     """Open the vault and unlock it: on this device if enabled, else with the passphrase."""
+    from helper.hardening import forbid_core_dumps
     from helper.vault import Vault
+
+    forbid_core_dumps()
 
     vault = Vault.open()
     try:
@@ -245,8 +265,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     output: Path = args.output
-    if output.exists() and not args.force:
-        raise BadInput(f"{output} already exists; use --force to replace it.")
+    check_export_target(output, args.force)
     with open_unlocked() as vault:
         ids = [s.id for s in vault.list_notes() if not s.deleted] if args.all else [args.id]
         text = vault.export(ids, args.format)
@@ -256,17 +275,69 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_private(output: Path, text: str, force: bool) -> None:
-    """Owner-only file; created exclusively unless --force."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if force else os.O_EXCL)
+def check_export_target(output: Path, force: bool) -> None:
+    """Refuse a symbolic link (it could point at someone else's file), anything that is not a
+    plain file, and an existing file without --force. Checked before unlocking and again by
+    the write itself, which never follows a link."""
     try:
-        fd = os.open(output, flags, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        found = os.lstat(output)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise BadInput(f"{output} is a symbolic link; Waymark will not write through it.")
+    if not stat.S_ISREG(found.st_mode):
+        raise BadInput(f"{output} is not a plain file; choose another name.")
+    if not force:
+        raise BadInput(f"{output} already exists; use --force to replace it.")
+
+
+def write_private(output: Path, text: str, force: bool) -> None:
+    """Write a new owner-only (0600) temporary file beside the target (created exclusively,
+    never through a link), flush it to disk, then move it into place in one step: a reader
+    sees the old file or the whole new one, and an existing file's looser mode is not kept.
+    Without --force the move refuses to replace anything."""
+    check_export_target(output, force)
+    folder = output.parent if str(output.parent) else Path(".")
+    temp = folder / f".{output.name}.{os.urandom(6).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, 0o600)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        check_export_target(output, force)  # nothing planted while we wrote
+        if force:
+            os.replace(temp, output)  # replaces a link itself, never what it points at
+        else:
+            place_without_replacing(temp, output)
     except FileExistsError:
         raise BadInput(f"{output} already exists; use --force to replace it.") from None
     except OSError as err:
         raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def place_without_replacing(temp: Path, output: Path) -> None:
+    """A hard link fails if anything (even a dangling link) is already there. Some drives
+    (FAT, exFAT, some network shares) have no hard links: then a rename right after a check."""
+    try:
+        os.link(temp, output, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(output):
+            raise FileExistsError(output) from None
+        os.rename(temp, output)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
@@ -283,7 +354,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
+    from helper.hardening import forbid_core_dumps
     from helper.vault import Vault
+
+    forbid_core_dumps()
 
     source = os.environ.get("WAYMARK_RECOVERY_FILE")
     if source:
@@ -308,17 +382,53 @@ def cmd_device(args: argparse.Namespace) -> int:
     return 0
 
 
+NO_KEYRING_HEAD = (
+    "Rollback check: no keyring on this device holds a copy of the audit chain head, so verify "
+    "cannot tell if this whole file was swapped for an older copy of itself. Write down the "
+    "chain head (`waymark verify --print-head`) and check against it later with "
+    "`waymark verify --head SEQ:CODE`."
+)
+
+
+def parse_paper_head(text: str) -> tuple[int, str]:
+    """'SEQ:xxxx-xxxx-xxxx-xxxx' as printed by --print-head (any case, spaces or dashes)."""
+    seq, _, code = text.strip().partition(":")
+    digits = "".join(ch for ch in code.lower() if ch not in " -")
+    if (
+        not seq.strip().isdigit()
+        or len(digits) < 8
+        or any(c not in "0123456789abcdef" for c in digits)
+    ):
+        raise BadInput(
+            "That is not a chain head: it looks like 12:1a2b-3c4d-5e6f-7a8b "
+            "(as `waymark verify --print-head` prints it)."
+        )
+    return int(seq), digits
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
+    paper = parse_paper_head(args.head) if args.head else None
     with open_unlocked() as vault:
-        report = vault.verify()
+        report = vault.verify(paper)
+        head = vault.chain_head() if args.print_head and report.ok else None
+        keyring_head = vault.keyring_head_found
         _tell(vault)
     if report.ok:
         print(
             f"The vault is intact: {report.notes_checked} notes and "
             f"{report.revisions_checked} revisions checked, audit log unbroken."
         )
+        if paper is not None:
+            print("The file matches the chain head you wrote down.")
+        if not keyring_head:
+            print(NO_KEYRING_HEAD)
+        if head is not None:
+            print(f"Chain head: {head}")
+            print("Write it down with the date. It changes with every save, unlock and export.")
         return 0
     print(f"The vault has {len(report.problems)} problem(s):")
     for problem in report.problems:
         print(f"  - {problem}")
+    if not keyring_head:
+        print(NO_KEYRING_HEAD)
     return 1

@@ -1,9 +1,9 @@
 """The host's serving loop: read a frame, answer it, repeat until the browser goes away.
 
-Rules (SECURITY.md item 15): a length over the cap is answered and ends the host, because the
-body was never read and the stream cannot be trusted again; a truncated frame or closed stdin
-ends the host quietly (exit 0); everything else wrong in one message is answered with an error
-and the host keeps serving. Nothing but whole frames ever reaches stdout."""
+Rules (docs/SECURITY.md, "The native messaging host"): a length over the cap is answered and ends
+the host, because the body was never read and the stream cannot be trusted again; a truncated frame
+or closed stdin ends the host quietly (exit 0); everything else wrong in one message is answered
+with an error and the host keeps serving. Nothing but whole frames ever reaches stdout."""
 
 from __future__ import annotations
 
@@ -67,6 +67,9 @@ def run_stdio(caller: Sequence[str]) -> int:
     The reply channel is a private copy of fd 1, and fd 1 itself is pointed at /dev/null, so a
     stray print or warning anywhere in the process can never corrupt the browser's channel."""
     warnings.simplefilter("ignore")
+    from helper.hardening import forbid_core_dumps
+
+    forbid_core_dumps()  # before any message is read: no core file of the host, ever
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())

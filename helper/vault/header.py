@@ -67,20 +67,29 @@ def label(method: str, vault_id: str) -> bytes:
     return f"waymark/v1 wrap {method}\x00{vault_id}".encode()
 
 
-def header_mac(vault_key: bytes, raw: bytes) -> bytes:
+def header_mac(vault_key: bytes | bytearray, raw: bytes) -> bytes:
     key = keys.subkey(vault_key, "waymark/v1 header")
-    return hmac.new(key, b"waymark/v1 header\n" + raw, hashlib.sha256).digest()
+    try:
+        return hmac.new(key, b"waymark/v1 header\n" + raw, hashlib.sha256).digest()
+    finally:
+        keys.wipe(key)
 
 
 def wrap_passphrase(vault_key: bytes, vault_id: str, passphrase: str) -> dict[str, Any]:
     params = keys.calibrate()
     wrapping = keys.derive_passphrase_key(passphrase, params)
-    wrapped = keys.wrap(wrapping, vault_key, label("passphrase", vault_id))
+    try:
+        wrapped = keys.wrap(wrapping, vault_key, label("passphrase", vault_id))
+    finally:
+        keys.wipe(wrapping)
     return {"kdf": params.as_json(), "passphrase": wrapped}
 
 
 def wrap_recovery(vault_key: bytes, vault_id: str, raw_code: bytes) -> dict[str, str]:
     salt = secrets.token_bytes(keys.SALT_LEN)
     wrapping = keys.recovery_key(raw_code, salt)
-    wrapped = keys.wrap(wrapping, vault_key, label("recovery", vault_id))
+    try:
+        wrapped = keys.wrap(wrapping, vault_key, label("recovery", vault_id))
+    finally:
+        keys.wipe(wrapping)
     return {"salt": keys.b64(salt), **wrapped}

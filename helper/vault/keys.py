@@ -8,9 +8,12 @@ one purpose, derived with its own HKDF label, as in the age spec."""
 from __future__ import annotations
 
 import base64
+import ctypes
 import hmac
 import os
+import platform
 import secrets
+import sys
 import time
 from dataclasses import dataclass
 
@@ -27,7 +30,7 @@ NONCE_LEN = 12
 SALT_LEN = 16
 
 # Caps, checked BEFORE any derivation: a header that asks for more is refused, so a planted
-# file cannot make us allocate gigabytes or run for hours (the KDBX lesson in SECURITY.md).
+# file cannot make us allocate gigabytes or run for hours (docs/SECURITY.md, "Key derivation caps").
 MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 MAX_ITERATIONS = 64
 MAX_LANES = 8
@@ -82,6 +85,26 @@ class KdfParams:
         return cls(salt, m, t, p)
 
 
+# Where a bytes object's data starts in CPython (its size when empty, less the final NUL).
+_BYTES_DATA_OFFSET = sys.getsizeof(b"") - 1
+_CPYTHON = platform.python_implementation() == "CPython"
+
+
+def wipe(secret: bytes | bytearray | None) -> None:
+    """Overwrite key material with zeros in place, so freed memory keeps no copy of it.
+
+    A bytearray is zeroed through its own buffer. A bytes object (what cryptography and hashlib
+    hand back) is immutable to Python, so on CPython its data is zeroed with memset: only ever
+    call this on a private key-sized object that nothing else uses (never a literal or a short,
+    shared value; objects of length 0 or 1 are left alone for that reason)."""
+    if secret is None or len(secret) < 2:
+        return
+    if isinstance(secret, bytearray):
+        secret[:] = bytes(len(secret))
+    elif isinstance(secret, bytes) and _CPYTHON:
+        ctypes.memset(id(secret) + _BYTES_DATA_OFFSET, 0, len(secret))
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -108,7 +131,11 @@ def derive_passphrase_key(passphrase: str, params: KdfParams) -> bytes:
         lanes=params.lanes,
         memory_cost=params.memory_kib,
     )
-    return kdf.derive(passphrase.encode("utf-8"))
+    secret = bytearray(passphrase.encode("utf-8"))
+    try:
+        return kdf.derive(secret)
+    finally:
+        wipe(secret)
 
 
 def calibrate(fast: bool | None = None) -> KdfParams:

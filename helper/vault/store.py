@@ -5,6 +5,7 @@ journal, so a process killed at any moment leaves the old state or the new, neve
 
 from __future__ import annotations
 
+import functools
 import os
 import secrets
 import sqlite3
@@ -18,7 +19,7 @@ from helper.vault.keys import storage_error
 APPLICATION_ID = 0x57594D4B  # "WYMK": marks the file as a Waymark vault for `file` and for us
 FORMAT_VERSION = 1
 
-SCHEMA = """
+CORE_SCHEMA = """
 CREATE TABLE vault_header (id INTEGER PRIMARY KEY CHECK (id = 1), header BLOB NOT NULL,
                            mac BLOB NOT NULL);
 CREATE TABLE notes (id TEXT PRIMARY KEY, created_at TEXT NOT NULL) WITHOUT ROWID;
@@ -41,10 +42,9 @@ CASEWORK_DDL = (
     "CREATE TABLE casework (note_id TEXT NOT NULL, number INTEGER NOT NULL, at TEXT NOT NULL, "
     "nonce BLOB NOT NULL, ct BLOB NOT NULL, PRIMARY KEY (note_id, number)) WITHOUT ROWID"
 )
-SCHEMA += CASEWORK_DDL + ";\n"
 
 # ---- hand-over tables (HANDOVER.md) -----------------------------------------------------------
-# Kept apart so a vault made before hand-over existed can gain them (add_handover_tables).
+# Kept apart so a vault made before hand-over existed can gain them (upgrade, below).
 # Everything in them is sealed except ids, times and a keyed tag of each imported bundle's id.
 HANDOVER_SCHEMA = """
 CREATE TABLE identity (id INTEGER PRIMARY KEY CHECK (id = 1), created_at TEXT NOT NULL,
@@ -55,19 +55,26 @@ CREATE TABLE received_bundles (tag BLOB PRIMARY KEY, received_at TEXT NOT NULL) 
 CREATE TABLE provenance (note_id TEXT PRIMARY KEY, received_at TEXT NOT NULL,
                          nonce BLOB NOT NULL, ct BLOB NOT NULL) WITHOUT ROWID;
 """
-SCHEMA += HANDOVER_SCHEMA
+# Tables added after the first vaults were made, each group created whole when a writable vault
+# without it is opened (upgrade). A file holds exactly the core, plus each group whole or not at
+# all: nothing else is ever accepted (see check_schema).
+LATER_TABLES: tuple[str, ...] = (CASEWORK_DDL + ";\n", HANDOVER_SCHEMA)
+SCHEMA = CORE_SCHEMA + "".join(LATER_TABLES)
 
 
-def add_handover_tables(conn: sqlite3.Connection) -> None:
-    """Give a vault made before hand-over existed its (empty) hand-over tables. Holds no secret,
-    so it runs before unlocking; a file that already has them is left alone."""
-    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "identity" in have:
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Give a vault made before a later group of tables existed those (empty) tables. They hold
+    no secret, so this runs before unlocking, and only after check_schema has accepted the file's
+    layout as one Waymark made."""
+    have = set(query(conn, SCHEMA_SQL))
+    missing = [group for group in LATER_TABLES if not _rows(group) <= have]
+    if not missing:
         return
     with transaction(conn):
-        for statement in HANDOVER_SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
+        for group in missing:
+            for statement in group.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
 
 
 INSERT_REVISION = "INSERT INTO revisions VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -90,6 +97,8 @@ def connect(path: Path, create: bool = False) -> sqlite3.Connection:
             f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
+        # Defence in depth: functions with side effects may not run from a file's own schema.
+        conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -105,6 +114,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
+        conn.execute("PRAGMA trusted_schema = OFF")
         conn.execute("PRAGMA query_only = ON")
     except STORE_ERRORS as err:
         raise storage_error(err) from None
@@ -160,18 +170,55 @@ def create_file(path: Path, header: bytes, mac: bytes) -> None:
         temp.unlink(missing_ok=True)
 
 
+@functools.cache
+def _rows(schema: str) -> frozenset[tuple[str, str, str, str | None]]:
+    """Every sqlite_master row `schema` creates (tables, indexes and SQLite's own automatic
+    indexes), from a scratch in-memory database."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        for statement in schema.split(";"):
+            if statement.strip():
+                scratch.execute(statement)
+        return frozenset(scratch.execute(SCHEMA_SQL).fetchall())
+    finally:
+        scratch.close()
+
+
+def expected_schema() -> list[tuple[str, str, str, str | None]]:
+    """Every sqlite_master row this version creates, in a stable order."""
+    return sorted(_rows(SCHEMA), key=repr)
+
+
 def schema_matches(conn: sqlite3.Connection) -> bool:
-    """Whether the file's tables and indexes are exactly the ones this version creates."""
-    expected = sqlite3.connect(":memory:")
-    for statement in SCHEMA.split(";"):
-        if statement.strip():
-            expected.execute(statement)
-    want = sorted(r[0] for r in expected.execute(SCHEMA_SQL))
-    expected.close()
-    return sorted(str(r[0]) for r in query(conn, SCHEMA_SQL)) == want
+    """Whether the file's schema is one this version or an earlier one created: exactly the
+    core tables and indexes with the same SQL, plus each later group whole or not at all, and
+    nothing more (no trigger, no view, no extra table). Reading sqlite_master runs nothing the
+    file brings with it."""
+    found = {tuple(row) for row in query(conn, SCHEMA_SQL)}
+    core = _rows(CORE_SCHEMA)
+    if not core <= found:
+        return False
+    rest = found - core
+    for group in LATER_TABLES:
+        rows = _rows(group) - core
+        if rows <= rest:
+            rest -= rows
+    return not rest
 
 
-SCHEMA_SQL = "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+SCHEMA_SQL = "SELECT type, name, tbl_name, sql FROM sqlite_master"
+PLANTED_SCHEMA = (
+    "The vault file's layout is not the one Waymark makes: something has added or changed its "
+    "tables, triggers or views. Waymark will not use it, so nothing in it can run. Nothing has "
+    "been changed. Restore a backup copy, or ask someone who looks after your computer."
+)
+
+
+def check_schema(conn: sqlite3.Connection) -> None:
+    """Refuse a file whose schema differs in any way, before any statement that could fire a
+    trigger: a planted trigger could keep deleted notes or hang every save."""
+    if not schema_matches(conn):
+        raise StorageError(PLANTED_SCHEMA)
 
 
 def check_is_vault(conn: sqlite3.Connection) -> None:
@@ -190,6 +237,7 @@ def check_is_vault(conn: sqlite3.Connection) -> None:
         )
     if version < 1:
         raise StorageError("That file is not a Waymark vault.")
+    check_schema(conn)
 
 
 def read_header(conn: sqlite3.Connection) -> tuple[bytes, bytes]:

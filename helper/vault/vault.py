@@ -74,12 +74,13 @@ class Vault:
         self._conn = conn
         self.read_only = read_only
         self.notices: list[str] = []  # things to tell the person once (no keyring, read-only)
-        self._key: bytes | None = None
+        self._key: bytearray | None = None
         self._aead: AESGCM | None = None
-        self._audit_key = b""
+        self._audit_key = bytearray()
         self._keyring: bool | None = None
         self._head: tuple[int, bytes] = (0, audit.GENESIS)
         self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
+        self.keyring_head_found = False  # set by verify: did a keyring hold the chain head?
         raw, self._header_mac = store.read_header(conn)
         self._header_raw = raw
         self._header = hdr.parse_header(raw)
@@ -111,6 +112,8 @@ class Vault:
         store.create_file(path, raw, hdr.header_mac(vault_key, raw))
         vault = cls.open(path)
         vault._set_key(vault_key)
+        keys.wipe(vault_key)
+        keys.wipe(raw_code)
         vault._append("create-vault")
         if not vault.device_unlock_available():
             vault._notice(NO_KEYRING)
@@ -126,8 +129,8 @@ class Vault:
         conn = store.connect_read_only(path) if read_only else store.connect(path)
         try:
             store.check_is_vault(conn)
-            if not read_only:  # hand-over hook: a vault from before HANDOVER.md gains its tables
-                store.add_handover_tables(conn)
+            if not read_only:  # a vault from before casework and hand-over gains their tables
+                store.upgrade(conn)
             return cls(path, conn, read_only)
         except BaseException:
             conn.close()
@@ -153,7 +156,10 @@ class Vault:
             raise
         if failures:
             self._count_failure(0)
-        self._accept_key(vault_key)
+        try:
+            self._accept_key(vault_key)
+        finally:
+            keys.wipe(vault_key)
         self._record_unlock()
 
     def _record_unlock(self) -> None:
@@ -180,6 +186,7 @@ class Vault:
             self._notice(NO_KEYRING)
             return False
         stored = keys.keyring_get(keys.DEVICE_SERVICE, self.vault_id)
+        device_key = b""
         try:
             device_key = bytes.fromhex(stored or "")
             label = hdr.label("device", self.vault_id)
@@ -187,7 +194,12 @@ class Vault:
         except (ValueError, WrongPassphrase, IntegrityError):
             self._notice("This device's key for the vault is missing; use your passphrase.")
             return False
-        self._accept_key(vault_key)
+        finally:
+            keys.wipe(device_key)
+        try:
+            self._accept_key(vault_key)
+        finally:
+            keys.wipe(vault_key)
         self._record_unlock()
         return True
 
@@ -202,6 +214,7 @@ class Vault:
             if not keys.keyring_set(keys.DEVICE_SERVICE, self.vault_id, device_key.hex()):
                 raise StorageError("The keyring refused to store the key; use your passphrase.")
             header["device"] = keys.wrap(device_key, key, hdr.label("device", self.vault_id))
+            keys.wipe(device_key)
         else:
             header.pop("device", None)
             keys.keyring_delete(keys.DEVICE_SERVICE, self.vault_id)
@@ -211,9 +224,12 @@ class Vault:
         """Re-wrap the vault key under a new passphrase. Notes are not touched."""
         hdr.check_new_passphrase(new)
         vault_key = self._unwrap_with_passphrase(old)
-        self._accept_key(vault_key)
-        header = dict(self._header)
-        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new))
+        try:
+            self._accept_key(vault_key)
+            header = dict(self._header)
+            header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new))
+        finally:
+            keys.wipe(vault_key)
         self._write_header(header, "passphrase")
 
     def recover(self, recovery_code: str, new_passphrase: str) -> str:
@@ -229,19 +245,30 @@ class Vault:
             vault_key = keys.unwrap(wrapping, wrapped, hdr.label("recovery", self.vault_id))
         except WrongPassphrase:
             raise WrongPassphrase("That recovery code does not open this vault.") from None
-        self._accept_key(vault_key)
-        code, new_raw = keys.new_recovery_code()
-        header = dict(self._header)
-        header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new_passphrase))
-        header["recovery"] = hdr.wrap_recovery(vault_key, self.vault_id, new_raw)
+        finally:
+            keys.wipe(wrapping)
+            keys.wipe(raw)
+        try:
+            self._accept_key(vault_key)
+            code, new_raw = keys.new_recovery_code()
+            header = dict(self._header)
+            header.update(hdr.wrap_passphrase(vault_key, self.vault_id, new_passphrase))
+            header["recovery"] = hdr.wrap_recovery(vault_key, self.vault_id, new_raw)
+            keys.wipe(new_raw)
+        finally:
+            keys.wipe(vault_key)
         self._write_header(header, "recover")
         return code
 
     def lock(self) -> None:
-        """Forget the key. (Python cannot promise to wipe memory; we drop every reference.)"""
+        """Forget the key: the vault key and the audit key are zeroed in place (they are held
+        in bytearrays for this), and the note cipher is dropped (OpenSSL clears its copy when
+        it is freed). Every lock, manual or automatic, comes through here."""
+        keys.wipe(self._key)
+        keys.wipe(self._audit_key)
         self._key = None
         self._aead = None
-        self._audit_key = b""
+        self._audit_key = bytearray()
 
     def close(self) -> None:
         self.lock()
@@ -336,8 +363,10 @@ class Vault:
         self._append("export", None, len(notes))
         return output
 
-    def verify(self) -> VerifyReport:
-        """Check the header, the audit chain, every ciphertext and the keyring's chain head."""
+    def verify(self, paper_head: tuple[int, str] | None = None) -> VerifyReport:
+        """Check the header, the audit chain, every ciphertext and the chain head kept in the
+        keyring; and, if the person wrote one down (`paper_head`: entry number and the first
+        hex digits of its MAC), that too. Sets `keyring_head_found`."""
         from helper.vault.checking import verify
 
         self._require_key()
@@ -346,7 +375,8 @@ class Vault:
             head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
         else:
             self._notice(NO_KEYRING)
-        return verify(
+        self.keyring_head_found = head is not None
+        report = verify(
             self._conn,
             self._require_aead(),
             self._audit_key,
@@ -356,6 +386,36 @@ class Vault:
             ),
             keyring_head=head,
         )
+        if paper_head is not None:
+            report.problems.extend(self._paper_head_problems(*paper_head))
+        return report
+
+    def chain_head(self) -> str:
+        """The audit chain head as a short code to keep on paper: 'SEQ:xxxx-xxxx-xxxx-xxxx'
+        (the entry number and the first 64 bits of its keyed MAC, which nobody without the
+        vault key can make up)."""
+        self._require_key()
+        rows = store.query(self._conn, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+        if not rows or not isinstance(rows[0][1], bytes):
+            raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
+        seq, mac = rows[0]
+        short = mac[:8].hex()
+        return f"{seq}:" + "-".join(short[i : i + 4] for i in range(0, 16, 4))
+
+    def _paper_head_problems(self, seq: int, prefix: str) -> list[str]:
+        rows = store.query(self._conn, "SELECT mac FROM audit WHERE seq = ?", (seq,))
+        if not rows:
+            return [
+                "This vault file is older than the chain head you wrote down: it has been "
+                "rolled back to an earlier copy, so recent changes may be missing."
+            ]
+        mac = rows[0][0]
+        if not isinstance(mac, bytes) or not mac.hex().startswith(prefix):
+            return [
+                "This vault file is not the copy whose chain head you wrote down: it has been "
+                "replaced by a different copy."
+            ]
+        return []
 
     # ---- internals ----------------------------------------------------------------------------
     def _require_key(self) -> bytes:
@@ -368,10 +428,17 @@ class Vault:
         assert self._aead is not None
         return self._aead
 
-    def _set_key(self, vault_key: bytes) -> None:
-        self._key = vault_key
-        self._aead = AESGCM(keys.subkey(vault_key, "waymark/v1 notes"))
-        self._audit_key = keys.subkey(vault_key, "waymark/v1 audit")
+    def _set_key(self, vault_key: bytes | bytearray) -> None:
+        """Keep private copies (bytearrays, zeroed by lock) and zero the derived temporaries;
+        the caller zeroes the key it passed in."""
+        self.lock()
+        self._key = bytearray(vault_key)
+        notes_key = keys.subkey(self._key, "waymark/v1 notes")
+        audit_key = keys.subkey(self._key, "waymark/v1 audit")
+        self._aead = AESGCM(notes_key)  # copies the key into OpenSSL's own context
+        self._audit_key = bytearray(audit_key)
+        keys.wipe(notes_key)
+        keys.wipe(audit_key)
 
     def _accept_key(self, vault_key: bytes) -> None:
         """Take an unwrapped key only if the header MAC proves the header is ours, untouched."""
@@ -398,7 +465,10 @@ class Vault:
         params = keys.KdfParams.from_json(self._header.get("kdf"))
         wrapping = keys.derive_passphrase_key(passphrase, params)
         label = hdr.label("passphrase", self.vault_id)
-        return keys.unwrap(wrapping, self._header.get("passphrase"), label)
+        try:
+            return keys.unwrap(wrapping, self._header.get("passphrase"), label)
+        finally:
+            keys.wipe(wrapping)
 
     def _failures(self) -> int:
         rows = store.query(self._conn, "SELECT count FROM unlock_failures WHERE id = 1")

@@ -56,7 +56,9 @@ def start():
         audiences=AUDIENCES,
         chosen=chosen,
         remembered=remembered in AUDIENCES,
-        quick_exit=chosen != "professional",
+        # Only the person's own choice in this session hides Quick exit, never a cookie:
+        # a page on another local port can set any cookie it likes.
+        quick_exit=shows_quick_exit(),
     )
 
 

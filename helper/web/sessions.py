@@ -13,6 +13,9 @@ import threading
 
 from flask.sessions import SessionInterface, SessionMixin
 
+# How many cookies with our name we look at (a flood of them must not cost a lookup each).
+MAX_SAME_NAME = 8
+
 
 class LaunchSession(dict, SessionMixin):
     """The data of one signed-in browser. `sid` is None for a visitor without a valid cookie:
@@ -48,6 +51,10 @@ class SessionStore:
         with self._lock:
             return self._sessions.get(sid)
 
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._sessions)
+
     def drop_all(self) -> None:
         """Forget every session (server stop): nothing survives the process in memory."""
         with self._lock:
@@ -65,8 +72,14 @@ class MemorySessionInterface(SessionInterface):
         self.cookie_name = cookie_name
 
     def open_session(self, app, request) -> LaunchSession:
-        found = self.store.get(request.cookies.get(self.cookie_name))
-        return found if found is not None else LaunchSession()
+        """The session whose id matches a live one. A page on another 127.0.0.1 port can set a
+        cookie with our name (cookies ignore ports) and a longer path, which the browser then
+        sends first: taking the first value would lock the person out."""
+        for sid in request.cookies.getlist(self.cookie_name)[:MAX_SAME_NAME]:
+            found = self.store.get(sid)
+            if found is not None:
+                return found
+        return LaunchSession()
 
     def save_session(self, app, session, response) -> None:
         """Nothing to save: the data is already in memory, and the cookie never changes."""

@@ -1,9 +1,9 @@
 """The one vault this helper has open, and when its key must be dropped.
 
 Why a single holder: the vault key may live only in this process's memory and only while the
-professional is using it (SECURITY.md; issue 4). Every page reaches the vault through
-`VaultSession.use()`, which (a) drops the key first if the person has been idle too long, (b)
-counts the request as activity, and (c) holds a lock for the whole operation, so an idle
+professional is using it (docs/SECURITY.md, "Keys in memory after locking"). Every page reaches the
+vault through `VaultSession.use()`, which (a) drops the key first if the person has been idle too
+long, (b) counts the request as activity, and (c) holds a lock for the whole operation, so an idle
 timeout or "lock now" from another waitress thread can never pull the key out from under a save.
 
 Idle time is measured with an injectable clock so tests prove auto-lock without sleeping; a
@@ -16,6 +16,7 @@ import concurrent.futures
 import contextlib
 import json
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -34,6 +35,9 @@ DEFAULT_IDLE_MINUTES = 5
 IDLE_LIMITS = (1, 60)
 SETTINGS_FILE = "pro-settings.json"
 WATCHDOG_SECONDS = 10.0
+# Tests of the real process cannot move its clock: they may shorten the idle time instead.
+# Honoured only inside the test suite (WAYMARK_TESTING=1), like the fast KDF.
+TEST_IDLE_ENV = "WAYMARK_TEST_IDLE_SECONDS"
 EXTENSION_KEY = "waymark.vault"
 LOG = logging.getLogger(__name__)
 
@@ -93,7 +97,9 @@ class VaultSession:
         path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
         watchdog_seconds: float | None = WATCHDOG_SECONDS,
+        idle_seconds: float | None = None,
     ) -> None:
+        self._idle_seconds = idle_seconds  # tests only: overrides the minutes setting
         self._path = path
         self._clock = clock
         self._lock = threading.RLock()
@@ -155,11 +161,13 @@ class VaultSession:
             return self._vault is not None and bool(self._vault.is_unlocked)
 
     def expire_if_idle(self) -> bool:
-        """Drop the key if the person has been away longer than the setting. True if it did."""
+        """Auto-lock: if the person has been away longer than the setting, lock exactly as
+        "Lock now" does (the same method, so the key material is zeroed the same way)."""
         with self._lock:
             unlocked = self._vault is not None and self._vault.is_unlocked
-            if unlocked and self._clock() - self._last_used >= self.idle_minutes * 60:
-                self._vault.lock()
+            limit = self._idle_seconds or self.idle_minutes * 60
+            if unlocked and self._clock() - self._last_used >= limit:
+                self.lock()
                 return True
             return False
 
@@ -248,6 +256,7 @@ class VaultSession:
         return found
 
     def lock(self) -> None:
+        """The one lock path ("Lock now", auto-lock, closing): the vault zeroes its keys."""
         with self._lock:
             if self._vault is not None and self._vault.is_unlocked:
                 self._vault.lock()
@@ -282,10 +291,16 @@ class VaultSession:
 
 def install(app: Flask) -> VaultSession:
     """Give the app its vault holder and make closing the app lock the vault."""
+    watchdog = app.config.get("VAULT_WATCHDOG_SECONDS", WATCHDOG_SECONDS)
+    idle_seconds = None
+    if os.environ.get("WAYMARK_TESTING") == "1" and os.environ.get(TEST_IDLE_ENV):
+        idle_seconds = float(os.environ[TEST_IDLE_ENV])
+        watchdog = min(watchdog or WATCHDOG_SECONDS, idle_seconds / 4)
     holder = VaultSession(
         path=app.config.get("VAULT_PATH"),
         clock=app.config.get("VAULT_CLOCK") or time.monotonic,
-        watchdog_seconds=app.config.get("VAULT_WATCHDOG_SECONDS", WATCHDOG_SECONDS),
+        watchdog_seconds=watchdog,
+        idle_seconds=idle_seconds,
     )
     app.extensions[EXTENSION_KEY] = holder
     app.extensions["waymark.on_close"].append(holder.close)

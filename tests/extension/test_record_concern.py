@@ -103,7 +103,8 @@ def test_record_a_concern_round_trips_to_the_real_helper(packaged, profile, tmp_
             professional_routes(page)
             page.click("[data-name='record-this']")
             page.locator(".status").filter(has_text="opening a new note").wait_for(timeout=30_000)
-            # Nothing about the concern or the page is kept in the extension (SECURITY.md 17).
+            # Nothing about the concern or the page is kept in the extension (docs/SECURITY.md,
+            # "Nothing sensitive left behind").
             kept = worker.evaluate(
                 "Promise.all([chrome.storage.local.get(null), chrome.storage.session.get(null)])"
             )

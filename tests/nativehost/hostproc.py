@@ -4,8 +4,10 @@ replies strictly: every byte on stdout must belong to a whole, well-formed frame
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -15,6 +17,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from helper.nativehost.identity import HOST_NAME
 
@@ -188,18 +191,31 @@ def recorder(folder: Path) -> tuple[Path, Path]:
 
 
 def wait_for_address(urls: Path, waymark_home: Path, timeout: float) -> str:
-    """The first address the helper opened; fails fast if the helper died without one."""
+    """The first address the helper opened; fails fast if the helper died without one.
+
+    The browser is given a private launch page (file://…, never the address with its token,
+    which any local account could read on a command line): this returns the address that
+    page leads to."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if urls.exists() and urls.read_text().strip():
-            return urls.read_text().splitlines()[0]
+            return launch_target(urls.read_text().splitlines()[0])
         if not processes_with_home(waymark_home):
             time.sleep(0.2)  # The recorder may still be writing.
             if urls.exists() and urls.read_text().strip():
-                return urls.read_text().splitlines()[0]
+                return launch_target(urls.read_text().splitlines()[0])
             raise AssertionError("the helper exited without opening an address")
         time.sleep(0.05)
     raise AssertionError(f"no address was opened within {timeout} s")
+
+
+def launch_target(opened: str) -> str:
+    """Where the launch page the browser was given leads (it must carry no token itself)."""
+    assert opened.startswith("file://") and "token" not in opened, opened
+    page = Path(unquote(urlsplit(opened).path)).read_text(encoding="utf-8")
+    found = re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', page)
+    assert found, page
+    return html.unescape(found.group(1))
 
 
 __all__ = ["HOST_NAME", "ORIGIN", "exchange", "exchange_measured", "frame", "parse_frames"]

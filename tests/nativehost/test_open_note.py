@@ -53,7 +53,10 @@ def test_open_note_starts_the_helper_detached_at_a_new_note_for_the_platform(tmp
         for fd in (0, 1, 2):
             assert os.readlink(f"/proc/{leaders[0]}/fd/{fd}") == "/dev/null"
 
+        # The browser gets a private launch page (never the address with its token, which
+        # any local account could read on the command line); the page leads to the new note.
         url = wait_for_address(urls, waymark_home, timeout=30)
+        assert urls.read_text().startswith("file://")
         assert "/pro/notes/new" in url
         assert "www.roblox.com" in url
         assert url.startswith(("http://127.0.0.1:", "http://localhost:", "http://[::1]:"))

@@ -1,5 +1,6 @@
-"""Real round trips with `python -m helper native-host`, including every attack in
-SECURITY.md item 15: an error reply (or a clean exit), never a crash, a hang or a traceback."""
+"""Real round trips with `python -m helper native-host`, including every attack in docs/SECURITY.md,
+"The native messaging host": an error reply (or a clean exit), never a crash, a hang or a
+traceback."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """`waymark notes …` and `waymark verify` as a person or a script runs them: real processes,
 a real vault under WAYMARK_HOME, exit codes 0/1/2, one-line errors, no tracebacks, and no note
-text or passphrase anywhere it should not be (SECURITY.md 12, 17)."""
+text or passphrase anywhere it should not be (docs/SECURITY.md, "Wrong passphrase" and
+"Nothing sensitive left behind")."""
 
 from __future__ import annotations
 
@@ -189,8 +190,9 @@ def test_verify_exit_codes_name_the_problem(env):
 
 
 def test_nothing_sensitive_leaks_to_temp_files_logs_or_stderr(env, tmp_path):
-    """SECURITY.md 17: after saving and exporting, the note text and the passphrase appear only
-    in the file the person asked for (and the passphrase only in its own file)."""
+    """docs/SECURITY.md, "Nothing sensitive left behind": after saving and exporting, the note text
+    and the passphrase appear only in the file the person asked for (and the passphrase only in its
+    own file)."""
     init(env)
     note_id = new(env)
     results = [

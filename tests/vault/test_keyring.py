@@ -1,4 +1,5 @@
-"""'Unlock on this device' and rollback detection through the OS keyring (SECURITY.md 9, 13).
+"""'Unlock on this device' and rollback detection through the OS keyring (docs/SECURITY.md,
+"Rollback of the whole vault file" and "The OS keyring never holds a key in clear").
 Each test runs twice: against a small in-memory keyring backend, and (marked `keyring`)
 against the real gnome-keyring Secret Service that tests/run.sh starts."""
 

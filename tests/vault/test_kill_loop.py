@@ -1,6 +1,7 @@
-"""SIGKILL a writer at random moments, hundreds of times (SECURITY.md 10): every note whose
-commit was reported is intact, the file is never corrupt, verify stays clean. The writer is a
-fork of this process (already imported), so each round costs milliseconds, not a Python start."""
+"""SIGKILL a writer at random moments, hundreds of times (docs/SECURITY.md, "Crashes and power
+cuts"): every note whose commit was reported is intact, the file is never corrupt, verify stays
+clean. The writer is a fork of this process (already imported), so each round costs milliseconds,
+not a Python start."""
 
 from __future__ import annotations
 

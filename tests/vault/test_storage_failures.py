@@ -1,4 +1,5 @@
-"""The disk and the database saying no (issue 3, SECURITY.md 10-11): read-only, locked by
+"""The disk and the database saying no (issue 3; docs/SECURITY.md, "Crashes and power
+cuts" and "Key derivation caps"): read-only, locked by
 another process, disk full, not a vault, KDF work over the cap. Each is a clear sentence and
 loses nothing."""
 

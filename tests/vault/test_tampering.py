@@ -1,4 +1,5 @@
-"""Tampering and corruption (SECURITY.md 8, 9, 11): one named vector file per attack in
+"""Tampering and corruption (docs/SECURITY.md, "The vault is encrypted and
+tamper-evident" and "Key derivation caps"): one named vector file per attack in
 vectors/, and hypothesis flipping bits anywhere in a small vault file. The promise: a damaged
 vault never shows forged or altered text, `verify` names what is wrong, the rest stays
 readable, and nothing ever escapes as a traceback."""

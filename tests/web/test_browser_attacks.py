@@ -1,6 +1,7 @@
-"""SECURITY.md item 7 in real Chromium: a hostile page on another 127.0.0.1 port (same *site*
-as the helper, since ports do not count) tries fetch, form POST, <img> and <iframe> against a
-real `waymark serve`, and DNS rebinding tries a foreign Host. All fail; the state is unchanged."""
+"""docs/SECURITY.md, "Requests from other pages and sites", in real Chromium: a hostile page on
+another 127.0.0.1 port (same *site* as the helper, since ports do not count) tries fetch, form POST,
+<img> and <iframe> against a real `waymark serve`, and DNS rebinding tries a foreign Host. All fail;
+the state is unchanged."""
 
 from __future__ import annotations
 

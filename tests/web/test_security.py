@@ -1,4 +1,6 @@
-"""Each attack from SECURITY.md items 1–6, made directly against the app, and what must happen."""
+"""Each attack on the locks of docs/SECURITY.md, "Only this computer can reach the helper",
+"The launch token", "Requests from other pages and sites" and "Response headers", made
+directly against the app, and what must happen."""
 
 from __future__ import annotations
 

@@ -235,7 +235,8 @@ def test_platforms_and_about_pages(client):
 
 
 def test_knowledge_base_markup_is_shown_as_text_and_bad_links_are_refused(client, monkeypatch):
-    """SECURITY.md item 16, at the page: even if a hostile entry got past the loader."""
+    """docs/SECURITY.md, "Knowledge-base text", at the page: even if a hostile entry got past the
+    loader."""
     import dataclasses
 
     from helper import resources

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -66,6 +68,12 @@ def recording_browser(tmp_path: Path) -> tuple[Path, Path]:
     return script, record
 
 
+def launch_page(uri: str) -> str:
+    """What the stand-in browser was given: a private page that carries the token."""
+    assert uri.startswith("file://") and "token" not in uri
+    return Path(unquote(urlsplit(uri).path)).read_text()
+
+
 def run_open_without_display(tmp_path: Path, env_extra: dict[str, str], *args: str):
     env = private_env(tmp_path)
     env.pop("DISPLAY", None)
@@ -92,10 +100,12 @@ def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
         _out, err = proc.communicate(timeout=20)
     assert first.startswith("waymark: cannot open a window (there is no display)")
     assert second.startswith("Waymark is open in your web browser at http://127.0.0.1:")
+    assert "token" not in first + second
     assert proc.returncode == 0, err
     opened = record.read_text().split()
     assert len(opened) == 1
-    assert opened[0].startswith("http://127.0.0.1:") and "?token=" in opened[0]
+    # The browser gets the private launch page, never the address with the token.
+    assert opened[0].startswith("file://") and "token" not in opened[0]
     assert "Traceback" not in err
 
 
@@ -106,11 +116,11 @@ def test_new_note_from_the_extension_starts_at_the_notes_page(tmp_path):
     try:
         proc.stdout.readline()
         proc.stdout.readline()
+        page = launch_page(record.read_text().split()[0])  # removed again when it stops
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
-    url = record.read_text().split()[0]
-    assert "/pro/notes/new?platform=example.com&at=2026-11-29T10%3A00%3A00Z&token=" in url
+    assert "/pro/notes/new?platform=example.com&amp;at=2026-11-29T10%3A00%3A00Z&amp;token=" in page
 
 
 def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
@@ -120,7 +130,8 @@ def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
     try:
         proc.stdout.readline()
         line = proc.stdout.readline()
-        assert line.startswith("No web browser found. Open this address in a browser: http://")
+        assert line.startswith("No web browser found. Open this file in a browser: file://")
+        assert "token" not in line
         assert proc.poll() is None, "it must keep serving until Ctrl-C"
     finally:
         proc.send_signal(2)
@@ -144,7 +155,10 @@ def test_browser_flag_skips_the_window_and_uses_the_system_browser(tmp_path):
         proc.send_signal(2)
         _out, err = proc.communicate(timeout=20)
     assert first.startswith("Waymark is open in your web browser at http://127.0.0.1:")
-    assert record.read_text().split() == [first.split(" at ")[1].strip()]
+    address = first.split(" at ")[1].strip()
+    assert "token" not in address
+    opened = record.read_text().split()
+    assert len(opened) == 1 and opened[0].startswith("file://")
     assert proc.returncode == 0, err
 
 
@@ -208,3 +222,90 @@ def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
         assert len(note.revisions) == 2  # saved, then the tick as its own revision
         assert "tell-dsl" in note.revisions[-1].fields["checklist"]
         assert vault.verify().ok
+
+
+def devtools_pages(port: int) -> list[str]:
+    """The addresses of the pages in the helper's windows, from QtWebEngine's DevTools list."""
+    import json
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2) as answer:
+            return [p["url"] for p in json.load(answer) if p.get("type") == "page"]
+    except OSError:
+        return []
+
+
+def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
+    """One helper per user, with a display: a second `open --new-note` (as the native host
+    starts it) hands its page over and exits; the running helper opens it in a window of its
+    own, so a note half written in the first window is left alone; no browser is started."""
+    import socket
+    import time
+
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        devtools = probe.getsockname()[1]
+    script, record = recording_browser(tmp_path)
+    env = {
+        **private_env(tmp_path),
+        "BROWSER": str(script),
+        "QTWEBENGINE_REMOTE_DEBUGGING": str(devtools),
+    }
+    first = subprocess.Popen(
+        [sys.executable, "-m", "helper", "open"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any("127.0.0.1" in url for url in devtools_pages(devtools)):
+            assert time.monotonic() < deadline, "the first window never showed the helper"
+            assert first.poll() is None, first.communicate()[1][-2000:]
+            time.sleep(0.3)
+        second = subprocess.run(
+            [sys.executable, "-m", "helper", "open", "--new-note",
+             "--platform=www.roblox.com", "--at=2026-11-29T10:00:00Z"],
+            env=env, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert second.returncode == 0, second.stderr
+        assert "already open" in second.stdout
+
+        # Two windows; the new one at the notes area, its one-time token already swapped for
+        # the session cookie (so it has left the address bar).
+        def settled(pages: list[str]) -> bool:
+            return (
+                len(pages) == 2
+                and any("/pro/" in url for url in pages)
+                and not any("token=" in url for url in pages)
+            )
+
+        pages = devtools_pages(devtools)
+        while not settled(pages):
+            assert time.monotonic() < deadline + 30, pages
+            time.sleep(0.3)
+            pages = devtools_pages(devtools)
+        assert not record.exists(), "no browser was started"
+        assert first.poll() is None
+        # The window got its addresses in memory: no process of the helper (Qt's web engine
+        # processes included) has a token on its command line.
+        from tests.nativehost.hostproc import processes_with_home
+
+        helpers = processes_with_home(Path(env["WAYMARK_HOME"]))
+        assert first.pid in helpers
+        for pid in helpers:
+            with contextlib.suppress(OSError):
+                assert b"token=" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    finally:
+        first.terminate()
+        try:
+            first.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            first.kill()
+            first.communicate()

@@ -1,9 +1,9 @@
 """Getting into the vault and out again: first-run create, unlock, recovery, lock.
 
 The passphrase fields accept paste and password managers (autocomplete new-password /
-current-password; WCAG 2.2 SC 3.3.8 accessible authentication). A wrong passphrase gets one
-calm line that says nothing about what was wrong (SECURITY.md item 12). A recovery code is
-shown once, on the page that answers the POST, and is never stored by the web app.
+current-password; WCAG 2.2 SC 3.3.8 accessible authentication). A wrong passphrase gets one calm
+line that says nothing about what was wrong (docs/SECURITY.md, "Wrong passphrase"). A recovery code
+is shown once, on the page that answers the POST, and is never stored by the web app.
 """
 
 from __future__ import annotations

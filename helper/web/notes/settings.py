@@ -1,7 +1,8 @@
 """Settings: auto-lock after idle minutes, unlock on this device, change passphrase, lock now.
 
 "Unlock on this device" is offered only when the OS keyring answers: with no keyring the vault
-asks for the passphrase, always, and never keeps a key in clear (SECURITY.md item 13)."""
+asks for the passphrase, always, and never keeps a key in clear (docs/SECURITY.md, "The OS
+keyring never holds a key in clear")."""
 
 from __future__ import annotations
 

@@ -1,0 +1,89 @@
+"""`waymark notes export` writes a new private file and renames it into place: 0600 whatever
+was there before, never through a symbolic link, never leaving a half-written or temp file."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from tests.vault.test_cli import SECRET_WORDS, env, init, new, waymark
+
+__all__ = ["env"]  # the CLI fixture, used here by name
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def leftovers(folder, keep: set[str]) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+def test_force_over_a_readable_file_leaves_a_private_one(env, tmp_path):
+    init(env)
+    note_id = new(env)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "record.txt"
+    out.write_text("old, readable by everyone")
+    out.chmod(0o644)
+    forced = waymark(env, "notes", "export", note_id, "--output", str(out), "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert SECRET_WORDS in out.read_text()
+    assert mode(out) == 0o600
+    assert leftovers(folder, {"record.txt"}) == []
+
+
+def test_a_new_export_is_private_and_leaves_no_temp_file(env, tmp_path):
+    init(env)
+    note_id = new(env)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "record.html"
+    done = waymark(env, "notes", "export", note_id, "--format", "html", "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    assert mode(out) == 0o600
+    assert leftovers(folder, {"record.html"}) == []
+
+
+def test_force_never_follows_a_symlink(env, tmp_path):
+    init(env)
+    note_id = new(env)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    victim = tmp_path / "someone-elses-file"
+    victim.write_text("do not touch")
+    victim.chmod(0o644)
+    link = folder / "record.txt"
+    link.symlink_to(victim)
+    forced = waymark(env, "notes", "export", note_id, "--output", str(link), "--force")
+    assert forced.returncode == 2
+    assert "symbolic link" in forced.stderr
+    assert victim.read_text() == "do not touch" and mode(victim) == 0o644
+    assert link.is_symlink()
+    assert leftovers(folder, {"record.txt"}) == []
+
+
+def test_a_dangling_symlink_is_refused_too(env, tmp_path):
+    init(env)
+    note_id = new(env)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = tmp_path / "would-be-created"
+    link = folder / "record.txt"
+    link.symlink_to(target)
+    for extra in ((), ("--force",)):
+        result = waymark(env, "notes", "export", note_id, "--output", str(link), *extra)
+        assert result.returncode == 2, result.stderr
+        assert not target.exists()
+    assert leftovers(folder, {"record.txt"}) == []
+
+
+def test_a_folder_is_not_replaced(env, tmp_path):
+    init(env)
+    note_id = new(env)
+    out = tmp_path / "a-folder"
+    out.mkdir()
+    result = waymark(env, "notes", "export", note_id, "--output", str(out), "--force")
+    assert result.returncode == 2
+    assert out.is_dir()
