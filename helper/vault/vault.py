@@ -7,6 +7,7 @@ child or the concern is ever stored in clear, logged or written to a temp file."
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import sqlite3
@@ -269,6 +270,9 @@ class Vault:
         self._key = None
         self._aead = None
         self._audit_key = bytearray()
+        # A reference cycle that still holds the note cipher (a frame kept by a traceback, say)
+        # would keep OpenSSL's copy of the key alive until the collector next runs: run it now.
+        gc.collect()
 
     def close(self) -> None:
         self.lock()

@@ -96,11 +96,12 @@ const scenarios = {
       await page.close();
       const fresh = await popup();
       const first = await fresh.$eval("body", (b) => b.dataset.screen);
+      // What happened is asked before the age (no age at all for a concern about an adult).
       await fresh.click(`[data-name="audience:${audience}"]`);
-      await fresh.waitForSelector(`[data-name="age:${band}"]`);
-      await fresh.click(`[data-name="age:${band}"]`);
       await fresh.waitForSelector(`[data-name="concern:${concern}"]`);
       await fresh.click(`[data-name="concern:${concern}"]`);
+      await fresh.waitForSelector(`[data-name="age:${band}"]`);
+      await fresh.click(`[data-name="age:${band}"]`);
       await fresh.waitForSelector('body[data-screen="routes"] li.card');
       out.push({
         audience,
@@ -128,9 +129,9 @@ const scenarios = {
       await probe.close();
       const page = await popup(`?tab=${tabId}`);
       await page.click('[data-name="audience:young-person"]');
-      await page.waitForSelector('[data-name="age:13-17"]');
-      await page.click('[data-name="age:13-17"]');
-      await page.waitForSelector('body[data-screen="concern"]');
+      await page.waitForSelector('[data-name="concern:cyberbullying"]');
+      await page.click('[data-name="concern:cyberbullying"]');
+      await page.waitForSelector('body[data-screen="age"]');
       await page.evaluate(() => chrome.storage.session.set({ opened: ["https://www.childline.org.uk/"] }));
       const ownTab = await page.evaluate(() => chrome.tabs.getCurrent().then((t) => t.id));
       if (trigger === "button") await page.click("#quick-exit");
@@ -168,6 +169,7 @@ const scenarios = {
     const page = await extPage("options/options.html", "#settings #save");
     await page.evaluate(() => chrome.storage.local.clear());
     const title = await page.title();
+    await page.click("#remember");  // nothing is remembered unless the person turns it on
     await page.select("#audience", "professional");
     await page.$eval("#neutral-url", (n) => { n.value = ""; });
     await page.type("#neutral-url", "https://www.metoffice.gov.uk/");

@@ -110,8 +110,8 @@ def test_the_chromium_package_loads_and_works_in_chromium(zips, tmp_path, monkey
         page = context.new_page()
         page.goto(f"{origin}/popup/popup.html")
         page.click("[data-name='audience:young-person']")
-        page.click("[data-name='age:13-17']")
         page.click("[data-name='concern:sextortion']")
+        page.click("[data-name='age:13-17']")
         page.locator("body[data-screen='routes'] li.card").first.wait_for()
         routes = page.locator("li.card").evaluate_all("cs => cs.map(c => c.dataset.route)")
         assert "ceop" in routes and "childline" in routes
@@ -177,9 +177,9 @@ def screens_seen(folder: Path, profile: Path) -> list[str]:
             page = context.new_page()
             page.goto(f"{origin}/popup/popup.html")
             for step, screen in (
-                (f"audience:{audience}", "age"),
-                (f"age:{band}", "concern"),
-                (f"concern:{concern}", "routes"),
+                (f"audience:{audience}", "concern"),  # what happened comes before the age
+                (f"concern:{concern}", "age"),
+                (f"age:{band}", "routes"),
             ):
                 page.locator(f"[data-name='{step}']").wait_for()
                 seen.append(page.locator("#screen").inner_text())
