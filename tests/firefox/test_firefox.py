@@ -135,7 +135,11 @@ def test_every_audience_reaches_its_routes(run):
     for flow in flows:
         assert flow["first"] == "audience"
         assert set(FLOWS[flow["audience"]]) <= set(flow["routes"]), flow
-        assert flow["links"] and all(link.startswith("https://") for link in flow["links"])
+        # Outside links are https; phone numbers are tap-to-call (tel:) or text (sms:) links.
+        assert flow["links"] and all(
+            link.startswith(("https://", "tel:", "sms:")) for link in flow["links"]
+        )
+        assert any(link.startswith("https://") for link in flow["links"])
         professional = flow["audience"] == "professional"
         assert (flow["procedure"] > 0) is professional
         assert (flow["record"] == 1) is professional
