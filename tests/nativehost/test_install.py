@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY, extension_id, extension_id_from_key
 from helper.nativehost.manifests import manifest_folder
 from tests.nativehost.hostproc import ORIGIN, REPO, frame, parse_frames
+from tests.support.modes import assert_mode
 
 FIXED_ID = "hnjoammhjfbmjbpfllkmjegekdjlkjgi"
 
@@ -72,7 +72,7 @@ def test_install_writes_the_manifest_in_the_browsers_own_folder_and_uninstall_re
     launcher = Path(manifest["path"])
     assert launcher.is_absolute()
     assert launcher.is_relative_to(home / "waymark")
-    assert stat.S_IMODE(launcher.stat().st_mode) == 0o755
+    assert_mode(launcher, 0o755)
 
     again = waymark(home, "install-native-host", "--browser", browser)
     assert again.returncode == 0, "installing twice is fine"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.modes import assert_mode
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_WORDS = "Kestrel-umbrella told me about the man"
 PASSPHRASE = "cli passphrase 1"
@@ -136,7 +138,8 @@ def test_export_writes_where_asked_and_never_overwrites_without_force(env, tmp_p
     out = tmp_path / "record.html"
     first = waymark(env, "notes", "export", note_id, "--format", "html", "--output", str(out))
     assert first.returncode == 0, first.stderr
-    assert SECRET_WORDS in out.read_text() and oct(out.stat().st_mode & 0o777) == "0o600"
+    assert SECRET_WORDS in out.read_text()
+    assert_mode(out, 0o600)
     out.write_text("keep me")
     again = waymark(env, "notes", "export", "--all", "--output", str(out))
     assert again.returncode == 2 and "--force" in again.stderr

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from helper.errors import BadInput, IntegrityError, NotFound, StorageError, WrongPassphrase
 from helper.vault import Vault, unlock_delay
 from helper.vault.notes import validate_fields
+from tests.support.modes import assert_mode
 from tests.vault.conftest import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 
@@ -71,7 +72,7 @@ def test_nothing_readable_is_stored_on_disk(vault_path):
     for secret in (NARRATIVE, "Jemima Smithson", "grooming", "Roblox", "xyzzy", PASSPHRASE, code):
         assert secret.encode() not in data
     assert note_id.encode() in data  # ids are the metadata we keep in clear
-    assert oct(vault_path.stat().st_mode & 0o777) == "0o600"
+    assert_mode(vault_path, 0o600)
     assert not list(vault_path.parent.glob("*.new"))
 
 
