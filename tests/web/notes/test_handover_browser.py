@@ -15,8 +15,8 @@ import pytest
 
 from helper.vault import Vault, contacts, handover, identity
 from tests.support.browser import chromium_context
+from tests.support.pages import axe_clean
 from tests.support.tools import require
-from tests.web.notes.test_browser import axe_clean
 
 ROOT = Path(__file__).resolve().parents[3]
 PASSPHRASE = "correct horse battery staple"
