@@ -272,7 +272,7 @@ def test_the_watchdog_locks_an_unattended_vault_on_its_own(waymark_home, clock):
     session = VaultSession(path=waymark_home / "vault.sqlite3", clock=clock, watchdog_seconds=0.02)
     try:
         session.create(PASSPHRASE, PASSPHRASE)
-        raw = session._vault._vault
+        raw = session.opened()  # asked on the vault's thread, which never locks by itself
         assert raw.is_unlocked
         clock.advance(5 * 60)
         for _ in range(200):  # bounded: at most about 2 s

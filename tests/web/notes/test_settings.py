@@ -45,7 +45,7 @@ def test_device_unlock_is_not_offered_without_a_keyring(client, unlocked):
 
 
 def test_device_unlock_with_a_keyring(app, client, csrf_token, unlocked, memory_keyring):
-    holder(app)._vault._vault._keyring = None  # the vault asks the keyring again
+    holder(app).opened().call(setattr, "_keyring", None)  # the vault asks the keyring again
     page = client.get("/pro/settings").get_data(as_text=True)
     assert 'id="device-toggle"' in page and "Turn it on" in page
     on = client.post("/pro/settings/device", data={"csrf_token": csrf_token, "device": "on"})
