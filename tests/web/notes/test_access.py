@@ -294,3 +294,30 @@ def test_a_damaged_vault_file_gets_one_clear_line_not_a_traceback(client, csrf_t
     assert "not a Waymark vault, or it is damaged" in text
     assert "Traceback" not in text and "sqlite" not in text.lower()
     assert (waymark_home / "vault.sqlite3").read_bytes().startswith(b"this is not a vault")
+
+
+def test_only_waymarks_own_errors_are_taken_as_no_device_unlock(
+    app, client, csrf_token, unlocked, monkeypatch
+):
+    """A vault that refuses (a Waymark error) just means "no device unlock offered"; anything
+    else is a fault in Waymark and must surface as one, not be quietly read as "no"."""
+    from helper.errors import StorageError
+    from helper.web.vault_session import PinnedVault
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def refuses(self):
+        raise StorageError("The disk refused.")
+
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", refuses)
+    assert client.get("/pro/settings").status_code == 200
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", broken)
+    assert client.get("/pro/settings").status_code == 500
+    client.post("/pro/lock", data={"csrf_token": csrf_token})
+    assert client.get("/pro/unlock").status_code == 500
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", refuses)
+    assert client.get("/pro/unlock").status_code == 200
