@@ -126,7 +126,7 @@ def prepare(
     signed_by: str | None = None,
 ) -> Prepared:
     """Build, check, sign and encrypt a bundle (HANDOVER.md, "Writing", step 1)."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     if (to is None) == (passphrase is None):
         raise BadInput("Hand over either to a contact (--to NAME) or with --passphrase.")
@@ -224,7 +224,7 @@ def write_bundle(output: Path, data: bytes, force: bool) -> None:
 
 def mark(vault, ready: Prepared) -> None:
     """A new revision on each note saying who it went to and when; logged as `handover`."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     notes, name, bundle_id, signer = ready.notes, ready.to_name, ready.bundle_id, ready.signed_by
     aead = inside.note_aead(vault)
@@ -265,7 +265,7 @@ def import_bundle(
     vault, data: bytes, *, passphrase: str | None = None, trust_new: bool = False
 ) -> Imported:
     """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     if len(data) > wire.MAX_BUNDLE_BYTES:
         raise wire.HandoverRefused(wire._too_large())
