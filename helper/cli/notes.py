@@ -295,7 +295,7 @@ def check_export_target(output: Path, force: bool) -> None:
 
 
 def write_private(output: Path, text: str, force: bool) -> None:
-    """Write a new owner-only (0600) temporary file beside the target (created exclusively,
+    """Write a new owner-only (0600 on POSIX) temporary file beside the target (created exclusively,
     never through a link), flush it to disk, then move it into place in one step: a reader
     sees the old file or the whole new one, and an existing file's looser mode is not kept.
     Without --force the move refuses to replace anything."""
