@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from helper.vault import Vault, bundle, contacts, handover, identity
 from helper.vault.bundle import HandoverRefused
 from tests.support.modes import assert_mode
-from tests.vault.conftest import NARRATIVE, PASSPHRASE, sample_fields
+from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields
 
 VECTORS = sorted((Path(__file__).parent / "handover_vectors").glob("*.json"))
 TICKS = {"tell-dsl": "2025-03-01T10:00:00+00:00", "write-it-down": "2025-03-01T10:20:00+00:00"}

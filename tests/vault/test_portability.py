@@ -19,7 +19,7 @@ import pytest
 from helper import files
 from helper.errors import StorageError
 from helper.vault import Vault, store
-from tests.vault.conftest import NARRATIVE, PASSPHRASE, sample_fields, unlocked
+from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 ROOT = Path(__file__).resolve().parents[2]
 AWKWARD_NAMES = ("what? now", "notes #2", "100% done", "a?b#c%41d")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import helper.vault.unlocking
 from helper.errors import IntegrityError, NotFound, StorageError, WaymarkError
 from helper.vault import Vault
-from tests.vault.conftest import PASSPHRASE, copy_vault, sample_fields
+from tests.support.vaults import PASSPHRASE, copy_vault, sample_fields
 
 VECTORS = sorted((Path(__file__).parent / "vectors").glob("*.json"))
 

@@ -13,7 +13,7 @@ from helper.errors import BadInput, IntegrityError, NotFound, StorageError, Wron
 from helper.vault import Vault, unlock_delay
 from helper.vault.notes import validate_fields
 from tests.support.modes import assert_mode
-from tests.vault.conftest import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
+from tests.support.vaults import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 
 def test_a_note_round_trips_with_every_revision_and_its_sign_off(vault_path):

@@ -20,7 +20,7 @@ import urllib.request
 import pytest
 
 from helper import running
-from tests.nativehost.hostproc import exchange, frame, kill_groups, processes_with_home
+from tests.support.hostproc import exchange, frame, kill_groups, processes_with_home
 from tests.support.modes import assert_mode
 from tests.web.conftest import PORT
 from tests.web.test_launch_token import (

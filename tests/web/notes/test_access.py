@@ -6,7 +6,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from helper.web import close
-from tests.web.notes.conftest import PASSPHRASE, create_vault, holder, write_note
+from tests.support.notes_pages import create_vault, holder, write_note
+from tests.support.vaults import PASSPHRASE
 
 NEW_PASSPHRASE = "a different long passphrase"
 

@@ -19,9 +19,9 @@ from helper.vault import Vault
 from tests.support.pages import axe_clean, base
 from tests.support.screenshots import keep_for_readme
 from tests.support.tools import require
+from tests.support.vaults import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[3]
-PASSPHRASE = "correct horse battery staple"
 NARRATIVE = "Pupil said an account is demanding money for a picture."
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 pytestmark = pytest.mark.timeout(240)

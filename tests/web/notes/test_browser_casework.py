@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.pages import axe_clean, base
-from tests.web.notes.test_browser import PASSPHRASE
+from tests.support.vaults import PASSPHRASE
 from tests.web.notes.test_browser import page as page
 from tests.web.notes.test_browser import server as server
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.web.notes.conftest import holder, write_note
+from tests.support.notes_pages import holder, write_note
 
 
 @pytest.fixture
@@ -109,7 +109,7 @@ def test_bad_follow_ups_are_refused_with_a_clear_message(
 
 
 def test_bad_borough_on_the_form_is_refused_and_nothing_saved(app, client, csrf_token, unlocked):
-    from tests.web.notes.conftest import NOTE
+    from tests.support.notes_pages import NOTE
 
     response = client.post(
         "/pro/notes/new", data={**NOTE, "borough": "Narnia", "csrf_token": csrf_token}
