@@ -70,6 +70,3 @@ chrome.runtime.onMessage.addListener((message, sender, reply) => {
   }
   return false;
 });
-
-// Tests drive the menu handler here, since headless Chromium has no menu to right-click.
-globalThis.waymark = { handleMenuClick, quickExit };

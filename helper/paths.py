@@ -9,8 +9,11 @@ checkout has no such folders inside `helper/`, so the top-level ones are used.""
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib import resources as importlib_resources
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 import platformdirs
 
@@ -18,10 +21,17 @@ import platformdirs
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+APP_NAME = "waymark"
+RUNTIME_FOLDER = "runtime"  # launch pages and the one-helper lock (helper/server.py)
+WINDOW_FOLDER = "window"  # the window's web storage (helper/window.py)
+
+
 def data_dir() -> Path:
-    """The user's Waymark data folder (the vault lives here); created private (0700)."""
+    """The user's Waymark data folder (the vault lives here). Created owner-only (0700) on
+    POSIX; on Windows the mode does nothing and the user profile's access rules protect it
+    (docs/SECURITY.md, "Files on Windows")."""
     override = os.environ.get("WAYMARK_HOME")
-    path = Path(override) if override else Path(platformdirs.user_data_dir("waymark", False))
+    path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 
@@ -53,3 +63,47 @@ def extension_dir() -> Path:
 def installed_from_wheel() -> bool:
     """True when the knowledge base comes from inside the installed package."""
     return _packaged("_resources") is not None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where Waymark's files go on one system, and what keeps other accounts out of them."""
+
+    data: PurePath
+    runtime: PurePath
+    window: PurePath
+    protected_by: str
+
+
+POSIX_MODES = "owner-only modes: 0700 folders, 0600 files"
+WINDOWS_ACLS = (
+    "the user profile's access rules (ACLs), which the folder inherits; file modes do nothing"
+)
+
+
+def placement(system: str, env: Mapping[str, str], home: PurePath) -> Placement:
+    """The default folders for `system` (a sys.platform value), as platformdirs picks them
+    (user data folder, no author folder), worked out as data so every system's answer can be
+    tested on any machine. WAYMARK_HOME moves all of it."""
+    if env.get("WAYMARK_HOME"):
+        flavour = PureWindowsPath if system == "win32" else PurePosixPath
+        data: PurePath = flavour(env["WAYMARK_HOME"])
+    elif system == "win32":
+        home = PureWindowsPath(home)
+        data = PureWindowsPath(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / APP_NAME
+    elif system == "darwin":
+        data = PurePosixPath(home) / "Library" / "Application Support" / APP_NAME
+    else:
+        xdg = env.get("XDG_DATA_HOME", "").strip()
+        base = PurePosixPath(xdg) if xdg else PurePosixPath(home) / ".local" / "share"
+        data = base / APP_NAME
+    return Placement(
+        data=data,
+        runtime=data / RUNTIME_FOLDER,
+        window=data / WINDOW_FOLDER,
+        protected_by=WINDOWS_ACLS if system == "win32" else POSIX_MODES,
+    )
+
+
+def current_placement() -> Placement:
+    return placement(sys.platform, os.environ, Path.home())

@@ -7,7 +7,7 @@ A second launch that cannot take the lock hands its request (which page to open)
 running helper over loopback and exits. The request is signed with the hand-over key (HMAC,
 the key itself never travels), and the running helper proves it knows the key in its answer,
 so neither side trusts whatever happens to listen on a port. Only processes of this user can
-read the key (the folder is 0700)."""
+read the key (the folder is 0700 on POSIX; on Windows the user profile's access rules)."""
 
 from __future__ import annotations
 

@@ -38,13 +38,14 @@ CHANNEL_TIMEOUT_S = 10
 CLEANUP_INTERVAL_S = 2
 # Each connection is a file descriptor; some systems start processes with as few as 256.
 MIN_OPEN_FILES = 1024
-RUNTIME_FOLDER = "runtime"
+RUNTIME_FOLDER = paths.RUNTIME_FOLDER
 LAUNCH_PAGE_PREFIX = "open-"
 
 
 def runtime_dir() -> Path:
     """The helper's private runtime folder (launch pages, the one-helper lock): inside the
-    data folder, as Jupyter keeps its runtime files, and owner-only (0700) whatever the umask."""
+    data folder, as Jupyter keeps its runtime files, and owner-only (0700) whatever the umask
+    on POSIX (on Windows the user profile's access rules protect it)."""
     folder = paths.data_dir() / RUNTIME_FOLDER
     folder.mkdir(mode=0o700, exist_ok=True)
     if folder.is_symlink() or not folder.is_dir():
@@ -55,7 +56,8 @@ def runtime_dir() -> Path:
 
 
 def write_private_page(folder: Path, html: str) -> Path:
-    """A new owner-only file with a random name; never follows or reuses an existing path."""
+    """A new file with a random name (owner-only on POSIX); never follows or reuses an existing
+    path."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     page = folder / f"{LAUNCH_PAGE_PREFIX}{secrets.token_hex(8)}.html"
     fd = os.open(page, flags, 0o600)

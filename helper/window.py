@@ -1,4 +1,10 @@
-"""Showing the helper: a pywebview window (Qt), or the system browser when there is no GUI.
+"""Showing the helper: a pywebview window in the system's own web view, or the system browser
+when there is none.
+
+Each system gets pywebview's native backend (BACKENDS): Microsoft Edge WebView2 on Windows,
+WebKit through Cocoa on macOS, Qt WebEngine on Linux. pywebview on Windows quietly falls back to
+Internet Explorer's old engine (MSHTML) when WebView2 is missing; we never show the app in that,
+and use the system browser instead.
 
 Why a probe in a child process: with no display Qt aborts the whole process (SIGABRT) and GTK
 calls exit(1), so there is nothing to catch. A throwaway child tries first; only if it survives
@@ -12,17 +18,75 @@ import sys
 import threading
 import webbrowser
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from helper import paths
 
 PROBE_TIMEOUT_S = 30
 WINDOW_TITLE = "Waymark"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One system's window toolkit: pywebview's `gui=` name, what to call it in the one-line
+    message, and the child's probe (it prints "ok" only if a window can be made)."""
+
+    gui: str
+    toolkit: str
+    probe: str
+
+
 # The child initialises the same Qt and QtWebEngine that the window will use.
-PROBE = (
+QT = Backend(
+    "qt",
+    "pywebview with Qt",
     "import webview.platforms.qt as qt\n"
     "app = qt.QApplication(['waymark-probe'])\n"
-    "print('ok', flush=True)\n"
+    "print('ok', flush=True)\n",
 )
+# pywebview picks WinForms and, inside it, WebView2 when its runtime is installed, else MSHTML.
+EDGE = Backend(
+    "edgechromium",
+    "pywebview with Microsoft Edge WebView2",
+    "from webview.guilib import initialize\n"
+    "lib = initialize('edgechromium')\n"
+    "print('ok' if lib.renderer == 'edgechromium' else 'no-webview2', flush=True)\n",
+)
+COCOA = Backend(
+    "cocoa",
+    "pywebview with WebKit",
+    "from webview.guilib import initialize\n"
+    "lib = initialize('cocoa')\n"
+    "print('ok' if lib.renderer == 'wkwebview' else 'no-webkit', flush=True)\n",
+)
+BACKENDS = {"win32": EDGE, "darwin": COCOA}
+
+
+def backend_for(system: str = sys.platform) -> Backend:
+    """The native backend for `system` (a sys.platform value); Qt for Linux and other Unixes."""
+    return BACKENDS.get(system, QT)
+
+
+def start_options(storage: Path, system: str = sys.platform) -> dict[str, object]:
+    """What `webview.start` is given. Not private mode, so "remember my answer" survives a
+    restart; every page is no-store, so nothing else is kept."""
+    return {
+        "gui": backend_for(system).gui,
+        "private_mode": False,
+        "storage_path": str(storage),
+    }
+
+
+def probe_reason(backend: Backend, returncode: int, stdout: bytes, stderr: bytes) -> str | None:
+    """Read the child's answer: None when a window can be shown, else a short reason."""
+    if returncode == 0 and stdout.split() == [b"ok"]:
+        return None
+    if b"no-webview2" in stdout:
+        return "the Microsoft Edge WebView2 Runtime is not installed"
+    if b"No module named" in stderr:
+        return f"the window toolkit ({backend.toolkit}) is not installed"
+    return "the window toolkit cannot open a window here"
 
 
 def gui_environment() -> dict[str, str]:
@@ -35,15 +99,16 @@ def gui_environment() -> dict[str, str]:
     return env
 
 
-def probe_gui() -> str | None:
+def probe_gui(system: str = sys.platform) -> str | None:
     """None when a window can be shown here, else a short reason for the one-line message."""
-    if sys.platform.startswith("linux") and not (
+    if system.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
         return "there is no display"
+    backend = backend_for(system)
     try:
         done = subprocess.run(
-            [sys.executable, "-c", PROBE],
+            [sys.executable, "-c", backend.probe],
             env=gui_environment(),
             capture_output=True,
             timeout=PROBE_TIMEOUT_S,
@@ -51,11 +116,7 @@ def probe_gui() -> str | None:
         )
     except subprocess.TimeoutExpired:
         return "the window toolkit did not start in time"
-    if done.returncode != 0 or b"ok" not in done.stdout:
-        if b"No module named" in done.stderr:
-            return "the window toolkit (pywebview with Qt) is not installed"
-        return "the window toolkit cannot open a window here"
-    return None
+    return probe_reason(backend, done.returncode, done.stdout, done.stderr)
 
 
 class _Windows:
@@ -117,11 +178,9 @@ def show(
                 on_loaded(window)
 
         window.events.loaded += loaded
-    storage = paths.data_dir() / "window"
-    storage.mkdir(mode=0o700, exist_ok=True)
-    # Not private mode, so "remember my answer" survives a restart; every page is no-store,
-    # so nothing else is kept.
-    webview.start(gui="qt", private_mode=False, storage_path=str(storage))
+    storage = paths.data_dir() / paths.WINDOW_FOLDER
+    storage.mkdir(mode=0o700, exist_ok=True)  # owner-only on POSIX; the profile's ACLs on Windows
+    webview.start(**start_options(storage))
 
 
 def open_another(url: str) -> bool:

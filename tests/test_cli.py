@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helper", *args], capture_output=True, text=True, timeout=60
-    )
+from tests.support.cli import waymark as run
 
 
 def test_help_lists_the_commands():

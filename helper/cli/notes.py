@@ -18,6 +18,7 @@ from typing import Any
 
 from helper.cli import handover
 from helper.errors import BadInput, StorageError
+from helper.files import place_without_replacing
 
 NOTES_HELP = (
     "Keep an encrypted record of a safeguarding concern on this computer. Text only: never "
@@ -294,7 +295,7 @@ def check_export_target(output: Path, force: bool) -> None:
 
 
 def write_private(output: Path, text: str, force: bool) -> None:
-    """Write a new owner-only (0600) temporary file beside the target (created exclusively,
+    """Write a new owner-only (0600 on POSIX) temporary file beside the target (created exclusively,
     never through a link), flush it to disk, then move it into place in one step: a reader
     sees the old file or the whole new one, and an existing file's looser mode is not kept.
     Without --force the move refuses to replace anything."""
@@ -325,19 +326,6 @@ def write_private(output: Path, text: str, force: bool) -> None:
         raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
     finally:
         temp.unlink(missing_ok=True)
-
-
-def place_without_replacing(temp: Path, output: Path) -> None:
-    """A hard link fails if anything (even a dangling link) is already there. Some drives
-    (FAT, exFAT, some network shares) have no hard links: then a rename right after a check."""
-    try:
-        os.link(temp, output, follow_symlinks=False)
-    except FileExistsError:
-        raise
-    except OSError:
-        if os.path.lexists(output):
-            raise FileExistsError(output) from None
-        os.rename(temp, output)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

@@ -14,14 +14,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from helper.vault.header import MIN_PASSPHRASE
     from helper.vault.notes import DeletionRecord, Note, NoteSummary, Revision, VerifyReport
-    from helper.vault.vault import (
-        NO_KEYRING,
-        ROLLED_BACK_NOTICE,
-        Vault,
-        now_utc,
-        parse_utc,
-        unlock_delay,
-    )
+    from helper.vault.times import now_utc, parse_utc
+    from helper.vault.unlocking import NO_KEYRING, unlock_delay
+    from helper.vault.vault import ROLLED_BACK_NOTICE, Vault
 
 _EXPORTS = {
     "MIN_PASSPHRASE": "helper.vault.header",
@@ -31,11 +26,11 @@ _EXPORTS = {
     "Revision": "helper.vault.notes",
     "VerifyReport": "helper.vault.notes",
     "Vault": "helper.vault.vault",
-    "NO_KEYRING": "helper.vault.vault",
+    "NO_KEYRING": "helper.vault.unlocking",
     "ROLLED_BACK_NOTICE": "helper.vault.vault",
-    "now_utc": "helper.vault.vault",
-    "parse_utc": "helper.vault.vault",
-    "unlock_delay": "helper.vault.vault",
+    "now_utc": "helper.vault.times",
+    "parse_utc": "helper.vault.times",
+    "unlock_delay": "helper.vault.unlocking",
 }
 
 __all__ = [

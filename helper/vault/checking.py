@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import hmac
 import sqlite3
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helper.errors import IntegrityError
-from helper.vault import audit, followups, store
+from helper.vault import audit, followups, keys, store
+from helper.vault import header as hdr
 from helper.vault.notes import VerifyReport
 from helper.vault.sealed import (
     deletion_ad,
@@ -20,6 +22,7 @@ from helper.vault.sealed import (
     summary_ad,
     summary_of,
 )
+from helper.vault.unlocking import NO_KEYRING
 
 ROLLED_BACK = (
     "This vault file is older than the one this device last saved: it has been rolled back to "
@@ -143,3 +146,75 @@ def verify(
     problems += note_problems
     problems += followups.problems(conn, aead, vault_id, entries)  # casework events
     return VerifyReport(problems, notes_checked, revisions_checked)
+
+
+class Checking:
+    """The checking half of `Vault`: `verify` and the chain head to keep on paper."""
+
+    _conn: sqlite3.Connection
+    _header_raw: bytes
+    _header_mac: bytes
+    _key: bytearray | None
+    _audit_key: bytearray
+    keyring_head_found: bool
+
+    if TYPE_CHECKING:  # provided by Vault
+
+        @property
+        def vault_id(self) -> str: ...
+        def device_unlock_available(self) -> bool: ...
+        def _notice(self, message: str) -> None: ...
+        def _require_key(self) -> bytes: ...
+        def _require_aead(self) -> AESGCM: ...
+
+    def verify(self, paper_head: tuple[int, str] | None = None) -> VerifyReport:
+        """Check the header, the audit chain, every ciphertext and the chain head kept in the
+        keyring; and, if the person wrote one down (`paper_head`: entry number and the first
+        hex digits of its MAC), that too. Sets `keyring_head_found`."""
+        self._require_key()
+        head = None
+        if self.device_unlock_available():
+            head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
+        else:
+            self._notice(NO_KEYRING)
+        self.keyring_head_found = head is not None
+        report = verify(
+            self._conn,
+            self._require_aead(),
+            self._audit_key,
+            self.vault_id,
+            header_ok=keys.macs_equal(
+                hdr.header_mac(self._key, self._header_raw), self._header_mac
+            ),
+            keyring_head=head,
+        )
+        if paper_head is not None:
+            report.problems.extend(self._paper_head_problems(*paper_head))
+        return report
+
+    def chain_head(self) -> str:
+        """The audit chain head as a short code to keep on paper: 'SEQ:xxxx-xxxx-xxxx-xxxx'
+        (the entry number and the first 64 bits of its keyed MAC, which nobody without the
+        vault key can make up)."""
+        self._require_key()
+        rows = store.query(self._conn, "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1")
+        if not rows or not isinstance(rows[0][1], bytes):
+            raise IntegrityError("The vault's audit log is damaged. Run `waymark verify`.")
+        seq, mac = rows[0]
+        short = mac[:8].hex()
+        return f"{seq}:" + "-".join(short[i : i + 4] for i in range(0, 16, 4))
+
+    def _paper_head_problems(self, seq: int, prefix: str) -> list[str]:
+        rows = store.query(self._conn, "SELECT mac FROM audit WHERE seq = ?", (seq,))
+        if not rows:
+            return [
+                "This vault file is older than the chain head you wrote down: it has been "
+                "rolled back to an earlier copy, so recent changes may be missing."
+            ]
+        mac = rows[0][0]
+        if not isinstance(mac, bytes) or not mac.hex().startswith(prefix):
+            return [
+                "This vault file is not the copy whose chain head you wrote down: it has been "
+                "replaced by a different copy."
+            ]
+        return []

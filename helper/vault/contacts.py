@@ -100,7 +100,7 @@ def add(vault, name: str, recipient: str, fingerprint: str) -> Contact:
 
 
 def _checked(vault, name: str, recipient: str, fingerprint: str) -> Contact:
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     fingerprint = parse_fingerprint(fingerprint)
     existing = list_contacts(vault)

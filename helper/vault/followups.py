@@ -66,7 +66,7 @@ def _next_number(conn: sqlite3.Connection, note_id: str) -> int:
 
 def _write(vault: Vault, conn: sqlite3.Connection, note_id: str, payload: dict[str, Any]) -> None:
     """Seal and append one event, with its audit entry, inside the caller's transaction."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     conn.execute(DDL)
     number = _next_number(conn, note_id)

@@ -20,6 +20,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 
 from helper.errors import BadInput, IntegrityError, StorageError, WaymarkError
+from helper.files import place_without_replacing
 from helper.vault import bundle as wire
 from helper.vault import contacts, identity, inside, keys, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
@@ -125,7 +126,7 @@ def prepare(
     signed_by: str | None = None,
 ) -> Prepared:
     """Build, check, sign and encrypt a bundle (HANDOVER.md, "Writing", step 1)."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     if (to is None) == (passphrase is None):
         raise BadInput("Hand over either to a contact (--to NAME) or with --passphrase.")
@@ -199,8 +200,9 @@ def _note_body(vault, note: Note) -> dict[str, Any]:
 
 
 def write_bundle(output: Path, data: bytes, force: bool) -> None:
-    """An owner-only temp file beside the target, synced, then linked (or, with force,
-    renamed) into place: the name never points at a half-written bundle."""
+    """An owner-only temp file beside the target, synced, then put in place without replacing
+    anything (or, with force, renamed over it): the name never points at a half-written
+    bundle."""
     temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.part")
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -211,7 +213,7 @@ def write_bundle(output: Path, data: bytes, force: bool) -> None:
         if force:
             os.replace(temp, output)
         else:
-            os.link(temp, output)
+            place_without_replacing(temp, output)
     except FileExistsError:
         raise BadInput(f"{output} already exists; use --force to replace it.") from None
     except OSError as err:
@@ -222,7 +224,7 @@ def write_bundle(output: Path, data: bytes, force: bool) -> None:
 
 def mark(vault, ready: Prepared) -> None:
     """A new revision on each note saying who it went to and when; logged as `handover`."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     notes, name, bundle_id, signer = ready.notes, ready.to_name, ready.bundle_id, ready.signed_by
     aead = inside.note_aead(vault)
@@ -263,7 +265,7 @@ def import_bundle(
     vault, data: bytes, *, passphrase: str | None = None, trust_new: bool = False
 ) -> Imported:
     """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically."""
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     if len(data) > wire.MAX_BUNDLE_BYTES:
         raise wire.HandoverRefused(wire._too_large())

@@ -111,7 +111,7 @@ def _open(vault, created_at: str, nonce: bytes, ct: bytes) -> Identity:
 def _make(vault) -> Identity:
     import pyrage
 
-    from helper.vault.vault import now_utc
+    from helper.vault.times import now_utc
 
     age = pyrage.x25519.Identity.generate()
     signing = Ed25519PrivateKey.generate()

@@ -5,15 +5,16 @@ readable (the list marks that note as damaged)."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from helper.errors import IntegrityError, NotFound
+from helper.errors import BadInput, IntegrityError, NotFound
 from helper.vault import store
-from helper.vault.notes import DeletionRecord, Note, NoteSummary, Revision
+from helper.vault.notes import DeletionRecord, Note, NoteSummary, Revision, searchable_text
 from helper.vault.sealed import (
     deletion_ad,
     open_sealed,
@@ -157,3 +158,45 @@ def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: st
     if not revisions and deleted is None:
         raise IntegrityError(f"Note {note_id}: its revisions are missing.")
     return Note(note_id, tuple(revisions), deleted)
+
+
+class Reading:
+    """The reading half of `Vault`: the list, one note, search and export."""
+
+    _conn: sqlite3.Connection
+
+    if TYPE_CHECKING:  # provided by Vault
+
+        @property
+        def vault_id(self) -> str: ...
+        def _require_aead(self) -> AESGCM: ...
+        def _append(
+            self, action: str, note_id: str | None = None, revision: int | None = None
+        ) -> None: ...
+
+    def list_notes(self) -> list[NoteSummary]:
+        """Every note, newest change first, with just enough to pick one."""
+        return list_summaries(self._conn, self._require_aead(), self.vault_id)
+
+    def note(self, note_id: str) -> Note:
+        """A note with all its revisions; IntegrityError if any revision has been tampered with."""
+        return read_note(self._conn, self._require_aead(), self.vault_id, note_id)
+
+    def search(self, text: str) -> list[str]:
+        """Ids of notes whose latest revision contains `text` (ignoring case), newest first."""
+        needle = text.casefold()
+        if not needle:
+            return []
+        found = latest_fields(self._conn, self._require_aead(), self.vault_id, needle)
+        return [nid for nid, fields in found if needle in searchable_text(fields)]
+
+    def export(self, note_ids: Sequence[str], fmt: str = "text") -> str:
+        """A printable record of the notes asked for ("text" or self-contained "html")."""
+        from helper.vault.export import render
+
+        if fmt not in ("text", "html"):
+            raise BadInput("Export format must be text or html.")
+        notes = [self.note(nid) for nid in note_ids]
+        output = render(notes, fmt)
+        self._append("export", None, len(notes))
+        return output

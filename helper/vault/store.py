@@ -14,6 +14,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from helper.errors import StorageError
+from helper.files import place_without_replacing
 from helper.vault.keys import storage_error
 
 APPLICATION_ID = 0x57594D4B  # "WYMK": marks the file as a Waymark vault for `file` and for us
@@ -89,12 +90,18 @@ def lenient_text(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
+def file_uri(path: Path) -> str:
+    """The SQLite URI of `path`, percent-encoded: a folder named with `?`, `#` or `%` (allowed
+    on every system) would otherwise end the path early or be decoded into another name."""
+    return Path(path).absolute().as_uri()
+
+
 def connect(path: Path, create: bool = False) -> sqlite3.Connection:
     """Open the file with the durability and privacy settings every connection needs."""
     mode = "rwc" if create else "rw"
     try:
         conn = sqlite3.connect(
-            f"file:{path}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            f"{file_uri(path)}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
         # Defence in depth: functions with side effects may not run from a file's own schema.
@@ -111,7 +118,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """A read-only file can still be unlocked and read; saving then says why it cannot."""
     try:
         conn = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            f"{file_uri(path)}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None
         )
         conn.text_factory = lenient_text
         conn.execute("PRAGMA trusted_schema = OFF")
@@ -152,8 +159,10 @@ def initialise(conn: sqlite3.Connection, header: bytes, mac: bytes) -> None:
 
 
 def create_file(path: Path, header: bytes, mac: bytes) -> None:
-    """Write a complete new vault beside `path`, then hard-link it into place: atomic, owner-only,
-    and never overwriting (the link fails if anything is already there)."""
+    """Write a complete new vault beside `path`, then put it in place whole, never overwriting
+    anything already there (helper/files.py: a hard link, or on drives without hard links an
+    exclusive create and a rename). On POSIX the file is owner-only (0600); on Windows the mode
+    does nothing and the user profile's permissions protect it (docs/SECURITY.md)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.new")
     try:
@@ -161,7 +170,7 @@ def create_file(path: Path, header: bytes, mac: bytes) -> None:
         os.chmod(temp, 0o600)
         initialise(conn, header, mac)
         conn.close()
-        os.link(temp, path)
+        place_without_replacing(temp, path)
     except FileExistsError:
         raise StorageError(f"A vault already exists at {path}; it was not touched.") from None
     except OSError as err:

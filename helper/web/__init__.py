@@ -6,7 +6,6 @@ See README.md in this folder for how an area's blueprint gets CSRF, headers and 
 
 from __future__ import annotations
 
-import importlib
 import secrets
 from collections.abc import Callable, Mapping
 
@@ -14,16 +13,13 @@ from flask import Flask
 
 from helper import paths
 from helper.web import errors, security
-from helper.web.routing import WaymarkFlask
 from helper.web.sessions import MemorySessionInterface, SessionStore
-
-OPTIONAL_BLUEPRINTS = ("helper.web.notes",)
 
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the app. `config` may set TESTING, LAUNCH_TOKEN and PORT (the port the server
     listens on: it fixes the allowed Host names, so set it before serving)."""
-    app = WaymarkFlask(__name__, instance_path=str(paths.data_dir() / "instance"))
+    app = Flask(__name__, instance_path=str(paths.data_dir() / "instance"))
     app.config.from_mapping(
         SECRET_KEY=secrets.token_bytes(32),
         LAUNCH_TOKEN=secrets.token_urlsafe(32),
@@ -45,12 +41,11 @@ def create_app(config: Mapping | None = None) -> Flask:
     security.install(app)
     errors.install(app)
 
-    from helper.web import public, signposting
+    from helper.web import notes, public, signposting
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signposting.bp)
-    for name in OPTIONAL_BLUEPRINTS:
-        _register_optional(app, name)
+    app.register_blueprint(notes.bp)
     return app
 
 
@@ -63,14 +58,3 @@ def close(app: Flask) -> None:
         except Exception:  # closing must finish whatever one hook does
             app.logger.error("an on-close hook failed")
     app.extensions["waymark.sessions"].drop_all()
-
-
-def _register_optional(app: Flask, module_name: str) -> None:
-    """Register an area that may not exist yet; only its own absence is tolerated."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name != module_name:
-            raise
-        return
-    app.register_blueprint(module.bp)

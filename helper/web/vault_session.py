@@ -19,9 +19,9 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from flask import Flask, current_app
 
@@ -30,6 +30,10 @@ from helper.errors import BadInput, StorageError, VaultLocked
 
 if TYPE_CHECKING:
     from helper.vault import Vault
+    from helper.vault.notes import Note, NoteSummary, VerifyReport
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 DEFAULT_IDLE_MINUTES = 5
 IDLE_LIMITS = (1, 60)
@@ -76,17 +80,91 @@ class PinnedVault:
 
     Why: a sqlite3 connection refuses to be used from any thread but its creator's, while
     waitress answers each request on whichever of its threads is free. Routing every call
-    through one worker keeps the vault single-threaded without the vault knowing about it."""
+    through one worker keeps the vault single-threaded without the vault knowing about it.
+    Each method below is the Vault method of the same name; modules that work on the vault's
+    tables themselves (casework, hand-over) pass their function to `call`."""
 
-    def __init__(self, vault: Vault, run: Callable) -> None:
+    def __init__(self, vault: Vault, run: Callable[[Callable[[], Any]], Any]) -> None:
         self._vault = vault
         self._run = run
 
-    def __getattr__(self, name: str) -> object:
-        value = self._run(lambda: getattr(self._vault, name))
-        if callable(value):
-            return lambda *args, **kwargs: self._run(lambda: value(*args, **kwargs))
-        return value
+    def call(
+        self, work: Callable[Concatenate[Vault, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`work(vault, *args, **kwargs)`, run whole on the vault's own thread."""
+        return self._run(lambda: work(self._vault, *args, **kwargs))
+
+    # ---- state ---------------------------------------------------------------------------------
+    @property
+    def is_unlocked(self) -> bool:
+        return self.call(lambda vault: vault.is_unlocked)
+
+    @property
+    def vault_id(self) -> str:
+        return self.call(lambda vault: vault.vault_id)
+
+    def take_notices(self) -> list[str]:
+        """What the vault wants said once (no keyring, read-only file), then forgotten."""
+
+        def drain(vault: Vault) -> list[str]:
+            found = [str(n) for n in vault.notices]
+            vault.notices.clear()
+            return found
+
+        return self.call(drain)
+
+    # ---- unlocking and keys --------------------------------------------------------------------
+    def unlock(self, passphrase: str) -> None:
+        self.call(lambda vault: vault.unlock(passphrase))
+
+    def unlock_on_device(self) -> bool:
+        return self.call(lambda vault: vault.unlock_on_device())
+
+    def recover(self, recovery_code: str, new_passphrase: str) -> str:
+        return self.call(lambda vault: vault.recover(recovery_code, new_passphrase))
+
+    def device_unlock_available(self) -> bool:
+        return self.call(lambda vault: vault.device_unlock_available())
+
+    def device_unlock_enabled(self) -> bool:
+        return self.call(lambda vault: vault.device_unlock_enabled())
+
+    def set_device_unlock(self, enabled: bool) -> None:
+        self.call(lambda vault: vault.set_device_unlock(enabled))
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        self.call(lambda vault: vault.change_passphrase(old, new))
+
+    def lock(self) -> None:
+        self.call(lambda vault: vault.lock())
+
+    def close(self) -> None:
+        self.call(lambda vault: vault.close())
+
+    # ---- notes ---------------------------------------------------------------------------------
+    def new_note(self, fields: Mapping[str, Any], signed_by: str) -> str:
+        return self.call(lambda vault: vault.new_note(fields, signed_by))
+
+    def revise(self, note_id: str, fields: Mapping[str, Any], signed_by: str) -> int:
+        return self.call(lambda vault: vault.revise(note_id, fields, signed_by))
+
+    def delete_note(self, note_id: str, reason: str, signed_by: str) -> None:
+        self.call(lambda vault: vault.delete_note(note_id, reason, signed_by))
+
+    def list_notes(self) -> list[NoteSummary]:
+        return self.call(lambda vault: vault.list_notes())
+
+    def note(self, note_id: str) -> Note:
+        return self.call(lambda vault: vault.note(note_id))
+
+    def search(self, text: str) -> list[str]:
+        return self.call(lambda vault: vault.search(text))
+
+    def export(self, note_ids: Sequence[str], fmt: str = "text") -> str:
+        return self.call(lambda vault: vault.export(note_ids, fmt))
+
+    def verify(self, paper_head: tuple[int, str] | None = None) -> VerifyReport:
+        return self.call(lambda vault: vault.verify(paper_head))
 
 
 class VaultSession:
@@ -246,14 +324,7 @@ class VaultSession:
         with self._lock:
             if self._vault is None:
                 return []
-            return self._on_vault_thread(self._drain_notices)
-
-    def _drain_notices(self) -> list[str]:
-        vault = self._vault._vault
-        found = [str(n) for n in getattr(vault, "notices", [])]
-        if found:
-            vault.notices.clear()
-        return found
+            return self._vault.take_notices()
 
     def lock(self) -> None:
         """The one lock path ("Lock now", auto-lock, closing): the vault zeroes its keys."""

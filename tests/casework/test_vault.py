@@ -7,8 +7,7 @@ import sqlite3
 
 from helper.vault import Vault, followups
 from helper.vault.chronology import chronology
-
-PASSPHRASE = "casework passphrase"
+from tests.support.vaults import PASSPHRASE
 
 
 def vault_with_follow_up(tmp_path):

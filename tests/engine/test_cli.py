@@ -6,26 +6,19 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from helper.paths import REPO_ROOT
 from tests.resources.conftest import Planted
+from tests.support.cli import waymark as run_waymark
 
 ROOT = REPO_ROOT
 
 
 def waymark(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "helper", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-    )
+    return run_waymark(*args, env={**os.environ, **(env or {})})
 
 
 def signpost_json(*args: str) -> dict:

@@ -2,12 +2,15 @@
 
 Headless Chromium has no toolbar and no right-click menu, so tests open the popup page as a tab
 (`chrome-extension://ID/popup/popup.html`), and call the context-menu handler the service worker
-registers (`globalThis.waymark.handleMenuClick(info, tab)`) with the `info` Chromium would pass.
+registers with the `info` Chromium would pass: the test copy (`packaged_copy`) starts the real
+background.js through a small test-only module that puts its handlers on `globalThis.waymark`;
+that hook is never in the source folder or the packages.
 `?tab=ID` names the tab the popup acts on (the tab a quick exit replaces). Every https address is
 answered by a stub page through Playwright routing, so nothing reaches the network."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -26,13 +29,28 @@ STUB = (
 MENU_CLICK = "async ([info, id]) => waymark.handleMenuClick(info, await chrome.tabs.get(id))"
 
 
+# The service worker of the test copy: the real background module, unchanged, and its handlers
+# where a test can call them.
+TEST_HOOKS = "test-hooks.js"
+TEST_HOOKS_JS = """// Test-only: written by tests/extension/harness.py into a test copy, never shipped.
+import { handleMenuClick, quickExit } from "./background.js";
+
+globalThis.waymark = { handleMenuClick, quickExit };
+"""
+
+
 def packaged_copy(target: Path, mutate_data=None) -> Path:
     """The extension as a person would install it: the source plus a fresh copy of resources/
-    (what `waymark build-extension` writes), optionally with the data changed by `mutate_data`."""
+    (what `waymark build-extension` writes), optionally with the data changed by `mutate_data`;
+    plus the test hooks (TEST_HOOKS) as its service worker."""
     shutil.copytree(EXTENSION, target, ignore=shutil.ignore_patterns("data"))
     bundle.build(target / "data")
     if mutate_data is not None:
         mutate_data(target / "data")
+    (target / TEST_HOOKS).write_text(TEST_HOOKS_JS)
+    manifest = json.loads((target / "manifest.json").read_text())
+    manifest["background"]["service_worker"] = TEST_HOOKS
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return target
 
 

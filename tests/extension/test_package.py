@@ -102,3 +102,11 @@ def test_web_ext_lint_has_no_errors(tmp_path):
     )
     report = json.loads(done.stdout)
     assert report["summary"]["errors"] == 0, report["errors"]
+
+
+def test_no_test_hook_ships_in_the_source():
+    """Tests reach the service worker's handlers through a module they add to their own copy
+    (harness.TEST_HOOKS); the extension itself puts nothing on globalThis for them."""
+    for path in EXTENSION.rglob("*.js"):
+        assert "globalThis.waymark" not in path.read_text(), path
+    assert not (EXTENSION / "test-hooks.js").exists()

@@ -21,7 +21,7 @@ from tests.extension.harness import (
     service_worker,
     stub_the_web,
 )
-from tests.nativehost.hostproc import (
+from tests.support.hostproc import (
     install_for_chromium,
     processes_with_home,
     recorder,

@@ -23,7 +23,7 @@ import pytest
 from helper import __version__, extension_package
 from helper.nativehost import bundle
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
-from tests.nativehost.hostproc import (
+from tests.support.hostproc import (
     kill_groups,
     processes_with_home,
     recorder,

@@ -13,14 +13,14 @@ import pytest
 
 from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY
-from tests.nativehost.hostproc import (
+from tests.support.browser import chromium_context
+from tests.support.hostproc import (
     install_for_chromium,
     kill_groups,
     processes_with_home,
     recorder,
     wait_for_address,
 )
-from tests.support.browser import chromium_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 

@@ -20,7 +20,7 @@ from helper.nativehost.messages import (
     parse_open_note,
     platform_host,
 )
-from tests.nativehost.hostproc import (
+from tests.support.hostproc import (
     ORIGIN,
     exchange,
     kill_groups,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,9 @@ import pytest
 from helper import __version__
 from helper.nativehost.identity import EXTENSION_KEY, extension_id, extension_id_from_key
 from helper.nativehost.manifests import manifest_folder
-from tests.nativehost.hostproc import ORIGIN, REPO, frame, parse_frames
+from tests.support.cli import waymark as run_waymark
+from tests.support.hostproc import ORIGIN, REPO, frame, parse_frames
+from tests.support.modes import assert_mode
 
 FIXED_ID = "hnjoammhjfbmjbpfllkmjegekdjlkjgi"
 
@@ -30,14 +30,7 @@ LINUX_FOLDERS = {
 def waymark(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "XDG_CONFIG_HOME"}
     env.update(HOME=str(home), WAYMARK_HOME=str(home / "waymark"))
-    return subprocess.run(
-        [sys.executable, "-m", "helper", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env=env,
-    )
+    return run_waymark(*args, env=env)
 
 
 def test_extension_id_is_computed_from_the_key():
@@ -72,7 +65,7 @@ def test_install_writes_the_manifest_in_the_browsers_own_folder_and_uninstall_re
     launcher = Path(manifest["path"])
     assert launcher.is_absolute()
     assert launcher.is_relative_to(home / "waymark")
-    assert stat.S_IMODE(launcher.stat().st_mode) == 0o755
+    assert_mode(launcher, 0o755)
 
     again = waymark(home, "install-native-host", "--browser", browser)
     assert again.returncode == 0, "installing twice is fine"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nativehost.hostproc import (
+from tests.support.hostproc import (
     exchange,
     frame,
     kill_groups,

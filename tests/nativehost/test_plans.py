@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -15,7 +14,8 @@ import pytest
 
 from helper.nativehost import manifests
 from helper.nativehost.identity import GECKO_ID, HOST_NAME
-from tests.nativehost.hostproc import REPO
+from tests.support.cli import waymark as run_waymark
+from tests.support.hostproc import REPO
 
 EXT_ID = "hnjoammhjfbmjbpfllkmjegekdjlkjgi"
 
@@ -150,10 +150,7 @@ def test_doctor_reports_installed_hosts_and_a_broken_one(tmp_path):
     env.update(HOME=str(home), WAYMARK_HOME=str(home / "waymark"), PYTHONPATH=str(REPO))
 
     def waymark(*args):
-        return subprocess.run(
-            [sys.executable, "-m", "helper", *args],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
-        )  # fmt: skip
+        return run_waymark(*args, env=env, cwd=tmp_path)
 
     assert "no browser is set up" in waymark("doctor").stdout
     assert waymark("install-native-host", "--browser", "chromium").returncode == 0

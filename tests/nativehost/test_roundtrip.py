@@ -9,7 +9,7 @@ import struct
 import pytest
 
 from helper import __version__
-from tests.nativehost.hostproc import ORIGIN, exchange, exchange_measured, frame
+from tests.support.hostproc import ORIGIN, exchange, exchange_measured, frame
 
 HELLO = {"v": 1, "type": "hello"}
 

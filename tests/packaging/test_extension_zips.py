@@ -63,6 +63,14 @@ def test_both_packages_are_named_by_version_with_the_manifest_at_the_root(zips):
         assert "vectors.json" not in " ".join(names)
 
 
+def test_no_test_hook_is_in_either_package(zips):
+    for archive in zips.values():
+        with zipfile.ZipFile(archive) as package:
+            for name in package.namelist():
+                assert b"globalThis.waymark" not in package.read(name), (archive.name, name)
+            assert "test-hooks.js" not in package.namelist()
+
+
 def test_each_manifest_keeps_only_what_its_browser_reads(zips):
     chromium, firefox = manifest_of(zips["chromium"]), manifest_of(zips["firefox"])
     assert "key" not in chromium and "key" not in firefox

@@ -1,45 +1,17 @@
 """Vault fixtures: a fast KDF (WAYMARK_KDF_FAST, still inside the caps), a keyring chosen per
-test (none, or a small in-memory one), and small vaults to damage."""
+test (none, or a small in-memory one), and small vaults to damage. The test data and helpers
+they use live in tests/support/vaults.py."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from keyring.backends import fail
-from keyring.compat import properties
 
 from helper.vault import Vault
-
-PASSPHRASE = "correct horse battery"
-NARRATIVE = "Zebra-quartz said the man in the game asked for photos"
-CHILD = "QZ"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps entries in a dict: the OS keyring without the OS."""
-
-    @properties.classproperty
-    def priority(cls) -> float:
-        # Never picked by keyring's own discovery (that would leak into other tests): only
-        # used where a test sets it explicitly.
-        raise RuntimeError("test-only keyring backend")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
+from tests.support.vaults import PASSPHRASE, MemoryKeyring, sample_fields
 
 
 @pytest.fixture(autouse=True)
@@ -63,21 +35,6 @@ def memory_keyring() -> MemoryKeyring:
     return backend
 
 
-def sample_fields(**extra: object) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "concern": "grooming",
-        "child": CHILD,
-        "child_age": 13,
-        "narrative": NARRATIVE,
-        "child_words": "he said dont tell mum",
-        "platform": "Roblox",
-        "actions": "Told the DSL at 10:05",
-        "told": [{"who": "dsl", "at": "2025-03-01T10:05+00:00", "name": "R Patel"}],
-    }
-    fields.update(extra)
-    return fields
-
-
 @pytest.fixture
 def vault_path(tmp_path) -> Path:
     return tmp_path / "vault.sqlite3"
@@ -92,16 +49,3 @@ def two_note_vault(vault_path) -> tuple[Path, str, str]:
     b = vault.new_note(sample_fields(concern="sextortion", narrative="other note"), "K Jones")
     vault.close()
     return vault_path, a, b
-
-
-def copy_vault(src: Path, dst_dir: Path) -> Path:
-    dst_dir.mkdir(parents=True, exist_ok=True)
-    dst = dst_dir / src.name
-    shutil.copyfile(src, dst)
-    return dst
-
-
-def unlocked(path: Path) -> Vault:
-    vault = Vault.open(path)
-    vault.unlock(PASSPHRASE)
-    return vault

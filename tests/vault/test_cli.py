@@ -6,54 +6,28 @@ text or passphrase anywhere it should not be (docs/SECURITY.md, "Wrong passphras
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import private_env
+from tests.support.cli import waymark as run_waymark
+from tests.support.modes import assert_mode
+from tests.support.vaults import PASSPHRASE
+
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_WORDS = "Kestrel-umbrella told me about the man"
-PASSPHRASE = "cli passphrase 1"
 
 
 @pytest.fixture
 def env(tmp_path) -> dict[str, str]:
-    home = tmp_path / "home"
-    tmp = tmp_path / "tmp"
-    for d in (home, tmp):
-        d.mkdir()
-    secret = tmp_path / "pass.txt"
-    secret.write_text(PASSPHRASE + "\n")
-    environment = {
-        k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")
-    }
-    environment.update(
-        WAYMARK_HOME=str(home / "waymark"),
-        HOME=str(home),
-        TMPDIR=str(tmp),
-        WAYMARK_KDF_FAST="1",
-        WAYMARK_TESTING="1",
-        WAYMARK_PASSPHRASE_FILE=str(secret),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return environment
+    return private_env(tmp_path / "home", PASSPHRASE)
 
 
 def waymark(env, *args, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_waymark(*args, env=env, stdin=stdin)
 
 
 def init(env) -> None:
@@ -136,7 +110,8 @@ def test_export_writes_where_asked_and_never_overwrites_without_force(env, tmp_p
     out = tmp_path / "record.html"
     first = waymark(env, "notes", "export", note_id, "--format", "html", "--output", str(out))
     assert first.returncode == 0, first.stderr
-    assert SECRET_WORDS in out.read_text() and oct(out.stat().st_mode & 0o777) == "0o600"
+    assert SECRET_WORDS in out.read_text()
+    assert_mode(out, 0o600)
     out.write_text("keep me")
     again = waymark(env, "notes", "export", "--all", "--output", str(out))
     assert again.returncode == 2 and "--force" in again.stderr
@@ -203,11 +178,11 @@ def test_nothing_sensitive_leaks_to_temp_files_logs_or_stderr(env, tmp_path):
     ]  # fmt: skip
     for result in results:
         assert SECRET_WORDS not in result.stderr and PASSPHRASE not in result.stderr
-    allowed = {tmp_path / "out.txt", tmp_path / "pass.txt"}
+    allowed = {tmp_path / "out.txt", Path(env["WAYMARK_PASSPHRASE_FILE"])}
     for path in tmp_path.rglob("*"):
         if path.is_file() and path not in allowed:
             data = path.read_bytes()
             assert SECRET_WORDS.encode() not in data, path
             assert PASSPHRASE.encode() not in data, path
             assert b"Ms Reed" not in data, path
-    assert list((tmp_path / "tmp").iterdir()) == []
+    assert list(Path(env["TMPDIR"]).iterdir()) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 
+from tests.support.modes import posix_only
 from tests.vault.test_cli import SECRET_WORDS, env, init, new, waymark
 
 __all__ = ["env"]  # the CLI fixture, used here by name
@@ -19,6 +20,7 @@ def leftovers(folder, keep: set[str]) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name not in keep)
 
 
+@posix_only
 def test_force_over_a_readable_file_leaves_a_private_one(env, tmp_path):
     init(env)
     note_id = new(env)
@@ -34,6 +36,7 @@ def test_force_over_a_readable_file_leaves_a_private_one(env, tmp_path):
     assert leftovers(folder, {"record.txt"}) == []
 
 
+@posix_only
 def test_a_new_export_is_private_and_leaves_no_temp_file(env, tmp_path):
     init(env)
     note_id = new(env)

@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from helper.vault import Vault, bundle, contacts, handover, identity
 from helper.vault.bundle import HandoverRefused
-from tests.vault.conftest import NARRATIVE, PASSPHRASE, sample_fields
+from tests.support.modes import assert_mode
+from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields
 
 VECTORS = sorted((Path(__file__).parent / "handover_vectors").glob("*.json"))
 TICKS = {"tell-dsl": "2025-03-01T10:00:00+00:00", "write-it-down": "2025-03-01T10:20:00+00:00"}
@@ -149,7 +150,7 @@ def test_nothing_in_clear_on_disk(world):
     # random ciphertext or base64 about one run in twenty.
     for secret in (NARRATIVE, "he said dont tell mum", "J Smith", '"QZ"'):
         assert secret.encode() not in data
-    assert world.bundle_path.stat().st_mode & 0o777 == 0o600
+    assert_mode(world.bundle_path, 0o600)
     assert sorted(p.name for p in world.bundle_path.parent.iterdir()) == ["to-dsl.age"]
     handover.import_bundle(world.dsl, data)
     for vault in (world.staff, world.dsl):

@@ -5,47 +5,25 @@ nothing left in the temp folder or beside the bundle."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import private_env
+from tests.support.cli import waymark as run_waymark
+from tests.support.vaults import PASSPHRASE
+
 ROOT = Path(__file__).resolve().parents[2]
-PASSPHRASE = "cli passphrase 1"
 SECRET_WORDS = "Heron-lantern said the man asked for a photo"
 
 
 def make_env(tmp_path: Path, who: str) -> dict[str, str]:
-    home = tmp_path / who
-    (home / "tmp").mkdir(parents=True)
-    secret = home / "pass.txt"
-    secret.write_text(PASSPHRASE + "\n")
-    env = {k: v for k, v in os.environ.items() if k not in ("DBUS_SESSION_BUS_ADDRESS", "DISPLAY")}
-    env.update(
-        WAYMARK_HOME=str(home / "waymark"),
-        HOME=str(home),
-        TMPDIR=str(home / "tmp"),
-        WAYMARK_KDF_FAST="1",
-        WAYMARK_TESTING="1",
-        WAYMARK_PASSPHRASE_FILE=str(secret),
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-    )
-    return env
+    return private_env(tmp_path / who, PASSPHRASE)
 
 
 def waymark(env, *args) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return run_waymark(*args, env=env)
 
 
 def ok(env, *args) -> str:

@@ -18,7 +18,7 @@ from helper.errors import StorageError
 from helper.vault import ROLLED_BACK_NOTICE, Vault, keys
 from helper.vault.checking import ROLLED_BACK
 from tests.support.tools import IN_CI
-from tests.vault.conftest import NARRATIVE, PASSPHRASE, MemoryKeyring, sample_fields
+from tests.support.vaults import NARRATIVE, PASSPHRASE, MemoryKeyring, sample_fields
 
 
 @pytest.fixture(params=["memory", pytest.param("real", marks=pytest.mark.keyring)])

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from helper.vault import Vault
-from tests.vault.conftest import PASSPHRASE, unlocked
+from tests.support.vaults import PASSPHRASE, unlocked
 
 KILLS = 300
 

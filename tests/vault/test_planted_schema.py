@@ -15,7 +15,7 @@ import pytest
 
 from helper.errors import StorageError
 from helper.vault import Vault, store
-from tests.vault.conftest import PASSPHRASE, sample_fields
+from tests.support.vaults import PASSPHRASE, sample_fields
 
 REFUSAL = "layout is not the one Waymark makes"
 

@@ -17,7 +17,7 @@ import pytest
 
 from helper.errors import StorageError, WaymarkError
 from helper.vault import Vault, keys
-from tests.vault.conftest import NARRATIVE, PASSPHRASE, sample_fields, unlocked
+from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 ROOT = Path(__file__).resolve().parents[2]
 

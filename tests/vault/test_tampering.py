@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import helper.vault.vault
+import helper.vault.unlocking
 from helper.errors import IntegrityError, NotFound, StorageError, WaymarkError
 from helper.vault import Vault
-from tests.vault.conftest import PASSPHRASE, copy_vault, sample_fields
+from tests.support.vaults import PASSPHRASE, copy_vault, sample_fields
 
 VECTORS = sorted((Path(__file__).parent / "vectors").glob("*.json"))
 
@@ -120,15 +120,16 @@ def test_flipping_any_bit_of_the_file_never_shows_altered_text(data, pristine, t
     damaged[index] ^= 1 << bit
     path = tmp_path_factory.mktemp("flip") / "vault.sqlite3"
     path.write_bytes(bytes(damaged))
-    original_sleep = helper.vault.vault.time.sleep
-    helper.vault.vault.time.sleep = lambda _s: None  # a flipped failure counter must not stall us
+    original_sleep = helper.vault.unlocking.time.sleep
+    # A flipped failure counter must not stall us.
+    helper.vault.unlocking.time.sleep = lambda _s: None
     try:
         vault = Vault.open(path)
         vault.unlock(PASSPHRASE)
     except WaymarkError:
         return
     finally:
-        helper.vault.vault.time.sleep = original_sleep
+        helper.vault.unlocking.time.sleep = original_sleep
     with vault:
         shown = {}
         for nid in ids.values():

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from helper.errors import BadInput, IntegrityError, NotFound, StorageError, WrongPassphrase
 from helper.vault import Vault, unlock_delay
 from helper.vault.notes import validate_fields
-from tests.vault.conftest import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
+from tests.support.modes import assert_mode
+from tests.support.vaults import CHILD, NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 
 def test_a_note_round_trips_with_every_revision_and_its_sign_off(vault_path):
@@ -71,7 +72,7 @@ def test_nothing_readable_is_stored_on_disk(vault_path):
     for secret in (NARRATIVE, "Jemima Smithson", "grooming", "Roblox", "xyzzy", PASSPHRASE, code):
         assert secret.encode() not in data
     assert note_id.encode() in data  # ids are the metadata we keep in clear
-    assert oct(vault_path.stat().st_mode & 0o777) == "0o600"
+    assert_mode(vault_path, 0o600)
     assert not list(vault_path.parent.glob("*.new"))
 
 

@@ -15,8 +15,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.support.vaults import PASSPHRASE
+
 ROOT = Path(__file__).resolve().parents[2]
-PASSPHRASE = "correct horse battery staple"
 NARRATIVE = "Quokka-marmalade said the stranger asked for a photo"
 
 

@@ -100,7 +100,7 @@ def test_a_sigabrt_of_an_unlocked_helper_leaves_no_core_file(tmp_path):
 
 
 def test_a_sigabrt_of_the_native_host_leaves_no_core_file(tmp_path):
-    from tests.nativehost.hostproc import ORIGIN, frame, host_command, host_env, parse_frames
+    from tests.support.hostproc import ORIGIN, frame, host_command, host_env, parse_frames
 
     folder = tmp_path / "host"
     folder.mkdir()

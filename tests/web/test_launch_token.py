@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import stat
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.support.modes import assert_mode
 from tests.web.conftest import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +105,8 @@ def test_the_token_never_reaches_argv_env_or_output_and_the_page_is_removed(tmp_
         page = launch_page_of(call)
         # A private page in a private folder inside the helper's own data folder.
         assert page.is_relative_to(tmp_path / "home")
-        assert stat.S_IMODE(page.stat().st_mode) == 0o600
-        assert stat.S_IMODE(page.parent.stat().st_mode) == 0o700
+        assert_mode(page, 0o600)
+        assert_mode(page.parent, 0o700)
         html = page.read_text()
         address = re.search(r'url=(http://127\.0\.0\.1:\d+/[^"]*)"', html).group(1)
         address = address.replace("&amp;", "&")

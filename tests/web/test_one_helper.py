@@ -20,7 +20,8 @@ import urllib.request
 import pytest
 
 from helper import running
-from tests.nativehost.hostproc import exchange, frame, kill_groups, processes_with_home
+from tests.support.hostproc import exchange, frame, kill_groups, processes_with_home
+from tests.support.modes import assert_mode
 from tests.web.conftest import PORT
 from tests.web.test_launch_token import (
     helper_env,
@@ -112,7 +113,7 @@ def test_the_real_helper_refuses_a_hand_over_it_cannot_verify(tmp_path):
         wait_for_calls(log)
         runtime = tmp_path / "home" / "runtime"
         record = json.loads((runtime / running.RECORD_FILE).read_text())
-        assert oct((runtime / running.RECORD_FILE).stat().st_mode & 0o777) == "0o600"
+        assert_mode(runtime / running.RECORD_FILE, 0o600)
         url = f"http://127.0.0.1:{record['port']}{running.HANDOFF_PATH}"
         body = json.dumps({"path": "/", "query": {}}).encode()
         nonce = os.urandom(16)

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tests.support.tools import require
+from tests.support.vaults import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.window
@@ -215,7 +216,7 @@ def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
     from helper.vault import Vault
 
     with Vault.open(tmp_path / "waymark" / "vault.sqlite3") as vault:
-        vault.unlock("correct horse battery staple")
+        vault.unlock(PASSPHRASE)
         (summary,) = vault.list_notes()
         note = vault.note(summary.id)
         assert summary.concern == "grooming"
@@ -295,7 +296,7 @@ def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
         assert first.poll() is None
         # The window got its addresses in memory: no process of the helper (Qt's web engine
         # processes included) has a token on its command line.
-        from tests.nativehost.hostproc import processes_with_home
+        from tests.support.hostproc import processes_with_home
 
         helpers = processes_with_home(Path(env["WAYMARK_HOME"]))
         assert first.pid in helpers

@@ -9,9 +9,9 @@ import json
 import sys
 import time
 
+from tests.support.vaults import PASSPHRASE
 from tests.window.show_window import bridge_eval, run_in_window
 
-PASSPHRASE = "correct horse battery staple"
 NARRATIVE = "Pupil said an adult on Roblox asked to meet and to keep it secret."
 
 

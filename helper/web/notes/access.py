@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from helper.errors import BadInput, StorageError, WrongPassphrase
+from helper.errors import BadInput, StorageError, WaymarkError, WrongPassphrase
 from helper.web import vault_session
 from helper.web.notes import bp, safe_next
 
@@ -87,11 +87,13 @@ def _unlock_page(target: str, error: str | None) -> str:
 
 
 def _device_offered() -> bool:
-    """Offer "unlock on this device" only when it is switched on and a keyring answers."""
+    """Offer "unlock on this device" only when it is switched on and a keyring answers. A vault
+    that cannot be opened (missing, damaged, refused) offers nothing; the keyring's own
+    troubles already read as "no keyring" (helper/vault/keys.py)."""
     try:
         vault = vault_session.current().opened()
         return bool(vault.device_unlock_available() and vault.device_unlock_enabled())
-    except Exception:
+    except WaymarkError:
         return False
 
 

@@ -8,10 +8,10 @@ disk in clear): they are posted, and kept in this process's memory-only session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort, redirect, render_template, request, session, url_for
 
@@ -19,6 +19,12 @@ from helper import casework
 from helper.errors import BadInput, NotFound
 from helper.web import vault_session
 from helper.web.notes import bp
+from helper.web.vault_session import PinnedVault
+
+if TYPE_CHECKING:
+    from helper.vault import Vault
+
+T = TypeVar("T")
 
 PAGE_SIZE = 50
 FILTER_KEY = "pro_list_filter"
@@ -28,10 +34,10 @@ SIGNER_KEY = "pro_name"  # the same remembered name as records.py
 STATUSES = ("open", "referred", "closed", "deleted", "damaged")
 
 
-def _call(pinned: Any, fn: Any) -> Any:
+def _call(pinned: PinnedVault, fn: Callable[[Vault], T]) -> T:
     """Run `fn(vault)` on the vault's own thread (see vault_session.PinnedVault): these
     modules read the vault's tables directly, and SQLite answers only that thread."""
-    return pinned._run(lambda: fn(pinned._vault))
+    return pinned.call(fn)
 
 
 def _now() -> datetime:
@@ -59,7 +65,7 @@ class ListView:
     error: str | None = None
 
 
-def filtered(vault: Any, summaries: list, filters: Mapping[str, str]) -> list:
+def filtered(vault: PinnedVault, summaries: list, filters: Mapping[str, str]) -> list:
     """Pure apart from the vault reads the filters need: search text and a child reference
     open the latest revisions (as search does); concern and status use the summaries."""
     rows = summaries
@@ -84,7 +90,7 @@ def filtered(vault: Any, summaries: list, filters: Mapping[str, str]) -> list:
     return rows
 
 
-def list_view(vault: Any, page_arg: str | None) -> ListView:
+def list_view(vault: PinnedVault, page_arg: str | None) -> ListView:
     """The page of notes to show, newest first, with the filters in force and what is due.
     Called from records.note_list (a one-line hook). Without filters only the page's own
     records are opened; a filter opens every summary (and search or a child reference every
@@ -220,7 +226,7 @@ KIND_LABELS = {
 # ---- follow-ups on a note ----------------------------------------------------------------------
 
 
-def panel(vault: Any, note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+def panel(vault: PinnedVault, note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """What the note page's follow-ups section shows: the note's follow-ups, the follow-ups
     the ticked steps propose that are not added yet, and the borough's contacts."""
     from helper.vault import followups

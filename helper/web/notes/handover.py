@@ -16,6 +16,7 @@ from flask import Response, redirect, render_template, request, url_for
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.web import vault_session
 from helper.web.notes import bp
+from helper.web.vault_session import PinnedVault
 
 SAVED = {
     "added": "Contact added.",
@@ -23,9 +24,9 @@ SAVED = {
 }
 
 
-def _on_vault(pinned: Any, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def _on_vault(pinned: PinnedVault, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run `work(vault, …)` whole on the vault's own thread."""
-    return pinned._run(lambda: work(pinned._vault, *args, **kwargs))
+    return pinned.call(work, *args, **kwargs)
 
 
 def qr_svg(text: str, title: str) -> str:

@@ -6,9 +6,11 @@ keyring never holds a key in clear")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import redirect, render_template, request, url_for
 
-from helper.errors import BadInput, StorageError, WrongPassphrase
+from helper.errors import BadInput, StorageError, WaymarkError, WrongPassphrase
 from helper.web import vault_session
 from helper.web.notes import bp
 
@@ -43,10 +45,11 @@ def _page(message: str | None, error: str | None, status: int = 200):
     return page, status
 
 
-def _safely(ask) -> bool:
+def _safely(ask: Callable[[], bool]) -> bool:
+    """Ask the vault a yes/no question; a vault that refuses (locked meanwhile, damaged) is no."""
     try:
         return bool(ask())
-    except Exception:
+    except WaymarkError:
         return False
 
 

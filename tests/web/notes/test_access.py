@@ -6,7 +6,8 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from helper.web import close
-from tests.web.notes.conftest import PASSPHRASE, create_vault, holder, write_note
+from tests.support.notes_pages import create_vault, holder, write_note
+from tests.support.vaults import PASSPHRASE
 
 NEW_PASSPHRASE = "a different long passphrase"
 
@@ -272,7 +273,7 @@ def test_the_watchdog_locks_an_unattended_vault_on_its_own(waymark_home, clock):
     session = VaultSession(path=waymark_home / "vault.sqlite3", clock=clock, watchdog_seconds=0.02)
     try:
         session.create(PASSPHRASE, PASSPHRASE)
-        raw = session._vault._vault
+        raw = session.opened()  # asked on the vault's thread, which never locks by itself
         assert raw.is_unlocked
         clock.advance(5 * 60)
         for _ in range(200):  # bounded: at most about 2 s
@@ -294,3 +295,30 @@ def test_a_damaged_vault_file_gets_one_clear_line_not_a_traceback(client, csrf_t
     assert "not a Waymark vault, or it is damaged" in text
     assert "Traceback" not in text and "sqlite" not in text.lower()
     assert (waymark_home / "vault.sqlite3").read_bytes().startswith(b"this is not a vault")
+
+
+def test_only_waymarks_own_errors_are_taken_as_no_device_unlock(
+    app, client, csrf_token, unlocked, monkeypatch
+):
+    """A vault that refuses (a Waymark error) just means "no device unlock offered"; anything
+    else is a fault in Waymark and must surface as one, not be quietly read as "no"."""
+    from helper.errors import StorageError
+    from helper.web.vault_session import PinnedVault
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def refuses(self):
+        raise StorageError("The disk refused.")
+
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", refuses)
+    assert client.get("/pro/settings").status_code == 200
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", broken)
+    assert client.get("/pro/settings").status_code == 500
+    client.post("/pro/lock", data={"csrf_token": csrf_token})
+    assert client.get("/pro/unlock").status_code == 500
+    monkeypatch.setattr(PinnedVault, "device_unlock_available", refuses)
+    assert client.get("/pro/unlock").status_code == 200

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.notes.test_browser import PASSPHRASE, axe_clean, base
+from tests.support.pages import axe_clean, base
+from tests.support.vaults import PASSPHRASE
 from tests.web.notes.test_browser import page as page
 from tests.web.notes.test_browser import server as server
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.web.notes.conftest import holder, write_note
+from tests.support.notes_pages import holder, write_note
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_ticking_the_social_care_step_proposes_the_follow_ups_and_one_click_adds
     with holder(app).use() as vault:
         from helper.vault import followups
 
-        items = vault._run(lambda: followups.due(vault._vault))
+        items = vault.call(followups.due)
     assert [i["note"] for i in items] == [note_id]
 
 
@@ -105,11 +105,11 @@ def test_bad_follow_ups_are_refused_with_a_clear_message(
     with holder(app).use() as vault:
         from helper.vault import followups
 
-        assert vault._run(lambda: followups.followups(vault._vault)) == []
+        assert vault.call(followups.followups) == []
 
 
 def test_bad_borough_on_the_form_is_refused_and_nothing_saved(app, client, csrf_token, unlocked):
-    from tests.web.notes.conftest import NOTE
+    from tests.support.notes_pages import NOTE
 
     response = client.post(
         "/pro/notes/new", data={**NOTE, "borough": "Narnia", "csrf_token": csrf_token}
@@ -158,7 +158,7 @@ def test_list_search_filters_and_pages(app, client, csrf_token, unlocked):
     from helper.bench.vault import bulk_fill
 
     with holder(app).use() as vault:
-        vault._run(lambda: bulk_fill(vault._vault, 120))
+        vault.call(bulk_fill, 120)
     write_note(client, csrf_token, child_ref="QX-1", narrative="The word is Quillfeather")
     page = client.get("/pro/notes").get_data(as_text=True)
     assert "Showing notes 1 to 50 of 121." in page
@@ -196,7 +196,5 @@ def test_referral_summary_lays_out_the_note_and_says_what_is_missing(
     assert "Borough: Islington" in page
     assert "within 48 hours" in page
     with holder(app).use() as vault:
-        actions = vault._run(
-            lambda: [r[0] for r in vault._vault._conn.execute("SELECT action FROM audit")]
-        )
+        actions = vault.call(lambda v: [r[0] for r in v._conn.execute("SELECT action FROM audit")])
     assert actions[-1] == "export"

@@ -15,11 +15,11 @@ import pytest
 
 from helper.vault import Vault, contacts, handover, identity
 from tests.support.browser import chromium_context
+from tests.support.pages import axe_clean
 from tests.support.tools import require
-from tests.web.notes.test_browser import axe_clean
+from tests.support.vaults import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[3]
-PASSPHRASE = "correct horse battery staple"
 NARRATIVE = "Pupil said a stranger in a game asked for photos."
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 

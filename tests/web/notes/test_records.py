@@ -7,7 +7,7 @@ import re
 
 from markupsafe import escape
 
-from tests.web.notes.conftest import NOTE, holder, write_note
+from tests.support.notes_pages import NOTE, holder, write_note
 
 # A real 1x1 PNG, base64-encoded, as someone might paste it.
 PNG_BASE64 = (

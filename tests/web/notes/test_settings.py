@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.web.notes.conftest import PASSPHRASE, holder
+from tests.support.notes_pages import holder
+from tests.support.vaults import PASSPHRASE
 
 NEW = "another passphrase entirely"
 
@@ -45,12 +46,12 @@ def test_device_unlock_is_not_offered_without_a_keyring(client, unlocked):
 
 
 def test_device_unlock_with_a_keyring(app, client, csrf_token, unlocked, memory_keyring):
-    holder(app)._vault._vault._keyring = None  # the vault asks the keyring again
+    holder(app).opened().call(setattr, "_keyring", None)  # the vault asks the keyring again
     page = client.get("/pro/settings").get_data(as_text=True)
     assert 'id="device-toggle"' in page and "Turn it on" in page
     on = client.post("/pro/settings/device", data={"csrf_token": csrf_token, "device": "on"})
     assert on.status_code == 303
-    assert memory_keyring.items, "the device key went into the keyring"
+    assert memory_keyring.entries, "the device key went into the keyring"
     client.post("/pro/lock", data={"csrf_token": csrf_token})
     assert b'id="unlock-device"' in client.get("/pro/unlock").data
     done = client.post("/pro/unlock", data={"csrf_token": csrf_token, "method": "device"})

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.nativehost.hostproc import REPO
+from tests.support.cli import waymark as run_waymark
 
 SHIPPED = ["concerns.json", "services.json", "platforms.json", "routes.json", "procedure.json"]
 
@@ -19,14 +18,7 @@ def waymark(*args: str, resources: Path | None = None) -> subprocess.CompletedPr
     env = dict(os.environ)
     if resources is not None:
         env["WAYMARK_RESOURCES"] = str(resources)
-    return subprocess.run(
-        [sys.executable, "-m", "helper", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=REPO,
-        env=env,
-    )
+    return run_waymark(*args, env=env)
 
 
 @pytest.fixture
