@@ -200,11 +200,38 @@ def result():
             sid: service["summary"].get(audience, "") for sid, service in res.services.items()
         },
         parent_tools=[t for t in getattr(outcome, "parent_tools", None) or [] if t],
+        guidance=parents_guidance(audience, given),
         platform_name=platform_name(res, given["platform"]),
         record_link=record_link(audience, given),
         back=previous_step("platform"),
         quick_exit=shows_quick_exit(),
     )
+
+
+GUIDANCE_HEADINGS = (
+    ("now", "What to do now"),
+    ("avoid", "What not to do"),
+    ("talk", "Talking with your child"),
+    ("support", "Support for you"),
+)
+
+
+def parents_guidance(audience: str, given: dict) -> dict | None:
+    """For parents and carers: the guidance for the concern and the child's age band (how to
+    handle it at home, beside where to report), and the general sections. None for others, for
+    an adult child, or a concern the guidance does not cover."""
+    if audience != "parent-carer":
+        return None
+    from helper import guidance
+
+    document = guidance.default()
+    advice = guidance.guidance_for(given["concern"], given.get("age"), document)
+    if advice is None:
+        return None
+    return {
+        "lists": [(key, heading, advice[key]) for key, heading in GUIDANCE_HEADINGS if advice[key]],
+        "general": guidance.general(document),
+    }
 
 
 def platform_name(res, host: str | None) -> str | None:

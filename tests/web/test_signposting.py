@@ -295,3 +295,62 @@ def test_a_young_person_is_not_offered_an_unknown_age(client, csrf_token):
     assert "how old you are" in refused.get_data(as_text=True)
     html = answer_all(client, csrf_token, "parent-carer", None, "grooming")
     assert "Where to go next" in html  # an adult may leave the age unknown
+
+
+def test_parents_get_guidance_after_the_routes(client, csrf_token):
+    """A parent or carer reads how to handle it at home after where to report: four headed
+    lists for the concern and the child's age band, and the general sections behind a
+    disclosure. The texts are helper.guidance's, unchanged."""
+    from helper import guidance
+
+    html = answer_all(client, csrf_token, "parent-carer", "10", "grooming")
+    advice = guidance.guidance_for("grooming", 10, guidance.default())
+    assert advice["band"] == "8-12"
+    headings = ["What to do now", "What not to do", "Talking with your child", "Support for you"]
+    places = [html.index(f">{h}</h3>") for h in headings]
+    assert places == sorted(places)
+    assert html.index('class="cards"') < html.index('class="guidance"')
+    section = html[html.index('class="guidance"') :]
+    for key in guidance.KEYS:
+        for text in advice[key]:
+            assert escape(text) in section, text
+    disclosure = section[section.index("<details") : section.index("</details>")]
+    for part in guidance.general(guidance.default()):
+        assert escape(part["title"]) in disclosure
+        assert all(escape(text) in disclosure for text in part["texts"])
+
+
+def escape(text: str) -> str:
+    from markupsafe import escape as html_escape
+
+    return str(html_escape(text))
+
+
+@pytest.mark.parametrize(
+    ("audience", "age", "concern"),
+    [
+        ("professional", "10", "grooming"),
+        ("young-person", "14", "grooming"),
+        ("parent-carer", "19", "nude-image-shared"),  # an adult child: adult routes, no guidance
+    ],
+)
+def test_no_parents_guidance_for_others(client, csrf_token, audience, age, concern):
+    html = answer_all(client, csrf_token, audience, age, concern)
+    assert "Where to go next" in html
+    assert 'class="guidance"' not in html and "Talking with your child" not in html
+
+
+def test_a_child_of_unknown_age_gets_the_unknown_band(client, csrf_token):
+    from helper import guidance
+
+    html = answer_all(client, csrf_token, "parent-carer", None, "sextortion")
+    advice = guidance.guidance_for("sextortion", None, guidance.default())
+    assert advice["band"] == "unknown"
+    assert all(escape(text) in html for text in advice["now"])
+
+
+def test_parents_guidance_headings_are_plain():
+    from helper.web.signposting import GUIDANCE_HEADINGS
+    from tests.resources.readability import grade
+
+    assert [h for _key, h in GUIDANCE_HEADINGS if grade(h) > 8] == []
