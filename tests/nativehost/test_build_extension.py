@@ -12,7 +12,14 @@ import pytest
 
 from tests.nativehost.hostproc import REPO
 
-SHIPPED = ["concerns.json", "services.json", "platforms.json", "routes.json", "procedure.json"]
+SHIPPED = [
+    "concerns.json",
+    "services.json",
+    "platforms.json",
+    "routes.json",
+    "procedure.json",
+    "guidance.json",
+]
 
 
 def waymark(*args: str, resources: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -110,8 +110,8 @@ def test_the_chromium_package_loads_and_works_in_chromium(zips, tmp_path, monkey
         page = context.new_page()
         page.goto(f"{origin}/popup/popup.html")
         page.click("[data-name='audience:young-person']")
-        page.click("[data-name='age:13-17']")
         page.click("[data-name='concern:sextortion']")
+        page.click("[data-name='age:13-17']")
         page.locator("body[data-screen='routes'] li.card").first.wait_for()
         routes = page.locator("li.card").evaluate_all("cs => cs.map(c => c.dataset.route)")
         assert "ceop" in routes and "childline" in routes
@@ -176,16 +176,18 @@ def screens_seen(folder: Path, profile: Path) -> list[str]:
             worker.evaluate("chrome.storage.local.clear()")
             page = context.new_page()
             page.goto(f"{origin}/popup/popup.html")
-            for step, screen in (
-                (f"audience:{audience}", "age"),
-                (f"age:{band}", "concern"),
-                (f"concern:{concern}", "routes"),
+            for step, screen in (  # the concern comes before the age (extension/lib/flow.js)
+                (f"audience:{audience}", "concern"),
+                (f"concern:{concern}", "age"),
+                (f"age:{band}", "routes"),
             ):
                 page.locator(f"[data-name='{step}']").wait_for()
                 seen.append(page.locator("#screen").inner_text())
                 page.click(f"[data-name='{step}']")
                 page.locator(f"body[data-screen='{screen}']").wait_for()
             page.locator("li.card").first.wait_for()
+            # A parent's guidance is read after the routes are drawn: wait until it is in.
+            page.wait_for_function("!document.getElementById('guidance-slot')")
             seen.append(page.locator("body").inner_text())
             page.close()
     return seen
