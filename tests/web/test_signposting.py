@@ -354,3 +354,42 @@ def test_parents_guidance_headings_are_plain():
     from tests.resources.readability import grade
 
     assert [h for _key, h in GUIDANCE_HEADINGS if grade(h) > 8] == []
+
+
+def picker_of(html: str) -> str:
+    start = html.index('class="borough-picker"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_professional_picks_a_borough_and_gets_its_numbers(client, csrf_token):
+    html = answer_all(client, csrf_token, "professional", "15", "sextortion")
+    picker = picker_of(html)
+    assert picker.count("<option value=") == 34  # "Choose a borough" and the 33 authorities
+    assert 'href="https://www.gov.uk/find-local-council"' in picker
+    assert "Outside London: find your local council" in picker
+    assert "tel:" not in picker  # nothing until a borough is chosen
+    chosen = client.post("/help/borough", data={"borough": "haringey", "csrf_token": csrf_token})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == "/help/result#borough-title"
+    picker = picker_of(client.get("/help/result").get_data(as_text=True))
+    assert '<option value="haringey" selected>Haringey</option>' in picker
+    for number in ("020 8489 4533", "020 8489 0000", "020 8489 2968"):
+        digits = number.replace(" ", "")
+        assert f'<a href="tel:{digits}">{number}</a>' in picker
+    assert "Within 24 hours" in picker
+    # A borough with nothing confirmed says so for each field, and shows no number.
+    client.post("/help/borough", data={"borough": "greenwich", "csrf_token": csrf_token})
+    picker = picker_of(client.get("/help/result").get_data(as_text=True))
+    assert picker.count("not confirmed: check the council's website") == 5
+    assert "tel:" not in picker
+
+
+def test_only_a_listed_borough_and_only_for_professionals(client, csrf_token):
+    answer_all(client, csrf_token, "professional", "15", "sextortion")
+    bad = client.post("/help/borough", data={"borough": "atlantis", "csrf_token": csrf_token})
+    assert bad.status_code == 400
+    assert client.post("/help/borough", data={"borough": "camden"}).status_code in (400, 403)
+    html = answer_all(client, csrf_token, "parent-carer", "12", "sextortion")
+    assert "borough-picker" not in html
+    refused = client.post("/help/borough", data={"borough": "camden", "csrf_token": csrf_token})
+    assert refused.status_code == 303 and refused.headers["Location"] == "/"
