@@ -54,6 +54,12 @@ def test_casework_journey(page, server, artifacts):
     assert page.locator("text=The follow-up was added.").count() == 1
     assert page.locator(".followups li").count() == 1
     axe_clean(page, "casework-note-followups", artifacts)
+    # The print view lists the follow-up under its own heading.
+    page.click("#export")
+    followups = page.locator(".export-followups li")
+    assert followups.count() == 1 and "Not done yet." in followups.inner_text()
+    axe_clean(page, "casework-export-followups", artifacts)
+    page.goto(note_url)
 
     page.goto(base(server) + "/pro/notes")
     assert page.locator("#due-heading").is_visible()
