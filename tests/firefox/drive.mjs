@@ -97,11 +97,14 @@ const scenarios = {
       const fresh = await popup();
       const first = await fresh.$eval("body", (b) => b.dataset.screen);
       await fresh.click(`[data-name="audience:${audience}"]`);
-      await fresh.waitForSelector(`[data-name="age:${band}"]`);
-      await fresh.click(`[data-name="age:${band}"]`);
+      // The concern comes before the age (extension/lib/flow.js).
       await fresh.waitForSelector(`[data-name="concern:${concern}"]`);
       await fresh.click(`[data-name="concern:${concern}"]`);
+      await fresh.waitForSelector(`[data-name="age:${band}"]`);
+      await fresh.click(`[data-name="age:${band}"]`);
       await fresh.waitForSelector('body[data-screen="routes"] li.card');
+      // Parents' guidance is read after the routes are drawn: wait until it is in (or gone).
+      await fresh.waitForFunction(() => !document.getElementById("guidance-slot"));
       out.push({
         audience,
         first,
@@ -109,6 +112,7 @@ const scenarios = {
         links: await fresh.$$eval("li.card a", (ns) => ns.map((a) => a.href)),
         procedure: await fresh.$$eval(".procedure li", (ns) => ns.length),
         record: await fresh.$$eval("[data-name='record-concern']", (ns) => ns.length),
+        guidance: await fresh.$$eval("section.guidance > h3", (ns) => ns.map((n) => n.textContent)),
       });
       await fresh.close();
     }

@@ -135,10 +135,22 @@ def test_every_audience_reaches_its_routes(run):
     for flow in flows:
         assert flow["first"] == "audience"
         assert set(FLOWS[flow["audience"]]) <= set(flow["routes"]), flow
-        assert flow["links"] and all(link.startswith("https://") for link in flow["links"])
+        assert flow["links"] and all(
+            link.startswith(("https://", "tel:", "sms:")) for link in flow["links"]
+        )
         professional = flow["audience"] == "professional"
         assert (flow["procedure"] > 0) is professional
         assert (flow["record"] == 1) is professional
+        parent = flow["audience"] == "parent-carer"
+        assert flow["guidance"] == (GUIDANCE_HEADINGS if parent else []), flow
+
+
+GUIDANCE_HEADINGS = [
+    "What to do now",
+    "What not to do",
+    "Talking with your child",
+    "Support for you",
+]
 
 
 @pytest.mark.parametrize("trigger", ["button", "shift"])
