@@ -132,9 +132,9 @@ const scenarios = {
       await probe.close();
       const page = await popup(`?tab=${tabId}`);
       await page.click('[data-name="audience:young-person"]');
-      await page.waitForSelector('[data-name="age:13-17"]');
-      await page.click('[data-name="age:13-17"]');
-      await page.waitForSelector('body[data-screen="concern"]');
+      await page.waitForSelector('[data-name="concern:cyberbullying"]');
+      await page.click('[data-name="concern:cyberbullying"]');
+      await page.waitForSelector('body[data-screen="age"]');
       await page.evaluate(() => chrome.storage.session.set({ opened: ["https://www.childline.org.uk/"] }));
       const ownTab = await page.evaluate(() => chrome.tabs.getCurrent().then((t) => t.id));
       if (trigger === "button") await page.click("#quick-exit");
@@ -172,6 +172,7 @@ const scenarios = {
     const page = await extPage("options/options.html", "#settings #save");
     await page.evaluate(() => chrome.storage.local.clear());
     const title = await page.title();
+    await page.click("#remember"); // the remembered answers can be set only while remembering is on
     await page.select("#audience", "professional");
     await page.$eval("#neutral-url", (n) => { n.value = ""; });
     await page.type("#neutral-url", "https://www.metoffice.gov.uk/");
