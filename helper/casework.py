@@ -39,7 +39,7 @@ DUE_FORMAT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM"
 _DUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 # Steps of resources/procedure.json whose completion starts a clock.
 SOCIAL_CARE_STEPS = frozenset({"refer-social-care", "adult-refer-social-care"})
-LADO_STEPS = frozenset({"colleague-lado"})
+LADO_STEPS = frozenset({"colleague-lado", "adult-viewing-works-with-children"})
 PLATFORM_STEPS = frozenset({"report-platform", "report-to-platform"})
 
 

@@ -1,7 +1,10 @@
 // The knowledge base as shipped inside the extension (extension/data/, written by
 // `waymark build-extension`). Read from the package itself: nothing is fetched from the network.
 
-const FILES = ["concerns", "services", "platforms", "routes", "procedure"];
+const FILES = ["concerns", "services", "platforms", "routes", "procedure", "guidance"];
+// Read only when asked for, after the routes are drawn: only parents and carers need the
+// guidance, and routing must not wait for it.
+const LATER = new Set(["guidance"]);
 
 async function readJson(base, name) {
   const response = await fetch(`${base}${name}.json`);
@@ -9,15 +12,25 @@ async function readJson(base, name) {
   return response.json();
 }
 
-/** Start reading every file at once. `concerns` resolves first on its own because the first
- * questions need only the list of concerns; `whole` is the full knowledge base for routing. */
+/** Start reading every file routing needs at once. `concerns` resolves first on its own because
+ * the first questions need only the list of concerns; `whole` is the knowledge base for routing;
+ * `guidance()` starts reading the parents' guidance on its first call (the same promise after). */
 export function startLoading(base = chrome.runtime.getURL("data/")) {
-  const files = FILES.map((name) => readJson(base, name));
+  const now = FILES.filter((name) => !LATER.has(name));
+  const files = now.map((name) => readJson(base, name));
   const whole = Promise.all(files).then((parsed) =>
-    Object.fromEntries(FILES.map((name, i) => [name, parsed[i]])),
+    Object.fromEntries(now.map((name, i) => [name, parsed[i]])),
   );
   whole.catch(() => {}); // reported by whoever awaits it; never an unhandled rejection
-  return { concerns: files[0], whole };
+  let guidance = null;
+  return {
+    concerns: files[0],
+    whole,
+    guidance() {
+      guidance ??= readJson(base, "guidance");
+      return guidance;
+    },
+  };
 }
 
 export async function loadKnowledgeBase(base) {

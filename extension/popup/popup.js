@@ -7,7 +7,15 @@ import { localise, t } from "../lib/i18n.js";
 import { startLoading } from "../lib/knowledge.js";
 import { loadSettings, saveSettings } from "../lib/settings.js";
 import { whereItHappened } from "../lib/where.js";
-import { ageScreen, audienceScreen, concernScreen, helperMissing, navigation, routesScreen } from "./screens.js";
+import {
+  ageScreen,
+  audienceScreen,
+  concernScreen,
+  guidanceSection,
+  helperMissing,
+  navigation,
+  routesScreen,
+} from "./screens.js";
 
 const RENDER = { audience: audienceScreen, age: ageScreen, concern: concernScreen, routes: routesScreen };
 
@@ -37,7 +45,43 @@ const state = {
   helperMissing: false,
   remember: false,
   platformName: null,
+  guidance: null,
 };
+
+// Parents' guidance: read after the routes are drawn (only parents need it), then kept.
+let guidanceReady = null; // {module, document} once read
+
+function parentsGuidance() {
+  if (!guidanceReady || state.audience !== "parent-carer") return null;
+  const { module, document: doc } = guidanceReady;
+  try {
+    const advice = module.guidanceFor(state.concern, engineAnswers(state, state.host).age, doc);
+    return advice ? { advice, general: module.general(doc) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Read the guidance once, then draw it into the routes screen if that is still showing. */
+async function fillGuidance() {
+  if (!guidanceReady) {
+    performance.mark("waymark:guidance-read");
+    try {
+      const [module, doc] = await Promise.all([import("../lib/guidance.js"), knowledge.guidance()]);
+      guidanceReady = { module, document: doc };
+    } catch {
+      document.getElementById("guidance-slot")?.remove(); // the routes still stand on their own
+      return;
+    }
+  }
+  const slot = document.getElementById("guidance-slot");
+  if (!slot || document.body.dataset.screen !== "routes") return;
+  state.guidance = parentsGuidance();
+  const section = state.guidance ? guidanceSection(state.guidance.advice, state.guidance.general) : null;
+  if (section) slot.replaceWith(section);
+  else slot.remove();
+  performance.mark("waymark:guidance");
+}
 
 function platformName(host) {
   if (!host || !state.kb || !engine) return null;
@@ -53,6 +97,7 @@ function render({ focus = true } = {}) {
   document.body.dataset.screen = screen;
   if (screen === "routes") {
     state.result = engine.route(engineAnswers(state, state.host), state.kb);
+    state.guidance = parentsGuidance();
   }
   const main = document.getElementById("screen");
   const parts = [];
@@ -69,6 +114,7 @@ function render({ focus = true } = {}) {
   if (focus) heading?.setAttribute("tabindex", "-1");
   if (focus) heading?.focus();
   performance.mark(`waymark:${screen}`);
+  if (main.querySelector("#guidance-slot")) fillGuidance();
 }
 
 async function quickExit() {

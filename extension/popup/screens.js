@@ -124,6 +124,41 @@ export function parentTools(result, platformName, act) {
   ]);
 }
 
+const GUIDANCE_HEADINGS = [
+  ["now", "guidance_now"],
+  ["avoid", "guidance_avoid"],
+  ["talk", "guidance_talk"],
+  ["support", "guidance_support"],
+];
+
+/** Parents' guidance (extension/lib/guidance.js: {band, now, avoid, talk, support}) as four
+ * headed lists, then the general sections ([{id, title, texts}]) behind a disclosure. */
+export function guidanceSection(advice, sections = []) {
+  if (!advice) return null;
+  const parts = [el("h2", { text: t("guidance_title"), attrs: { id: "guidance-title" } })];
+  for (const [key, label] of GUIDANCE_HEADINGS) {
+    const texts = listOf(advice[key]);
+    if (!texts.length) continue;
+    parts.push(
+      el("h3", { text: t(label), attrs: { id: `guidance-${key}` } }),
+      el("ul", { attrs: { "aria-labelledby": `guidance-${key}`, "data-guidance": key } }, texts.map((text) => el("li", { text }))),
+    );
+  }
+  const general = (Array.isArray(sections) ? sections : []).filter((s) => s && typeof s.title === "string");
+  if (general.length) {
+    parts.push(
+      el("details", { className: "guidance-general" }, [
+        el("summary", { text: t("guidance_more") }),
+        ...general.flatMap((section) => [
+          el("h3", { text: section.title, attrs: { id: `general-${section.id}` } }),
+          el("ul", { attrs: { "aria-labelledby": `general-${section.id}` } }, listOf(section.texts).map((text) => el("li", { text }))),
+        ]),
+      ]),
+    );
+  }
+  return el("section", { className: "guidance", attrs: { "aria-labelledby": "guidance-title", "data-band": advice.band ?? "" } }, parts);
+}
+
 /** "Record a concern" without the helper: what the helper is, and the commands for IT. */
 export function helperMissing() {
   return el("section", { className: "helper-missing", attrs: { "aria-labelledby": "helper-missing-title" } }, [
@@ -160,7 +195,11 @@ export function routesScreen(state, act) {
       ? el("ol", { className: "routes" }, result.routes.map((r) => routeCard(r, act)))
       : noRoutes(),
   );
-  if (state.audience === "parent-carer") parts.push(parentTools(result, state.platformName, act));
+  if (state.audience === "parent-carer") {
+    parts.push(parentTools(result, state.platformName, act));
+    // Drawn now if already read, else filled in by the popup once guidance.json is read.
+    parts.push(state.guidance ? guidanceSection(state.guidance.advice, state.guidance.general) : el("div", { attrs: { id: "guidance-slot" } }));
+  }
   if (result.procedure.length) {
     parts.push(
       el("section", { className: "procedure" }, [

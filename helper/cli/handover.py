@@ -35,7 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "handover", help="write notes to an encrypted, signed file for another vault"
     )
-    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument(
+        "--child-ref",
+        metavar="REF",
+        help="also every note with this child reference (the child's whole chronology)",
+    )
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--to", metavar="NAME", help="the contact to hand over to")
     who.add_argument(
@@ -124,10 +129,15 @@ def cmd_handover(args: argparse.Namespace) -> int:
 
     if args.passphrase and args.also_me:
         raise BadInput("A passphrase hand-over has only the passphrase; --also-me cannot be used.")
+    if not args.ids and args.child_ref is None:
+        raise BadInput("Name the notes to hand over (ID…), or a child with --child-ref REF.")
     if args.output.exists() and not args.force:
         raise BadInput(f"{args.output} already exists; use --force to replace it.")
     secrets, vault = _open()
     with vault:
+        ids = list(args.ids)
+        if args.child_ref is not None:
+            ids += handover.child_note_ids(vault, args.child_ref)
         to = contacts.find(vault, args.to) if args.to else None
         passphrase = None
         if args.passphrase:
@@ -136,7 +146,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
                 raise BadInput("Choose a passphrase of at least 8 characters for the file.")
         done = handover.hand_over(
             vault,
-            args.ids,
+            ids,
             args.output,
             to=to,
             passphrase=passphrase,

@@ -11,7 +11,14 @@ from pathlib import Path
 from helper.errors import BadInput, StorageError
 from helper.paths import extension_dir, resources_dir
 
-SHIPPED = ("concerns.json", "services.json", "platforms.json", "routes.json", "procedure.json")
+SHIPPED = (
+    "concerns.json",
+    "services.json",
+    "platforms.json",
+    "routes.json",
+    "procedure.json",
+    "guidance.json",
+)
 
 
 def default_out() -> Path:

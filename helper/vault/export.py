@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import html
 import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -52,6 +53,10 @@ def field_lines(name: str, value: Any) -> list[str]:
                 parts.append(f"reference {entry['reference']}")
             lines.append(" - ".join(parts))
         return lines
+    if name == "borough":
+        from helper import casework
+
+        return [casework.borough_name(str(value))]  # the name, not the stored id
     if name == "concern":
         label = concern_labels().get(value)
         return [f"{label} ({value})" if label else str(value)]
@@ -72,7 +77,68 @@ def sign_off(rev: Revision) -> str:
     return f"Revision {rev.number}, signed by {rev.signed_by}, saved {local_time(rev.saved_at)}"
 
 
-def note_text(note: Note) -> str:
+FOLLOW_UPS = "Follow-ups"
+
+
+def due_text(due: str) -> str:
+    """A stored due value for reading: a bare day is due by the end of that day."""
+    text = str(due)
+    if len(text) == 10:
+        try:
+            day = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        return f"{day:%d %b %Y}, by the end of the day"
+    try:
+        return local_time(text)
+    except ValueError:
+        return text
+
+
+def followup_lines(item: Any) -> list[tuple[str, str]]:
+    """One follow-up (helper.casework.FollowUp) as labelled lines: what, due, set, done."""
+    rows = [
+        ("What", str(item.what)),
+        ("Due", due_text(item.due)),
+        ("Set", f"{local_time(item.set_at)} by {item.set_by}"),
+    ]
+    if item.done_at:
+        rows.append(("Done", f"{local_time(item.done_at)} by {item.done_by}"))
+        if item.outcome:
+            rows.append(("Outcome", str(item.outcome)))
+    else:
+        rows.append(("Done", "Not done yet"))
+    return rows
+
+
+def followups_text(items: Sequence[Any]) -> list[str]:
+    out = ["", FOLLOW_UPS, "-" * 40]
+    if not items:
+        return [*out, "None set."]
+    for number, item in enumerate(items, 1):
+        for i, (label, value) in enumerate(followup_lines(item)):
+            lead = f"{number}. " if i == 0 else " " * len(f"{number}. ")
+            lines = value.split("\n")
+            out.append(f"{lead}{label}: {lines[0]}")
+            out += [f"{' ' * len(lead)}    {line}" for line in lines[1:]]
+    return out
+
+
+def followups_html(items: Sequence[Any]) -> str:
+    e = html.escape
+    if not items:
+        return f"<h3>{FOLLOW_UPS}</h3><p>None set.</p>"
+    parts = [f'<h3>{FOLLOW_UPS}</h3><ol class="followups">']
+    for item in items:
+        rows = "".join(
+            f"<dt>{e(label)}</dt><dd>{e(value)}</dd>" for label, value in followup_lines(item)
+        )
+        parts.append(f"<li><dl>{rows}</dl></li>")
+    parts.append("</ol>")
+    return "".join(parts)
+
+
+def note_text(note: Note, followups: Sequence[Any] | None = None) -> str:
     out = [f"Concern record {note.id}", "=" * 40]
     if note.deleted:
         d = note.deleted
@@ -82,10 +148,12 @@ def note_text(note: Note) -> str:
         for label, lines in revision_sections(rev):
             out.append(f"{label}:")
             out += [f"    {line}" for line in lines]
+    if followups is not None:
+        out += followups_text(followups)
     return "\n".join(out) + "\n"
 
 
-def note_html(note: Note) -> str:
+def note_html(note: Note, followups: Sequence[Any] | None = None) -> str:
     e = html.escape
     parts = [f"<section><h2>Concern record {e(note.id)}</h2>"]
     if note.deleted:
@@ -100,6 +168,8 @@ def note_html(note: Note) -> str:
             body = "<br>".join(e(line) for line in lines)
             parts.append(f"<dt>{e(label)}</dt><dd>{body}</dd>")
         parts.append("</dl>")
+    if followups is not None:
+        parts.append(followups_html(followups))
     parts.append("</section>")
     return "".join(parts)
 
@@ -121,10 +191,19 @@ share it only with those who need it.</p>
 """
 
 
-def render(notes: list[Note], fmt: str) -> str:
+def render(
+    notes: list[Note], fmt: str, followups: Mapping[str, Sequence[Any]] | None = None
+) -> str:
+    """The notes as text or a self-contained page. With `followups` (note id -> that note's
+    follow-ups, helper.casework.FollowUp), each note ends with its follow-ups under their own
+    heading: what, due, set when and by whom, done when and by whom (or not done yet)."""
+
+    def of(note: Note) -> Sequence[Any] | None:
+        return None if followups is None else followups.get(note.id, [])
+
     if fmt == "html":
-        return PAGE.format(body="\n".join(note_html(n) for n in notes))
+        return PAGE.format(body="\n".join(note_html(n, of(n)) for n in notes))
     header = (
         f"{CONFIDENTIAL.upper()}. A safeguarding record: share it only with those who need it.\n\n"
     )
-    return header + "\n\n".join(note_text(n) for n in notes)
+    return header + "\n\n".join(note_text(n, of(n)) for n in notes)

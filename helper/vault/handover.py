@@ -105,6 +105,25 @@ def hand_over(
     return HandedOver(ready.bundle_id, output, [n.id for n in ready.notes], ready.to_name)
 
 
+def child_note_ids(vault, ref: str) -> list[str]:
+    """The live notes whose latest revision carries the child reference `ref` (ignoring case),
+    oldest first: what "hand over this child's chronology" hands over. BadInput if none."""
+    from helper.vault.chronology import clean_ref, notes_for_ref
+
+    wanted = clean_ref(ref)
+    ids = set(notes_for_ref(vault._conn, vault._require_aead(), vault.vault_id, wanted))
+    if not ids:
+        raise BadInput(f"No notes carry the child reference {wanted!r}.")
+    # Oldest first, as the chronology reads: by the audit log's first entry for each note.
+    order = {
+        str(note_id): at
+        for note_id, at in store.query(
+            vault._conn, "SELECT note_id, MIN(at) FROM audit GROUP BY note_id"
+        )
+    }
+    return sorted(ids, key=lambda n: (str(order.get(n, "")), n))
+
+
 @dataclass(frozen=True)
 class Prepared:
     """An encrypted bundle in memory, and what marking its notes needs."""

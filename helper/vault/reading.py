@@ -196,7 +196,15 @@ class Reading:
 
         if fmt not in ("text", "html"):
             raise BadInput("Export format must be text or html.")
+        from helper import casework
+        from helper.vault import followups
+
         notes = [self.note(nid) for nid in note_ids]
-        output = render(notes, fmt)
+        ids = [n.id for n in notes]
+        rows = followups.events(self._conn, self._require_aead(), self.vault_id, ids)
+        wanted: dict[str, list] = {nid: [] for nid in ids}
+        for item in casework.fold(rows).values():
+            wanted.setdefault(item.note, []).append(item)
+        output = render(notes, fmt, wanted)
         self._append("export", None, len(notes))
         return output

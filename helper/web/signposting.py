@@ -81,6 +81,40 @@ def next_step(step: str) -> str:
     return url_for("help.result")
 
 
+@bp.app_template_global("outside_london_url")
+def outside_london_url() -> str:
+    from helper import boroughs
+
+    return boroughs.OUTSIDE_LONDON_URL
+
+
+def borough_choices() -> list[tuple[str, str]]:
+    """The 33 London authorities as (id, name), in alphabetical order of name."""
+    from helper import boroughs
+
+    entries = boroughs.boroughs(boroughs.default())
+    return sorted(((e["id"], e["name"]) for e in entries), key=lambda pair: pair[1])
+
+
+@bp.post("/borough")
+@no_store
+def choose_borough():
+    """A professional picks the child's borough on the routes page: its numbers are shown there.
+    Kept in the server-side session with the other answers; only a listed id is accepted."""
+    if audience_or_none() != "professional":
+        return redirect(url_for("public.start"), code=303)
+    chosen = request.form.get("borough", "")
+    if chosen and chosen not in dict(borough_choices()):
+        abort(400)
+    given = answers()
+    if chosen:
+        given["borough"] = chosen
+    else:
+        given.pop("borough", None)
+    session.modified = True
+    return redirect(url_for("help.result") + "#borough-title", code=303)
+
+
 @bp.get("/<step>")
 @no_store
 def question(step: str):
@@ -200,11 +234,48 @@ def result():
             sid: service["summary"].get(audience, "") for sid, service in res.services.items()
         },
         parent_tools=[t for t in getattr(outcome, "parent_tools", None) or [] if t],
+        guidance=parents_guidance(audience, given),
         platform_name=platform_name(res, given["platform"]),
         record_link=record_link(audience, given),
+        boroughs=borough_choices() if audience == "professional" else [],
+        borough=chosen_borough(audience, given),
         back=previous_step("platform"),
         quick_exit=shows_quick_exit(),
     )
+
+
+GUIDANCE_HEADINGS = (
+    ("now", "What to do now"),
+    ("avoid", "What not to do"),
+    ("talk", "Talking with your child"),
+    ("support", "Support for you"),
+)
+
+
+def parents_guidance(audience: str, given: dict) -> dict | None:
+    """For parents and carers: the guidance for the concern and the child's age band (how to
+    handle it at home, beside where to report), and the general sections. None for others, for
+    an adult child, or a concern the guidance does not cover."""
+    if audience != "parent-carer":
+        return None
+    from helper import guidance
+
+    document = guidance.default()
+    advice = guidance.guidance_for(given["concern"], given.get("age"), document)
+    if advice is None:
+        return None
+    return {
+        "lists": [(key, heading, advice[key]) for key, heading in GUIDANCE_HEADINGS if advice[key]],
+        "general": guidance.general(document),
+    }
+
+
+def chosen_borough(audience: str, given: dict) -> dict | None:
+    if audience != "professional" or not given.get("borough"):
+        return None
+    from helper import boroughs
+
+    return boroughs.find(given["borough"])
 
 
 def platform_name(res, host: str | None) -> str | None:

@@ -11,7 +11,14 @@ import pytest
 
 from tests.support.cli import waymark as run_waymark
 
-SHIPPED = ["concerns.json", "services.json", "platforms.json", "routes.json", "procedure.json"]
+SHIPPED = [
+    "concerns.json",
+    "services.json",
+    "platforms.json",
+    "routes.json",
+    "procedure.json",
+    "guidance.json",
+]
 
 
 def waymark(*args: str, resources: Path | None = None) -> subprocess.CompletedProcess[str]:

@@ -194,6 +194,8 @@ def screens_seen(folder: Path, profile: Path) -> list[str]:
                 page.click(f"[data-name='{step}']")
                 page.locator(f"body[data-screen='{screen}']").wait_for()
             page.locator("li.card").first.wait_for()
+            # A parent's guidance is read after the routes are drawn: wait until it is in.
+            page.wait_for_function("!document.getElementById('guidance-slot')")
             seen.append(page.locator("body").inner_text())
             page.close()
     return seen

@@ -132,3 +132,52 @@ def test_removing_a_contact(pair):
     assert "Removed R Patel" in ok(staff, "notes", "contacts", "remove", "r patel")
     assert "No contacts yet." in ok(staff, "notes", "contacts", "list")
     assert waymark(staff, "notes", "contacts", "remove", "R Patel").returncode == 2
+
+
+def new_note(env, *extra: str) -> str:
+    args = ["notes", "new", "--concern", "grooming", "--narrative", SECRET_WORDS]
+    return ok(env, *args, "--signed-by", "J Smith", *extra).split()[0]
+
+
+def test_hand_over_a_childs_whole_chronology_with_child_ref(pair):
+    """--child-ref selects every note with that child reference (ignoring case), beside any
+    ids given; the DSL's vault gets exactly those notes, each with its child reference."""
+    staff, dsl, other_id, tmp = pair
+    introduce(staff, dsl, "R Patel")
+    introduce(dsl, staff, "J Smith")
+    first = new_note(staff, "--child-ref", "JB-0412")
+    second = new_note(staff, "--child-ref", "jb-0412 ", "--borough", "Camden")
+    new_note(staff, "--child-ref", "KT-0001")  # another child: stays here
+    out = tmp / "child.age"
+    done = ok(staff, "notes", "handover", "--child-ref", "jb-0412", "--to", "R Patel",
+              "--output", str(out))  # fmt: skip
+    assert done.startswith("Wrote 2 note(s)")
+    assert SECRET_WORDS.encode() not in out.read_bytes() and b"JB-0412" not in out.read_bytes()
+    for note_id in (first, second):
+        assert "Handed over to R Patel" in ok(staff, "notes", "show", note_id)
+    assert "Handed over" not in ok(staff, "notes", "show", other_id)
+    new_ids = ok(dsl, "notes", "import", str(out)).split()
+    assert len(new_ids) == 2
+    chronology = json.loads(ok(dsl, "notes", "chronology", "JB-0412", "--json"))
+    assert {e["note"] for e in chronology} == set(new_ids)
+    # Ids and a child reference together: the union, each note once.
+    both = tmp / "both.age"
+    done = ok(staff, "notes", "handover", other_id, first, "--child-ref", "JB-0412",
+              "--to", "R Patel", "--output", str(both))  # fmt: skip
+    assert done.startswith("Wrote 3 note(s)")
+
+
+def test_child_ref_bad_usage(pair):
+    staff, dsl, _note_id, tmp = pair
+    introduce(staff, dsl, "R Patel")
+    out = tmp / "none.age"
+    for args, words in (
+        (("--child-ref", "ZZ-9999"), "No notes carry the child reference"),
+        (("--child-ref", "a\x07b"), "Child reference"),
+        (("--child-ref", "x" * 65), "Child reference"),
+        ((), "--child-ref"),
+    ):
+        result = waymark(staff, "notes", "handover", *args, "--to", "R Patel", "--output", str(out))
+        assert result.returncode == 2, (args, result.stderr)
+        assert words in result.stderr and not result.stdout
+        assert not out.exists()

@@ -295,3 +295,101 @@ def test_a_young_person_is_not_offered_an_unknown_age(client, csrf_token):
     assert "how old you are" in refused.get_data(as_text=True)
     html = answer_all(client, csrf_token, "parent-carer", None, "grooming")
     assert "Where to go next" in html  # an adult may leave the age unknown
+
+
+def test_parents_get_guidance_after_the_routes(client, csrf_token):
+    """A parent or carer reads how to handle it at home after where to report: four headed
+    lists for the concern and the child's age band, and the general sections behind a
+    disclosure. The texts are helper.guidance's, unchanged."""
+    from helper import guidance
+
+    html = answer_all(client, csrf_token, "parent-carer", "10", "grooming")
+    advice = guidance.guidance_for("grooming", 10, guidance.default())
+    assert advice["band"] == "8-12"
+    headings = ["What to do now", "What not to do", "Talking with your child", "Support for you"]
+    places = [html.index(f">{h}</h3>") for h in headings]
+    assert places == sorted(places)
+    assert html.index('class="cards"') < html.index('class="guidance"')
+    section = html[html.index('class="guidance"') :]
+    for key in guidance.KEYS:
+        for text in advice[key]:
+            assert escape(text) in section, text
+    disclosure = section[section.index("<details") : section.index("</details>")]
+    for part in guidance.general(guidance.default()):
+        assert escape(part["title"]) in disclosure
+        assert all(escape(text) in disclosure for text in part["texts"])
+
+
+def escape(text: str) -> str:
+    from markupsafe import escape as html_escape
+
+    return str(html_escape(text))
+
+
+@pytest.mark.parametrize(
+    ("audience", "age", "concern"),
+    [
+        ("professional", "10", "grooming"),
+        ("young-person", "14", "grooming"),
+        ("parent-carer", "19", "nude-image-shared"),  # an adult child: adult routes, no guidance
+    ],
+)
+def test_no_parents_guidance_for_others(client, csrf_token, audience, age, concern):
+    html = answer_all(client, csrf_token, audience, age, concern)
+    assert "Where to go next" in html
+    assert 'class="guidance"' not in html and "Talking with your child" not in html
+
+
+def test_a_child_of_unknown_age_gets_the_unknown_band(client, csrf_token):
+    from helper import guidance
+
+    html = answer_all(client, csrf_token, "parent-carer", None, "sextortion")
+    advice = guidance.guidance_for("sextortion", None, guidance.default())
+    assert advice["band"] == "unknown"
+    assert all(escape(text) in html for text in advice["now"])
+
+
+def test_parents_guidance_headings_are_plain():
+    from helper.web.signposting import GUIDANCE_HEADINGS
+    from tests.resources.readability import grade
+
+    assert [h for _key, h in GUIDANCE_HEADINGS if grade(h) > 8] == []
+
+
+def picker_of(html: str) -> str:
+    start = html.index('class="borough-picker"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_professional_picks_a_borough_and_gets_its_numbers(client, csrf_token):
+    html = answer_all(client, csrf_token, "professional", "15", "sextortion")
+    picker = picker_of(html)
+    assert picker.count("<option value=") == 34  # "Choose a borough" and the 33 authorities
+    assert 'href="https://www.gov.uk/find-local-council"' in picker
+    assert "Outside London: find your local council" in picker
+    assert "tel:" not in picker  # nothing until a borough is chosen
+    chosen = client.post("/help/borough", data={"borough": "haringey", "csrf_token": csrf_token})
+    assert chosen.status_code == 303
+    assert chosen.headers["Location"] == "/help/result#borough-title"
+    picker = picker_of(client.get("/help/result").get_data(as_text=True))
+    assert '<option value="haringey" selected>Haringey</option>' in picker
+    for number in ("020 8489 4533", "020 8489 0000", "020 8489 2968"):
+        digits = number.replace(" ", "")
+        assert f'<a href="tel:{digits}">{number}</a>' in picker
+    assert "Within 24 hours" in picker
+    # A borough with nothing confirmed says so for each field, and shows no number.
+    client.post("/help/borough", data={"borough": "greenwich", "csrf_token": csrf_token})
+    picker = picker_of(client.get("/help/result").get_data(as_text=True))
+    assert picker.count("not confirmed: check the council's website") == 5
+    assert "tel:" not in picker
+
+
+def test_only_a_listed_borough_and_only_for_professionals(client, csrf_token):
+    answer_all(client, csrf_token, "professional", "15", "sextortion")
+    bad = client.post("/help/borough", data={"borough": "atlantis", "csrf_token": csrf_token})
+    assert bad.status_code == 400
+    assert client.post("/help/borough", data={"borough": "camden"}).status_code in (400, 403)
+    html = answer_all(client, csrf_token, "parent-carer", "12", "sextortion")
+    assert "borough-picker" not in html
+    refused = client.post("/help/borough", data={"borough": "camden", "csrf_token": csrf_token})
+    assert refused.status_code == 303 and refused.headers["Location"] == "/"

@@ -246,6 +246,33 @@ def panel(vault: PinnedVault, note_id: str, fields: Mapping[str, Any]) -> dict[s
     }
 
 
+@bp.app_template_global("borough_step_kind")
+def borough_step_kind(step_id: str) -> str | None:
+    """Which of the borough's numbers a checklist step needs: "social-care", "lado" or None."""
+    if step_id in casework.SOCIAL_CARE_STEPS:
+        return "social-care"
+    if step_id in casework.LADO_STEPS:
+        return "lado"
+    return None
+
+
+@bp.app_template_global("note_borough")
+def note_borough(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The note's borough for its checklist: the directory entry, or outside London, or none."""
+    stored = fields.get("borough")
+    return {
+        "entry": casework.borough_entry(stored),
+        "outside": stored == casework.OUTSIDE_LONDON,
+        "name": casework.borough_name(stored),
+    }
+
+
+@bp.app_template_global("borough_label")
+def borough_label(stored: object) -> str:
+    """A stored borough id as people read it ("Tower Hamlets", "Outside London")."""
+    return casework.borough_name(str(stored)) if stored else ""
+
+
 @bp.app_template_global("casework_panel")
 def casework_panel(note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     with vault_session.current().use() as vault:

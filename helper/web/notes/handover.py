@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, session, url_for
 
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.web import vault_session
@@ -108,7 +108,11 @@ def _handover_page(note_id: str, error: str | None, status: int = 200):
         people = _on_vault(vault, contacts.list_contacts)
     page = render_template(
         "notes/handover_form.html",
-        note=note,
+        action=url_for("notes.handover_file", note_id=note.id),
+        back=url_for("notes.note", note_id=note.id),
+        back_text="Back to the note",
+        count=1,
+        ref=None,
         people=people,
         error=error,
         signer=note.latest.fields.get("recorder_name") or note.latest.signed_by,
@@ -116,38 +120,104 @@ def _handover_page(note_id: str, error: str | None, status: int = 200):
     return page, status
 
 
-@bp.post("/notes/<note_id>/handover")
-def handover_file(note_id: str):
-    """The encrypted file as a download; then the note says it was handed over."""
+def _download(vault: Any, note_ids: list[str], form: Any) -> Any:
+    """Prepare the bundle for `note_ids`, mark each note handed over, return the download.
+    BadInput (an unknown contact, a deleted note…) changes nothing."""
     from helper.vault import contacts, handover
 
-    form = request.form
-
-    def work(vault):
-        to = contacts.find(vault, form.get("to", ""))
+    def work(v):
+        to = contacts.find(v, form.get("to", ""))
         ready = handover.prepare(
-            vault,
-            [note_id],
+            v,
+            note_ids,
             to=to,
             also_me=form.get("also_me") == "on",
             signed_by=form.get("signed_by") or None,
         )
-        handover.mark(vault, ready)
+        handover.mark(v, ready)
         return ready
 
-    with vault_session.current().use() as vault:
-        if vault.note(note_id).deleted is not None:
-            return _handover_page(note_id, "This note has been deleted.", 400)
-        try:
-            ready = _on_vault(vault, work)
-        except BadInput as err:
-            return _handover_page(note_id, str(err), 400)
+    ready = _on_vault(vault, work)
     name = f"waymark-handover-{ready.bundle_id[:8]}.age"
     return Response(
         ready.data,
         mimetype="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@bp.post("/notes/<note_id>/handover")
+def handover_file(note_id: str):
+    """The encrypted file as a download; then the note says it was handed over."""
+    with vault_session.current().use() as vault:
+        if vault.note(note_id).deleted is not None:
+            return _handover_page(note_id, "This note has been deleted.", 400)
+        try:
+            return _download(vault, [note_id], request.form)
+        except BadInput as err:
+            return _handover_page(note_id, str(err), 400)
+
+
+# ---- handing a child's chronology over ---------------------------------------------------------
+# The child reference comes from the memory-only session (the chronology page keeps it there),
+# never from the URL, like every child reference in the helper.
+
+
+def _child_notes(vault: Any, ref: str) -> list[str]:
+    from helper.vault import handover
+
+    return _on_vault(vault, handover.child_note_ids, ref)
+
+
+@bp.get("/chronology/handover")
+def chronology_handover_form():
+    return _chronology_handover_page(None)
+
+
+def _chronology_handover_page(error: str | None, status: int = 200):
+    from helper.vault import contacts
+    from helper.web.notes.casework import CHRONOLOGY_KEY
+
+    ref = session.get(CHRONOLOGY_KEY)
+    if not ref:
+        return redirect(url_for("notes.chronology_page"), code=303)
+    with vault_session.current().use() as vault:
+        try:
+            ids = _child_notes(vault, ref)
+        except BadInput as err:
+            ids, error, status = [], str(err), 400
+        people = _on_vault(vault, contacts.list_contacts)
+        signer = ""
+        if ids:
+            first = vault.note(ids[0]).latest
+            signer = first.fields.get("recorder_name") or first.signed_by
+    page = render_template(
+        "notes/handover_form.html",
+        action=url_for("notes.chronology_handover_file"),
+        back=url_for("notes.chronology_page"),
+        back_text="Back to the chronology",
+        count=len(ids),
+        ref=ref,
+        people=people if ids else [],
+        error=error,
+        signer=session.get("pro_name") or signer,
+    )
+    return page, status
+
+
+@bp.post("/chronology/handover")
+def chronology_handover_file():
+    """Every live note with the child reference in one file; each note marked handed over."""
+    from helper.web.notes.casework import CHRONOLOGY_KEY
+
+    ref = session.get(CHRONOLOGY_KEY)
+    if not ref:
+        return redirect(url_for("notes.chronology_page"), code=303)
+    with vault_session.current().use() as vault:
+        try:
+            return _download(vault, _child_notes(vault, ref), request.form)
+        except BadInput as err:
+            return _chronology_handover_page(str(err), 400)
 
 
 # ---- importing -------------------------------------------------------------------------------

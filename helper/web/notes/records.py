@@ -385,8 +385,12 @@ def export(note_id: str):
         # forbids), but showing it is an export all the same: vault.export records it in the
         # audit chain, so the record shows when the note left the vault.
         vault.export([note_id], fmt="text")
+        from helper.vault import followups
+
+        items = vault._run(lambda: followups.followups(vault._vault, note_id))
     return render_template(
         "notes/export.html",
+        followups=items,
         note=record,
         latest=latest,
         specs=form.specs(),

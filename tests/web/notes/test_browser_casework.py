@@ -37,12 +37,30 @@ def test_casework_journey(page, server, artifacts):
     page.click("#tick-refer-social-care")
     assert page.locator("text=Follow-ups the procedure expects").count() == 1
     assert page.locator("#borough-contacts").is_visible()
+    # The borough's numbers inside the social-care step itself, as links that call.
+    step = page.locator("#borough-refer-social-care")
+    assert step.is_visible()
+    assert step.locator("a[href='tel:02084894533']").inner_text() == "020 8489 4533"
+    assert "Within 24 hours" in step.inner_text()
+    assert page.locator(".record dd", has_text="Haringey").first.inner_text() == "Haringey"
     axe_clean(page, "casework-note-proposals", artifacts)
+    page.emulate_media(color_scheme="dark")
+    axe_clean(page, "casework-note-proposals-dark", artifacts)
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": 360, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1100, "height": 900})
     page.click("#propose-1")
     assert "done=followup" in page.url
     assert page.locator("text=The follow-up was added.").count() == 1
     assert page.locator(".followups li").count() == 1
     axe_clean(page, "casework-note-followups", artifacts)
+    # The print view lists the follow-up under its own heading.
+    page.click("#export")
+    followups = page.locator(".export-followups li")
+    assert followups.count() == 1 and "Not done yet." in followups.inner_text()
+    axe_clean(page, "casework-export-followups", artifacts)
+    page.goto(note_url)
 
     page.goto(base(server) + "/pro/notes")
     assert page.locator("#due-heading").is_visible()

@@ -37,7 +37,12 @@ def world(tmp_path_factory):
         dsl, _ = Vault.create(PASSPHRASE, home / "vault.sqlite3")
         staff, _ = Vault.create(PASSPHRASE, tmp / "staff.sqlite3")
         note_id = dsl.new_note(
-            {"concern": "grooming", "narrative": NARRATIVE, "recorder_name": "Alex DSL"},
+            {
+                "concern": "grooming",
+                "narrative": NARRATIVE,
+                "recorder_name": "Alex DSL",
+                "child_ref": "JB-0412",
+            },
             "Alex DSL",
         )
         staff_id = identity.load(staff)
@@ -135,6 +140,43 @@ def test_import_a_hand_over_and_a_refusal(world, artifacts):
     page.click("#import-submit")
     assert "already imported" in page.inner_text("#form-error")
     axe_clean(page, "handover-refused", artifacts)
+
+
+def test_the_links_lead_to_each_hand_over_page(world, artifacts):
+    page = world["page"]
+    page.goto(f"{world['base']}/pro/notes/{world['note_id']}")
+    page.click("#handover")
+    assert page.url.endswith(f"/pro/notes/{world['note_id']}/handover")
+    page.goto(world["base"] + "/pro/notes")
+    page.click("#import-handover")
+    assert page.url.endswith("/pro/import")
+    page.click("#nav-identity")
+    assert page.url.endswith("/pro/identity")
+    page.goto(world["base"] + "/pro/settings")
+    page.click("#settings-identity")
+    assert page.url.endswith("/pro/identity")
+
+
+def test_hand_over_a_childs_chronology_in_the_browser(world, artifacts):
+    page = world["page"]
+    page.goto(world["base"] + "/pro/chronology")
+    page.fill("#chronology-ref", "jb-0412")
+    page.click("#chronology-open")
+    page.click("#handover-chronology")
+    assert page.url.endswith("/pro/chronology/handover")  # no child reference in the address
+    assert "whole chronology for jb-0412: 1 note," in page.inner_text("#handover-what")
+    axe_clean(page, "handover-chronology-form", artifacts)
+    page.emulate_media(color_scheme="dark")
+    axe_clean(page, "handover-chronology-form-dark", artifacts)
+    page.emulate_media(color_scheme="light")
+    page.select_option("#handover-to", "Sam Teacher")
+    with page.expect_download() as info:
+        page.click("#handover-submit")
+    saved = world["tmp"] / "chronology.age"
+    info.value.save_as(saved)
+    assert NARRATIVE.encode() not in saved.read_bytes() and b"JB-0412" not in saved.read_bytes()
+    done = handover.import_bundle(world["staff"], saved.read_bytes())
+    assert [world["staff"].note(n).latest.fields["child_ref"] for n in done.note_ids] == ["JB-0412"]
 
 
 def test_add_and_remove_a_contact(world, artifacts):
