@@ -60,3 +60,22 @@ def not_dumpable() -> bool:
 def forbid_core_dumps() -> dict[str, bool]:
     """Call first thing in every process that may hold key material. Returns what held."""
     return {"core_limit": no_core_limit(), "not_dumpable": not_dumpable()}
+
+
+def release_freed_memory() -> bool:
+    """Hand freed heap pages back to the system (glibc's malloc_trim), so memory that held a
+    key and has since been freed is no longer part of the process at all.
+
+    Why: dropping the note cipher at lock frees OpenSSL's copy of the key (its AES key
+    schedule, which starts with the key itself), but OpenSSL does not always clear it first,
+    and a memory scan after auto-lock still found the notes key in freed memory. Pages given
+    back are zero-filled if ever used again. Linux with glibc only; elsewhere (musl, macOS,
+    Windows) this does nothing and says so by returning False."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim is None:
+        return False
+    trim(0)
+    return True

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from helper.errors import BadInput, IntegrityError, StorageError, WrongPassphrase
 
 KEY_LEN = 32
+HASH_LEN = 32  # SHA-256: one HKDF block is exactly one key
 NONCE_LEN = 12
 SALT_LEN = 16
 
@@ -163,10 +164,19 @@ def calibrate(fast: bool | None = None) -> KdfParams:
     return KdfParams(salt, KDF_MEMORY_KIB, iterations, KDF_LANES)
 
 
-def subkey(vault_key: bytes, purpose: str) -> bytes:
-    """One key per purpose (note encryption, audit MAC, header MAC), never the vault key itself."""
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_LEN, salt=None, info=purpose.encode())
-    return hkdf.derive(vault_key)
+def subkey(vault_key: bytes | bytearray, purpose: str) -> bytes:
+    """One key per purpose (note encryption, audit MAC, header MAC), never the vault key itself.
+
+    HKDF-SHA256 (RFC 5869) with no salt and one output block, written out with `hmac.digest`
+    rather than cryptography's HKDF: that one leaves its intermediate buffers in freed memory,
+    where a memory scan after locking still found the notes key. Here the pseudorandom key is
+    wiped at once, OpenSSL cleanses its own HMAC state, and the caller wipes the result. The
+    output is byte for byte cryptography's HKDF (tests/vault check both)."""
+    prk = hmac.digest(bytes(HASH_LEN), vault_key, "sha256")  # extract: salt = HashLen zeros
+    try:
+        return hmac.digest(prk, purpose.encode() + b"\x01", "sha256")  # expand: block 1 of 1
+    finally:
+        wipe(prk)
 
 
 def wrap(wrapping_key: bytes, vault_key: bytes, label: bytes) -> dict[str, str]:

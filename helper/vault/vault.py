@@ -26,7 +26,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from helper import paths
+from helper import hardening, paths
 from helper.errors import NotFound, StorageError
 from helper.vault import audit, followups, keys, store
 from helper.vault import header as hdr
@@ -134,8 +134,10 @@ class Vault(Unlocking, Reading, Checking):
         self._aead = None
         self._audit_key = bytearray()
         # A reference cycle that still holds the note cipher (a frame kept by a traceback, say)
-        # would keep OpenSSL's copy of the key alive until the collector next runs: run it now.
+        # would keep OpenSSL's copy of the key alive until the collector next runs: run it now,
+        # then give freed pages back to the system (OpenSSL may free the key without clearing).
         gc.collect()
+        hardening.release_freed_memory()
 
     def close(self) -> None:
         self.lock()

@@ -8,7 +8,7 @@ import html
 import re
 
 from helper.vault import Vault, followups
-from tests.vault.conftest import PASSPHRASE, sample_fields
+from tests.support.vaults import PASSPHRASE, sample_fields
 
 
 def make(vault_path):

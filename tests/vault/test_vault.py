@@ -207,3 +207,20 @@ def test_any_valid_note_round_trips_through_the_vault(tmp_path_factory, narrativ
     with unlocked(path) as again:
         assert again.note(note_id).latest.fields == expected
         assert again.list_notes()[0].status == status
+
+
+def test_subkeys_are_exactly_rfc_5869_hkdf_sha256_as_cryptography_computes_it():
+    """Vaults made with cryptography's HKDF must keep opening: the hand-written derivation
+    (which leaves no copy of the key in freed memory) gives the very same bytes."""
+    import secrets
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    from helper.vault import keys
+
+    for purpose in ("waymark/v1 notes", "waymark/v1 audit", "waymark/v1 header", "x"):
+        key = secrets.token_bytes(32)
+        reference = HKDF(hashes.SHA256(), 32, salt=None, info=purpose.encode()).derive(key)
+        assert keys.subkey(key, purpose) == reference
+        assert keys.subkey(bytearray(key), purpose) == reference

@@ -12,7 +12,7 @@ import pytest
 
 from helper import casework
 from helper.paths import resources_dir
-from tests.web.notes.conftest import write_note
+from tests.support.notes_pages import write_note
 
 
 def block(page: str, step: str) -> str:

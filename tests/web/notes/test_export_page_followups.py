@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.web.notes.conftest import write_note
+from tests.support.notes_pages import write_note
 
 
 def test_print_view_and_downloads_list_the_follow_ups(client, csrf_token, unlocked):

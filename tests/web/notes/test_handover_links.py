@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from helper.vault import Vault, handover, identity
-from tests.web.notes.conftest import PASSPHRASE, holder, write_note
+from tests.support.notes_pages import holder, write_note
+from tests.support.vaults import PASSPHRASE
 
 
 @pytest.fixture
