@@ -52,23 +52,26 @@ class Resources:
 def load(directory: Path | None = None, *, trust_checked: bool = True) -> Resources:
     """Read and check every file; IntegrityError naming file and entry on the first problem.
 
-    The JSON Schema check (most of the load: ~200 ms, jsonschema included) is done when the
-    knowledge base is built and tested, not on every start: `write_checked` records a SHA-256
-    of exactly the bytes it validated (data and schemas) in `.checked.json`. When the files
-    still hash to that value, the schema pass is skipped; any other bytes (an edit, a tampered
-    or planted file, no record) get the full check. The cross-file checks always run. The
-    record is a cache of work done, not a security boundary: whoever can change the files can
-    change the code that reads them."""
+    The checks (JSON Schema and the cross-file checks: most of a start's load, ~250 ms with
+    jsonschema's import) are done when the knowledge base is built and tested, not on every
+    start: `write_checked` records a SHA-256 of exactly what passed them (the data files, the
+    schemas and the checking code itself) in `.checked.json`. While everything still hashes to
+    that value the checks are skipped, as they could only pass again; any other bytes (an
+    edit, a tampered or planted file, changed checking code, no record) get the full check.
+    The record is a cache of work done, not a security boundary: whoever can change the files
+    can change the code that reads them."""
     base = Path(directory) if directory is not None else paths.resources_dir()
     raw = {name: _read_bytes(base / f"{name}.json") for name in FILES}
     documents = {name: _parse(base / f"{name}.json", data) for name, data in raw.items()}
-    if not (trust_checked and _checked_digest(base) == fingerprint(base, raw)):
+    checked = trust_checked and _checked_digest(base) == fingerprint(base, raw)
+    if not checked:
         validator = _validators(base / "schema")
         for name, document in documents.items():
             _check_schema(name, document, validator(name))
     resources = _build(documents)
-    for problem in problems(resources):
-        raise IntegrityError(problem)
+    if not checked:
+        for problem in problems(resources):
+            raise IntegrityError(problem)
     return resources
 
 
@@ -82,9 +85,17 @@ CHECKED = ".checked.json"  # written by write_checked (`waymark build-extension`
 CHECKED_FORMAT = "waymark knowledge base, schema-checked, v1"
 
 
+# The code that does the checking: a change to it means the files must be checked again.
+CHECKER_SOURCES = (Path(__file__), Path(__file__).with_name("domain.py"))
+
+
 def fingerprint(base: Path, raw: Mapping[str, bytes] | None = None) -> str:
-    """SHA-256 over every data file and every schema, each with its name and length."""
+    """SHA-256 over every data file, every schema and the checking code, each with its name
+    and length."""
     digest = hashlib.sha256(CHECKED_FORMAT.encode())
+    for source in CHECKER_SOURCES:
+        code = source.read_bytes()
+        digest.update(f"\x00{source.name}\x00{len(code)}\x00".encode() + code)
     files = [(f"{name}.json", (raw or {}).get(name)) for name in FILES]
     files += [(f"schema/{p.name}", None) for p in sorted((base / "schema").glob("*.schema.json"))]
     for name, data in files:
