@@ -35,27 +35,46 @@ def gui_environment() -> dict[str, str]:
     return env
 
 
-def probe_gui() -> str | None:
-    """None when a window can be shown here, else a short reason for the one-line message."""
+def start_probe() -> subprocess.Popen | None:
+    """Start the probe child now, so it runs beside the helper's own start (imports, the
+    server) instead of after it: `probe_gui(started)` then only waits for it. None when there
+    is plainly no display (probe_gui says so without a child)."""
     if sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
+        return None
+    return subprocess.Popen(
+        [sys.executable, "-c", PROBE],
+        env=gui_environment(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def probe_gui(started: subprocess.Popen | None = None) -> str | None:
+    """None when a window can be shown here, else a short reason for the one-line message."""
+    child = started or start_probe()
+    if child is None:
         return "there is no display"
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", PROBE],
-            env=gui_environment(),
-            capture_output=True,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
-        )
+        out, err = child.communicate(timeout=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
         return "the window toolkit did not start in time"
-    if done.returncode != 0 or b"ok" not in done.stdout:
-        if b"No module named" in done.stderr:
+    if child.returncode != 0 or b"ok" not in out:
+        if b"No module named" in err:
             return "the window toolkit (pywebview with Qt) is not installed"
         return "the window toolkit cannot open a window here"
     return None
+
+
+def stop_probe(started: subprocess.Popen | None) -> None:
+    """A probe no longer needed (another helper is already open): end it."""
+    if started is not None and started.poll() is None:
+        started.kill()
+        started.communicate()
 
 
 class _Windows:

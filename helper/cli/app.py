@@ -103,20 +103,24 @@ def open_helper(args: argparse.Namespace) -> int:
 
     forbid_core_dumps()
     path, query = start_point(args)
+    # Whether a window can open is asked in a child started now, beside our own start.
+    probe = None if args.browser else _window().start_probe()
     try:
         instance = running.claim_or_hand_over(local.runtime_dir(), path, query)
     except TimeoutError:
+        _window().stop_probe(probe)
         raise StorageError(
             "Waymark is already running but did not answer. Close it and try again."
         ) from None
     if instance is None:
+        _window().stop_probe(probe)
         print("Waymark is already open: it has been asked to show this.", flush=True)
         return 0
     server = local.create()
     stop_on_sigterm()
     try:
         instance.publish(server.port)
-        show(server, path, query, args.browser, instance.key)
+        show(server, path, query, args.browser, instance.key, probe)
     except KeyboardInterrupt:
         pass
     finally:
@@ -125,7 +129,13 @@ def open_helper(args: argparse.Namespace) -> int:
     return 0
 
 
-def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) -> None:
+def _window():
+    from helper import window
+
+    return window
+
+
+def show(server, path: str, query: dict[str, str], browser: bool, key: bytes, probe=None) -> None:
     """The window if we can, else the system browser, else the launch page's place; then serve.
 
     The browser is never given the address with the token (any local account can read a
@@ -137,7 +147,7 @@ def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) ->
         return window.open_in_browser(server.launch_page(where, asked).as_uri())
 
     if not browser:
-        reason = window.probe_gui()
+        reason = window.probe_gui(probe)
         if reason is None:
 
             def in_window(where: str, asked: dict[str, str]) -> None:

@@ -187,6 +187,32 @@ def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
     assert window.probe_gui() is None
 
 
+def test_a_probe_started_early_gives_the_same_answers(tmp_path, monkeypatch):
+    """`waymark open` starts the probe first and asks for its answer later (it runs beside the
+    helper's own start); the answers are the probe's own, and an unneeded probe is ended."""
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    pytest.importorskip("webview")
+    from helper import window
+
+    for key, value in private_env(tmp_path).items():
+        monkeypatch.setenv(key, value)
+    started = window.start_probe()
+    assert started is not None and window.probe_gui(started) is None
+    spare = window.start_probe()
+    window.stop_probe(spare)
+    assert spare.returncode is not None
+    monkeypatch.setenv("DISPLAY", ":4242")
+    monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
+    assert window.probe_gui(window.start_probe()) == "the window toolkit cannot open a window here"
+    monkeypatch.delenv("DISPLAY")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    if sys.platform.startswith("linux"):
+        assert window.start_probe() is None
+        assert window.probe_gui() == "there is no display"
+
+
 def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
     """Issue 4's promise, in the window itself: unlock (here: create), record a note from the
     extension's link, follow the checklist, export, lock. Then the vault file is opened
