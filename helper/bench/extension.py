@@ -79,7 +79,7 @@ def _walk(page, origin: str) -> float:
     """One first-time walk of the popup; ms the person waited."""
     page.goto(f"{origin}/popup/popup.html")
     page.locator("body[data-screen='audience']").wait_for()
-    waited = page.evaluate(LAST_MARK, "waymark:audience")
+    waited = page.evaluate(MARK, "waymark:audience")  # the first drawing of it
     if waited is None:
         raise MarkMissing("waymark:audience")
     for selector, screen in WALK:
