@@ -21,7 +21,7 @@ setup(
     package_dir=MAPPED,
     package_data={
         "": ["*.md", "*.json", "*.html", "*.css", "*.js", "*.txt", "*.svg", "*.ico", "*.png"],
-        "helper._resources": ["*.json", "*.md"],
+        "helper._resources": ["*.json", "*.md", ".checked.json"],
         "helper._resources.schema": ["*.json"],
         # Everything the extension is made of (build-extension zips it from here).
         "helper._extension": ["**/*.json", "**/*.js", "**/*.html", "**/*.css", "**/*.png", "*.md"],

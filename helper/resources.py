@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -48,16 +49,29 @@ class Resources:
     documents: Mapping[str, dict] = field(default_factory=dict)  # file name -> whole file
 
 
-def load(directory: Path | None = None) -> Resources:
-    """Read and check every file; IntegrityError naming file and entry on the first problem."""
+def load(directory: Path | None = None, *, trust_checked: bool = True) -> Resources:
+    """Read and check every file; IntegrityError naming file and entry on the first problem.
+
+    The checks (JSON Schema and the cross-file checks: most of a start's load, ~250 ms with
+    jsonschema's import) are done when the knowledge base is built and tested, not on every
+    start: `write_checked` records a SHA-256 of exactly what passed them (the data files, the
+    schemas and the checking code itself) in `.checked.json`. While everything still hashes to
+    that value the checks are skipped, as they could only pass again; any other bytes (an
+    edit, a tampered or planted file, changed checking code, no record) get the full check.
+    The record is a cache of work done, not a security boundary: whoever can change the files
+    can change the code that reads them."""
     base = Path(directory) if directory is not None else paths.resources_dir()
-    documents = {name: _read(base / f"{name}.json") for name in FILES}
-    validator = _validators(base / "schema")
-    for name, document in documents.items():
-        _check_schema(name, document, validator(name))
+    raw = {name: _read_bytes(base / f"{name}.json") for name in FILES}
+    documents = {name: _parse(base / f"{name}.json", data) for name, data in raw.items()}
+    checked = trust_checked and _checked_digest(base) == fingerprint(base, raw)
+    if not checked:
+        validator = _validators(base / "schema")
+        for name, document in documents.items():
+            _check_schema(name, document, validator(name))
     resources = _build(documents)
-    for problem in problems(resources):
-        raise IntegrityError(problem)
+    if not checked:
+        for problem in problems(resources):
+            raise IntegrityError(problem)
     return resources
 
 
@@ -67,14 +81,80 @@ def default() -> Resources:
     return load()
 
 
-def _read(path: Path) -> dict:
+CHECKED = ".checked.json"  # written by write_checked (`waymark build-extension`)
+CHECKED_FORMAT = "waymark knowledge base, schema-checked, v1"
+
+
+# The code that does the checking: a change to it means the files must be checked again.
+CHECKER_SOURCES = (Path(__file__), Path(__file__).with_name("domain.py"))
+
+
+def fingerprint(base: Path, raw: Mapping[str, bytes] | None = None) -> str:
+    """SHA-256 over every data file, every schema and the checking code, each with its name
+    and length."""
+    digest = hashlib.sha256(CHECKED_FORMAT.encode())
+    for source in CHECKER_SOURCES:
+        code = source.read_bytes()
+        digest.update(f"\x00{source.name}\x00{len(code)}\x00".encode() + code)
+    files = [(f"{name}.json", (raw or {}).get(name)) for name in FILES]
+    files += [(f"schema/{p.name}", None) for p in sorted((base / "schema").glob("*.schema.json"))]
+    for name, data in files:
+        if data is None:
+            try:
+                data = (base / name).read_bytes()
+            except OSError:
+                return ""
+        digest.update(f"\x00{name}\x00{len(data)}\x00".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _checked_digest(base: Path) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        record = json.loads((base / CHECKED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("format") != CHECKED_FORMAT:
+        return None
+    value = record.get("sha256")
+    return value if isinstance(value, str) and len(value) == 64 else None
+
+
+def write_checked(directory: Path | None = None) -> Path:
+    """Validate everything in full, then record the hash of what was validated."""
+    base = Path(directory) if directory is not None else paths.resources_dir()
+    load(base, trust_checked=False)
+    path = base / CHECKED
+    record = {"format": CHECKED_FORMAT, "sha256": fingerprint(base)}
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def checked_is_current(directory: Path | None = None) -> bool:
+    base = Path(directory) if directory is not None else paths.resources_dir()
+    digest = fingerprint(base)
+    return bool(digest) and _checked_digest(base) == digest
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except FileNotFoundError:
         raise IntegrityError(
             f"{path.name}: missing from the knowledge base ({path.parent})"
         ) from None
-    except (OSError, UnicodeDecodeError) as err:
+    except OSError as err:
+        raise IntegrityError(f"{path.name}: cannot be read ({err})") from None
+
+
+def _read(path: Path) -> dict:
+    return _parse(path, _read_bytes(path))
+
+
+def _parse(path: Path, data: bytes) -> dict:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
         raise IntegrityError(f"{path.name}: cannot be read ({err})") from None
     try:
         return json.loads(text)

@@ -19,15 +19,20 @@ import {
 
 const RENDER = { audience: audienceScreen, age: ageScreen, concern: concernScreen, routes: routesScreen };
 
-// The engine is only needed once there are answers to route, so it loads beside the first
-// screen rather than before it.
-const engineLoading = import("../lib/engine.js");
+// The engine is only needed once there are answers to route, so it starts loading once the
+// first screen is drawn (parsing it before would delay that screen), while the person reads.
+let engineLoading = null;
 let engine = null;
 let knowledge = null;
 
+function loadEngine() {
+  engineLoading ??= import("../lib/engine.js");
+  return engineLoading;
+}
+
 /** The full knowledge base and the engine, needed from the first route onwards. */
 async function readyToRoute() {
-  const [kb, loaded] = await Promise.all([knowledge.whole, engineLoading]);
+  const [kb, loaded] = await Promise.all([knowledge.whole, loadEngine()]);
   state.kb = kb;
   engine = loaded;
 }
@@ -129,6 +134,7 @@ async function quickExit() {
 
 const actions = {
   async chooseAudience(audience) {
+    await firstReady; // the next screen lists the concerns
     Object.assign(state, { audience, concern: null, status: null, helperMissing: false });
     const settings = await loadSettings();
     state.ageBand = settings.remember ? settings.ageBand : null;
@@ -193,26 +199,34 @@ const actions = {
   },
 };
 
+// The list of concerns and where it happened: read once the first screen is drawn, which
+// (asking who you are) needs only the settings. Every screen after it waits for them (they
+// are long read by then).
+let firstReady = null;
+
 async function start() {
   performance.mark("waymark:start");
   localise(document);
   document.getElementById("quick-exit").addEventListener("click", quickExit);
   document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
-  knowledge = startLoading();
+  const settingsRead = loadSettings();
   try {
-    const [concerns, settings, where] = await Promise.all([
-      knowledge.concerns,
-      loadSettings(),
-      whereItHappened(location.search),
-    ]);
-    Object.assign(state, { kb: { concerns }, host: where.host, tabId: where.tabId });
+    const settings = await settingsRead;
     if (location.search.includes("view=tab")) document.body.classList.add("in-tab");
     state.remember = settings.remember === true;
     if (state.remember) {
       state.audience = settings.audience;
       state.ageBand = settings.ageBand;
     }
-    render({ focus: false });
+    if (!state.audience) render({ focus: false }); // who are you: drawn at once
+    knowledge = startLoading();
+    firstReady = Promise.all([knowledge.concerns, whereItHappened(location.search)]).then(([concerns, where]) => {
+      Object.assign(state, { kb: { concerns }, host: where.host, tabId: where.tabId });
+    });
+    firstReady.catch(() => {}); // reported below, by whoever awaits it
+    requestAnimationFrame(() => setTimeout(loadEngine)); // after the first screen is painted
+    await firstReady;
+    if (state.audience) render({ focus: false });
     await readyToRoute();
   } catch {
     document.getElementById("screen").replaceChildren(el("p", { className: "status", text: t("loading_failed") }));

@@ -14,7 +14,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="AREA",
-        help="run only this area (engine, vault, web, nativehost, extension); repeatable",
+        help="run only this area (engine, vault, casework, web, nativehost, extension); repeatable",
     )
     p.add_argument("--quick", action="store_true", help="smaller sizes, for tests")
     p.set_defaults(func=run)

@@ -166,6 +166,7 @@ class Checking:
         def _notice(self, message: str) -> None: ...
         def _require_key(self) -> bytes: ...
         def _require_aead(self) -> AESGCM: ...
+        def flush_head(self) -> None: ...
 
     def verify(self, paper_head: tuple[int, str] | None = None) -> VerifyReport:
         """Check the header, the audit chain, every ciphertext and the chain head kept in the
@@ -173,6 +174,7 @@ class Checking:
         hex digits of its MAC), that too. Sets `keyring_head_found`."""
         self._require_key()
         head = None
+        self.flush_head()  # the keyring's head is written off the save path: catch it up first
         if self.device_unlock_available():
             head = audit.parse_head(keys.keyring_get(keys.CHAIN_SERVICE, self.vault_id))
         else:

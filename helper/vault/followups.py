@@ -236,11 +236,12 @@ def followups(vault: Vault, note_id: str | None = None) -> list[casework.FollowU
 
 def due(vault: Vault, now: datetime | None = None) -> list[dict[str, Any]]:
     """`waymark notes due --json`: open follow-ups across the vault, most urgent first. The
-    same answer as casework.due_list(followups(vault)), without building a FollowUp each."""
+    same answer as casework.due_list(followups(vault)), without building a FollowUp (or even a
+    dict) for each event: the loop reads the few fields it needs straight from the opened
+    layout, and each distinct due value is turned into a time once."""
     moment = now or datetime.now(UTC)
-    open_items: dict[tuple[str, str], dict[str, Any]] = {}
     with without_gc():
-        return _open_items_due(vault, moment, open_items)
+        return _open_due(vault, moment)
 
 
 @contextlib.contextmanager
@@ -257,20 +258,51 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _open_items_due(vault: Vault, moment: datetime, open_items: dict) -> list[dict[str, Any]]:
-    for note, _at, data in events(vault._conn, vault._require_aead(), vault.vault_id):
-        kind = data["kind"]
+# `due` splits an opened event only as far as the follow-up's id (kind, id, then the rest in
+# one string), which halves the strings it makes for 10,000 events; the rest is taken apart
+# only for the follow-ups still open. The field counts are still checked exactly.
+assert LAYOUT["follow-up"][:2] == ("id", "due") and LAYOUT["follow-up"][-1] == "what"
+assert LAYOUT["done"][0] == "followup"
+_FOLLOWUP_REST = len(LAYOUT["follow-up"]) - 2  # newlines left after kind and id
+_DONE_REST = len(LAYOUT["done"]) - 2
+
+
+def _open_due(vault: Vault, moment: datetime) -> list[dict[str, Any]]:
+    conn = vault._conn
+    aead = vault._require_aead()
+    if not has_table(conn):
+        return []
+    prefix = f"waymark/v1 casework\x00{vault.vault_id}\x00"
+    decrypt = aead.decrypt
+    open_items: dict[tuple[str, str], str] = {}
+    for note_id, number, at, nonce, ct in store.query(conn, EVENTS_SQL):
+        try:  # the same check as events(): a damaged event is left out
+            kind, first, rest = (
+                decrypt(nonce, ct, f"{prefix}{note_id}\x00{number}\x00{at}".encode())
+                .decode()
+                .split("\n", 2)
+            )
+        except (InvalidTag, ValueError, TypeError):
+            continue
         if kind == "follow-up":
-            open_items[(note, data["id"])] = data
-        elif kind == "done":
-            open_items.pop((note, data["followup"]), None)
-    ordered = sorted(
-        (casework.due_moment(d["due"]), note, fid, d) for (note, fid), d in open_items.items()
-    )
+            if rest.count("\n") == _FOLLOWUP_REST:
+                open_items[(note_id, first)] = rest
+        elif kind == "done" and rest.count("\n") == _DONE_REST:
+            open_items.pop((note_id, first), None)
+    moments: dict[str, datetime] = {}
+    ordered = []
+    for (note, fid), rest in open_items.items():
+        when = rest[: rest.index("\n")]
+        at = moments.get(when)
+        if at is None:
+            at = moments[when] = casework.due_moment(when)
+        ordered.append((at, note, fid, rest, when))
+    ordered.sort()
     return [
-        {"note": note, "followup": fid, "what": d["what"], "due": d["due"], "overdue": m < moment}
-        for m, note, fid, d in ordered
-    ]
+        {"note": note, "followup": fid, "what": rest[rest.rindex("\n") + 1 :], "due": when,
+         "overdue": at < moment}
+        for at, note, fid, rest, when in ordered
+    ]  # fmt: skip
 
 
 # ---- verify ------------------------------------------------------------------------------------

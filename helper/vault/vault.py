@@ -32,6 +32,7 @@ from helper.vault import audit, followups, keys, store
 from helper.vault import header as hdr
 from helper.vault.checking import Checking
 from helper.vault.notes import clean_reason, clean_signature, validate_fields
+from helper.vault.publish import HeadPublisher
 from helper.vault.reading import Reading
 from helper.vault.sealed import deletion_ad, encode_plaintext, seal, seal_revision
 from helper.vault.times import now_utc, parse_utc
@@ -57,6 +58,7 @@ class Vault(Unlocking, Reading, Checking):
         self._aead: AESGCM | None = None
         self._audit_key = bytearray()
         self._keyring: bool | None = None
+        self._publisher: HeadPublisher | None = None
         self._head: tuple[int, bytes] = (0, audit.GENESIS)
         self._keyring_head_mismatch = False  # the file is older than (or not) the one we saw
         self.keyring_head_found = False  # set by verify: did a keyring hold the chain head?
@@ -127,7 +129,9 @@ class Vault(Unlocking, Reading, Checking):
     def lock(self) -> None:
         """Forget the key: the vault key and the audit key are zeroed in place (they are held
         in bytearrays for this), and the note cipher is dropped (OpenSSL clears its copy when
-        it is freed). Every lock, manual or automatic, comes through here."""
+        it is freed). Every lock, manual or automatic, comes through here, and each first puts
+        the newest chain head in the keyring."""
+        self.flush_head()
         keys.wipe(self._key)
         keys.wipe(self._audit_key)
         self._key = None
@@ -255,11 +259,20 @@ class Vault(Unlocking, Reading, Checking):
         self._head = audit.append(conn, self._audit_key, action, note_id, revision, at or now_utc())
 
     def _publish_head(self) -> None:
-        """Keep the chain head in the OS keyring too, so a rolled-back file is noticed."""
+        """Keep the chain head in the OS keyring too, so a rolled-back file is noticed. Written
+        off the save path (helper/vault/publish.py: coalesced, in order) and flushed at lock,
+        close and verify; a keyring behind the file is never mistaken for a rollback."""
         if not self.device_unlock_available() or self._keyring_head_mismatch:
             return  # no keyring: said once, at creation and by verify; never stops a save
+        if self._publisher is None:
+            self._publisher = HeadPublisher(keys.CHAIN_SERVICE, self.vault_id)
         seq, mac = self._head
-        keys.keyring_set(keys.CHAIN_SERVICE, self.vault_id, audit.head_text(seq, mac))
+        self._publisher.submit(audit.head_text(seq, mac))
+
+    def flush_head(self) -> None:
+        """Wait until the keyring holds the newest chain head (lock, close and verify do)."""
+        if self._publisher is not None:
+            self._publisher.flush()
 
     def _write_header(self, header: dict[str, Any], action: str) -> None:
         key = self._require_key()

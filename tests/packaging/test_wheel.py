@@ -39,6 +39,7 @@ def test_wheel_carries_the_knowledge_base_templates_static_files_and_extension(i
     for name in ["concerns", "platforms", "procedure", "routes", "services"]:
         assert f"helper/_extension/data/{name}.json" in names
     assert "helper/_extension/manifest.json" in names
+    assert "helper/_resources/.checked.json" in names  # starts skip the checks (resources.py)
     assert any(n.startswith("helper/_extension/icons/") and n.endswith(".png") for n in names)
     assert "helper/web/templates/base.html" in names
     assert any(n.startswith("helper/web/static/") for n in names)
@@ -65,7 +66,8 @@ def test_sdist_carries_the_sources_the_wheel_is_built_from(installed):
 def test_installed_helper_finds_its_files_inside_the_package(installed, user_env, elsewhere):
     probe = (
         "import helper.paths as p; print(p.resources_dir()); print(p.extension_dir()); "
-        "print(p.installed_from_wheel())"
+        "print(p.installed_from_wheel()); import helper.resources as r; "
+        "print(r.checked_is_current())"
     )
     result = subprocess.run(
         [str(installed.python), "-c", probe],
@@ -75,11 +77,12 @@ def test_installed_helper_finds_its_files_inside_the_package(installed, user_env
         text=True,
         check=True,
     )
-    resources, extension, from_wheel = result.stdout.splitlines()
+    resources, extension, from_wheel, checked = result.stdout.splitlines()
     site = str(installed.venv)
     assert resources.startswith(site) and resources.endswith("helper/_resources")
     assert extension.startswith(site) and extension.endswith("helper/_extension")
     assert from_wheel == "True"
+    assert checked == "True", "the wheel's knowledge base record does not match its files"
 
 
 def test_signpost_works_from_any_folder(installed, user_env, elsewhere):

@@ -148,3 +148,117 @@ def test_no_keyring_says_so_once_and_never_stores_a_key(vault_path):
     assert not vault.device_unlock_enabled()
     vault.new_note(sample_fields(), "J")
     assert len([n for n in vault.notices if "No keyring" in n]) == 1
+
+
+# ---- the chain head is written off the save path (helper/vault/publish.py) --------------------
+
+
+def file_head(vault) -> str:
+    seq, mac = vault._conn.execute("SELECT seq, mac FROM audit_head").fetchone()
+    return f"{seq}:{mac.hex()}"
+
+
+class SlowKeyring(MemoryKeyring):
+    """A keyring whose chain-head writes wait until the test lets them through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.gate = threading.Event()
+
+    def set_password(self, service, username, password):
+        if service == keys.CHAIN_SERVICE:
+            self.gate.wait(timeout=30)
+        super().set_password(service, username, password)
+
+
+def test_a_save_does_not_wait_for_the_keyring_and_lock_does(vault_path):
+    backend = SlowKeyring()
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        vault, _ = Vault.create(PASSPHRASE, vault_path)  # the create's own head is queued
+        for _ in range(3):
+            vault.new_note(sample_fields(), "J")  # would block for 30 s if it waited
+        assert backend.get_password(keys.CHAIN_SERVICE, vault.vault_id) != file_head(vault)
+        head = file_head(vault)
+        backend.gate.set()
+        vault.lock()
+        assert backend.get_password(keys.CHAIN_SERVICE, vault.vault_id) == head
+        # Coalesced: fewer writes than saves (the create's, then at most the newest waiting).
+        assert vault._publisher.writes <= 3
+        vault.close()
+    finally:
+        keyring.set_keyring(previous)
+
+
+def test_a_rolled_back_file_is_still_named_after_saves_and_lock(made, tmp_path):
+    path, _note_id, vault_id = made
+    old = tmp_path / "before-the-saves.sqlite3"
+    shutil.copyfile(path, old)
+    vault = Vault.open(path)
+    vault.unlock(PASSPHRASE)
+    for i in range(5):
+        vault.new_note(sample_fields(narrative=f"saved quickly {i}"), "J")
+    head = file_head(vault)
+    vault.lock()  # locking (not closing) puts the newest head in the keyring
+    assert keys.keyring_get(keys.CHAIN_SERVICE, vault_id) == head
+    vault.close()
+    shutil.copyfile(old, path)
+    with Vault.open(path) as vault:
+        vault.unlock(PASSPHRASE)
+        assert ROLLED_BACK_NOTICE in vault.notices
+        report = vault.verify()
+    assert not report.ok and ROLLED_BACK in report.problems
+
+
+CRASH_AFTER_SAVE = """
+import os, sys, threading
+os.environ["WAYMARK_KDF_FAST"] = "1"
+os.environ["WAYMARK_TESTING"] = "1"
+from helper.vault import Vault, publish
+from tests.vault.conftest import PASSPHRASE, sample_fields
+
+publish.HeadPublisher._write = lambda self, job: threading.Event().wait()  # never written
+vault = Vault.open(sys.argv[1])
+vault.unlock(PASSPHRASE)
+vault.new_note(sample_fields(narrative="saved just before the crash"), "J")
+print("saved", flush=True)
+threading.Event().wait()
+"""
+
+
+@pytest.mark.keyring
+@pytest.mark.parametrize("any_keyring", ["real"], indirect=True)  # another process: the daemon
+def test_a_crash_right_after_a_save_is_not_a_rollback(made):
+    """SIGKILL after the save commits and before its head reaches the keyring: the keyring is
+    behind the file, which is not a rollback; a real rollback afterwards is still named."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    if not keys.keyring_available():
+        pytest.fail("no Secret Service running (tests/run.sh starts gnome-keyring)")
+    path, _note_id, vault_id = made
+    before = keys.keyring_get(keys.CHAIN_SERVICE, vault_id)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASH_AFTER_SAVE, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": root},
+    )
+    try:
+        assert child.stdout.readline().strip() == "saved"
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    assert keys.keyring_get(keys.CHAIN_SERVICE, vault_id) == before  # the head lags the file
+    with Vault.open(path) as vault:
+        vault.unlock(PASSPHRASE)
+        assert file_head(vault) != before
+        assert ROLLED_BACK_NOTICE not in vault.notices
+        assert vault.verify().ok
