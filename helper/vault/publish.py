@@ -17,6 +17,7 @@ come just before the save."""
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 import weakref
 from typing import Any
@@ -94,3 +95,17 @@ def _flush_all() -> None:
     """A command that ends without closing its vault still leaves the newest head behind."""
     for publisher in list(_LIVE):
         publisher.flush()
+
+
+def _forget_in_child() -> None:
+    """A forked child has none of the parent's threads: start its publishers afresh, so a
+    writer thread that was mid-write at the fork cannot leave flush() waiting forever."""
+    for publisher in list(_LIVE):
+        publisher._cond = threading.Condition()
+        publisher._pending = None
+        publisher._writing = False
+        publisher._thread = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_in_child)

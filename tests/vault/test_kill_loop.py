@@ -20,7 +20,13 @@ KILLS = 300
 
 
 def writer(path, out_fd: int, start: int) -> None:
-    """Child: save, revise and delete notes forever, reporting each commit on the pipe."""
+    """Child: save, revise and delete notes forever, reporting each commit on the pipe. The
+    child keeps away from the OS keyring: what is tested is the file, and a D-Bus connection
+    or lock copied mid-use from the parent (threads of earlier tests) must not stall it."""
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
     vault = Vault.open(path)
     vault.unlock(PASSPHRASE)
     i = start
