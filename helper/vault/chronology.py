@@ -22,9 +22,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from helper import casework, paths
 from helper.errors import BadInput, IntegrityError
 from helper.vault import followups, store
-from helper.vault.notes import FIELD_BY_NAME, MAX_CHILD_REF, DeletionRecord, Note, Revision
-from helper.vault.reading import LATEST, stored_time
-from helper.vault.sealed import deletion_ad, open_sealed, revision_ad
+from helper.vault.notes import FIELD_BY_NAME, MAX_CHILD_REF, DeletionRecord, Note
+from helper.vault.reading import LATEST, read_revisions, stored_time
+from helper.vault.sealed import deletion_ad, open_sealed
 
 if TYPE_CHECKING:
     from helper.vault.vault import Vault
@@ -182,26 +182,7 @@ def _read(
         deleted = DeletionRecord(
             stored_time(deleted_at), str(data.get("reason", "")), str(data.get("signed_by", ""))
         )
-    revisions = []
-    rows = store.query(
-        conn,
-        "SELECT number, saved_at, nonce, ct FROM revisions WHERE note_id = ? ORDER BY number",
-        (note_id,),
-    )
-    for expected, (number, saved_at, nonce, ct) in enumerate(rows, start=1):
-        if number != expected:
-            raise IntegrityError(f"Note {note_id}: revision {expected} is missing.")
-        try:
-            payload = open_sealed(aead, nonce, ct, revision_ad(vault_id, note_id, number, saved_at))
-        except IntegrityError:
-            raise IntegrityError(
-                f"Note {note_id}: revision {number} has been altered or damaged, so it is not "
-                "shown."
-            ) from None
-        revisions.append(
-            Revision(number, stored_time(saved_at), str(payload.get("signed_by", "")),
-                     dict(payload.get("fields", {})))
-        )  # fmt: skip
+    revisions = read_revisions(conn, aead, vault_id, note_id)
     if deleted is None and (not revisions or logged != len(revisions)):
         raise IntegrityError(f"Note {note_id}: some of its revisions are missing.")
     return Note(note_id, tuple(revisions), deleted)

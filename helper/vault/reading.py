@@ -133,26 +133,11 @@ def _list_summaries(conn: sqlite3.Connection, aead: AESGCM, vault_id: str) -> li
     return summaries
 
 
-def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: str) -> Note:
-    if not isinstance(note_id, str) or not store.query(
-        conn, "SELECT 1 FROM notes WHERE id = ?", (note_id,)
-    ):
-        raise NotFound(f"There is no note {note_id!r}.")
-    deleted = None
-    rows = store.query(
-        conn, "SELECT deleted_at, nonce, ct FROM deletions WHERE note_id = ?", (note_id,)
-    )
-    if rows:
-        deleted_at, nonce, ct = rows[0]
-        try:
-            data = open_sealed(aead, nonce, ct, deletion_ad(vault_id, note_id, deleted_at))
-        except IntegrityError:
-            raise IntegrityError(
-                f"The deletion record of note {note_id} has been altered or damaged."
-            ) from None
-        deleted = DeletionRecord(
-            stored_time(deleted_at), str(data["reason"]), str(data["signed_by"])
-        )
+def read_revisions(
+    conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: str
+) -> list[Revision]:
+    """Every revision of one note, in order, each opened and checked against its slot; a gap or
+    a damaged one is the IntegrityError that names it (read_note and the chronology share it)."""
     revisions = []
     rows = store.query(
         conn,
@@ -177,6 +162,30 @@ def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: st
                 fields=dict(payload.get("fields", {})),
             )
         )
+    return revisions
+
+
+def read_note(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, note_id: str) -> Note:
+    if not isinstance(note_id, str) or not store.query(
+        conn, "SELECT 1 FROM notes WHERE id = ?", (note_id,)
+    ):
+        raise NotFound(f"There is no note {note_id!r}.")
+    deleted = None
+    rows = store.query(
+        conn, "SELECT deleted_at, nonce, ct FROM deletions WHERE note_id = ?", (note_id,)
+    )
+    if rows:
+        deleted_at, nonce, ct = rows[0]
+        try:
+            data = open_sealed(aead, nonce, ct, deletion_ad(vault_id, note_id, deleted_at))
+        except IntegrityError:
+            raise IntegrityError(
+                f"The deletion record of note {note_id} has been altered or damaged."
+            ) from None
+        deleted = DeletionRecord(
+            stored_time(deleted_at), str(data["reason"]), str(data["signed_by"])
+        )
+    revisions = read_revisions(conn, aead, vault_id, note_id)
     logged = store.query(
         conn,
         "SELECT COUNT(*) FROM audit WHERE note_id = ? AND action IN ('create', 'revise')",
