@@ -10,7 +10,10 @@ someone else made is never touched."""
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
+
+from helper.errors import BadInput, StorageError
 
 
 def place_without_replacing(temp: Path, target: Path) -> None:
@@ -30,3 +33,55 @@ def place_without_replacing(temp: Path, target: Path) -> None:
     except BaseException:
         target.unlink(missing_ok=True)
         raise
+
+
+def check_private_target(output: Path, force: bool) -> None:
+    """Refuse a symbolic link (it could point at someone else's file), anything that is not a
+    plain file, and an existing file without --force. Callers may check before unlocking; the
+    write checks again, and never follows a link."""
+    try:
+        found = os.lstat(output)
+    except FileNotFoundError:
+        return
+    except OSError as err:
+        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
+    if stat.S_ISLNK(found.st_mode):
+        raise BadInput(f"{output} is a symbolic link; Waymark will not write through it.")
+    if not stat.S_ISREG(found.st_mode):
+        raise BadInput(f"{output} is not a plain file; choose another name.")
+    if not force:
+        raise BadInput(f"{output} already exists; use --force to replace it.")
+
+
+def write_private(output: Path, data: bytes, force: bool) -> None:
+    """Write a new owner-only (0600 on POSIX) temporary file beside the target (created exclusively,
+    never through a link), flush it to disk, then move it into place in one step: a reader
+    sees the old file or the whole new one, and an existing file's looser mode is not kept.
+    Without --force the move refuses to replace anything."""
+    check_private_target(output, force)
+    folder = output.parent if str(output.parent) else Path(".")
+    temp = folder / f".{output.name}.{os.urandom(6).hex()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, 0o600)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        check_private_target(output, force)  # nothing planted while we wrote
+        if force:
+            os.replace(temp, output)  # replaces a link itself, never what it points at
+        else:
+            place_without_replacing(temp, output)
+    except FileExistsError:
+        raise BadInput(f"{output} already exists; use --force to replace it.") from None
+    except OSError as err:
+        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
+    finally:
+        temp.unlink(missing_ok=True)

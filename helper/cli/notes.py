@@ -11,14 +11,13 @@ import argparse
 import getpass
 import json
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import Any
 
+from helper import files
 from helper.cli import handover
 from helper.errors import BadInput, StorageError
-from helper.files import place_without_replacing
 
 NOTES_HELP = (
     "Keep an encrypted record of a safeguarding concern on this computer. Text only: never "
@@ -266,7 +265,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     output: Path = args.output
-    check_export_target(output, args.force)
+    files.check_private_target(output, args.force)
     with open_unlocked() as vault:
         ids = [s.id for s in vault.list_notes() if not s.deleted] if args.all else [args.id]
         text = vault.export(ids, args.format)
@@ -276,56 +275,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_export_target(output: Path, force: bool) -> None:
-    """Refuse a symbolic link (it could point at someone else's file), anything that is not a
-    plain file, and an existing file without --force. Checked before unlocking and again by
-    the write itself, which never follows a link."""
-    try:
-        found = os.lstat(output)
-    except FileNotFoundError:
-        return
-    except OSError as err:
-        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
-    if stat.S_ISLNK(found.st_mode):
-        raise BadInput(f"{output} is a symbolic link; Waymark will not write through it.")
-    if not stat.S_ISREG(found.st_mode):
-        raise BadInput(f"{output} is not a plain file; choose another name.")
-    if not force:
-        raise BadInput(f"{output} already exists; use --force to replace it.")
-
-
 def write_private(output: Path, text: str, force: bool) -> None:
-    """Write a new owner-only (0600 on POSIX) temporary file beside the target (created exclusively,
-    never through a link), flush it to disk, then move it into place in one step: a reader
-    sees the old file or the whole new one, and an existing file's looser mode is not kept.
-    Without --force the move refuses to replace anything."""
-    check_export_target(output, force)
-    folder = output.parent if str(output.parent) else Path(".")
-    temp = folder / f".{output.name}.{os.urandom(6).hex()}.tmp"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(temp, flags, 0o600)
-        try:
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
-        check_export_target(output, force)  # nothing planted while we wrote
-        if force:
-            os.replace(temp, output)  # replaces a link itself, never what it points at
-        else:
-            place_without_replacing(temp, output)
-    except FileExistsError:
-        raise BadInput(f"{output} already exists; use --force to replace it.") from None
-    except OSError as err:
-        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+    """The export's text, written as helper/files.py's write_private writes every file we
+    hand a person (owner-only, never through a link, whole or not at all)."""
+    files.write_private(output, text.encode("utf-8"), force)
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +18,8 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from helper.errors import BadInput, IntegrityError, StorageError, WaymarkError
-from helper.files import place_without_replacing
+from helper import files
+from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.vault import bundle as wire
 from helper.vault import contacts, identity, inside, keys, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
@@ -219,26 +218,9 @@ def _note_body(vault, note: Note) -> dict[str, Any]:
 
 
 def write_bundle(output: Path, data: bytes, force: bool) -> None:
-    """An owner-only temp file beside the target, synced, then put in place without replacing
-    anything (or, with force, renamed over it): the name never points at a half-written
-    bundle."""
-    temp = output.with_name(f".{output.name}.{secrets.token_hex(4)}.part")
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if force:
-            os.replace(temp, output)
-        else:
-            place_without_replacing(temp, output)
-    except FileExistsError:
-        raise BadInput(f"{output} already exists; use --force to replace it.") from None
-    except OSError as err:
-        raise StorageError(f"Cannot write {output}: {err.strerror or 'refused'}.") from None
-    finally:
-        temp.unlink(missing_ok=True)
+    """A bundle goes out like an export (helper/files.py): owner-only, never through a link,
+    the name never pointing at a half-written file."""
+    files.write_private(output, data, force)
 
 
 def mark(vault, ready: Prepared) -> None:

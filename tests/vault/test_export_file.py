@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import stat
 
+import pytest
+
 from tests.support.modes import posix_only
 from tests.vault.test_cli import SECRET_WORDS, env, init, new, waymark
 
@@ -90,3 +92,24 @@ def test_a_folder_is_not_replaced(env, tmp_path):
     result = waymark(env, "notes", "export", note_id, "--output", str(out), "--force")
     assert result.returncode == 2
     assert out.is_dir()
+
+
+def test_a_hand_over_bundle_is_written_the_same_way_never_through_a_link(tmp_path):
+    """Bundles and exports share one writer (helper/files.py): a link at the name is refused,
+    even with force, and the file it points at is left alone."""
+    from helper.errors import BadInput
+    from helper.vault.handover import write_bundle
+
+    victim = tmp_path / "victim.txt"
+    victim.write_text("theirs")
+    link = tmp_path / "bundle.age"
+    link.symlink_to(victim)
+    for force in (False, True):
+        with pytest.raises(BadInput, match="symbolic link"):
+            write_bundle(link, b"age-encryption.org/v1", force)
+    assert victim.read_text() == "theirs"
+    fresh = tmp_path / "fresh.age"
+    write_bundle(fresh, b"age-encryption.org/v1", False)
+    assert fresh.read_bytes() == b"age-encryption.org/v1"
+    if os.name == "posix":
+        assert fresh.stat().st_mode & 0o777 == 0o600
