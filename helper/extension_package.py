@@ -32,8 +32,8 @@ import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from helper import extension_data
 from helper.errors import BadInput, StorageError
-from helper.nativehost import bundle
 from helper.paths import REPO_ROOT, extension_dir
 
 TARGETS = ("chromium", "firefox")
@@ -149,8 +149,8 @@ def package_contents(
     for name in packaged_files(source):
         contents[name] = (source / name).read_bytes()
     contents["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    for name in bundle.SHIPPED:
-        contents[f"data/{name}"] = bundle.source_bytes(name)
+    for name in extension_data.SHIPPED:
+        contents[f"data/{name}"] = extension_data.source_bytes(name)
     if bundler:
         contents = bundled(contents, manifest, bundler)
     return contents

@@ -92,7 +92,7 @@ def run_install(args: argparse.Namespace) -> int:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from helper.nativehost import bundle
+    from helper import extension_data
 
     out = args.out
     if args.zip is not None:
@@ -113,7 +113,7 @@ def run_build(args: argparse.Namespace) -> int:
     from helper import resources
 
     if args.check:
-        stale = bundle.differences(out)
+        stale = extension_data.differences(out)
         if out is None and not resources.checked_is_current():
             stale = [*stale, f"resources/{resources.CHECKED}"]
         for name in stale:
@@ -123,7 +123,7 @@ def run_build(args: argparse.Namespace) -> int:
             return 1
         print("extension/data/ matches resources/.")
         return 0
-    for path in bundle.build(out):
+    for path in extension_data.build(out):
         print(f"Wrote {path}")
     if out is None:
         # The knowledge base is schema-checked here, at build time, and its hash recorded, so

@@ -14,7 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
-from helper.nativehost import bundle
+from helper import extension_data
 from helper.nativehost.identity import extension_id
 from helper.paths import extension_dir
 
@@ -44,7 +44,7 @@ def packaged_copy(target: Path, mutate_data=None) -> Path:
     (what `waymark build-extension` writes), optionally with the data changed by `mutate_data`;
     plus the test hooks (TEST_HOOKS) as its service worker."""
     shutil.copytree(EXTENSION, target, ignore=shutil.ignore_patterns("data"))
-    bundle.build(target / "data")
+    extension_data.build(target / "data")
     if mutate_data is not None:
         mutate_data(target / "data")
     (target / TEST_HOOKS).write_text(TEST_HOOKS_JS)

@@ -20,8 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from helper import __version__, extension_package
-from helper.nativehost import bundle
+from helper import __version__, extension_data, extension_package
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
 from tests.support.hostproc import (
     kill_groups,
@@ -73,7 +72,7 @@ def extension_folder(variant: str, root: Path) -> Path:
         zipfile.ZipFile(archive).extractall(target)
     else:
         shutil.copytree(extension_dir(), target, ignore=shutil.ignore_patterns("data"))
-        bundle.build(target / "data")
+        extension_data.build(target / "data")
     shutil.copyfile(REPO_ROOT / "tests" / "js" / "vectors.mjs", target / "vectors.mjs")
     return target
 

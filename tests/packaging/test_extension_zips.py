@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helper import __version__, extension_package
-from helper.nativehost import bundle
+from helper import __version__, extension_data, extension_package
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
 from tests.support.browser import chromium_context
 from tests.support.tools import require
@@ -57,7 +56,7 @@ def test_both_packages_are_named_by_version_with_the_manifest_at_the_root(zips):
         assert names[0] == "manifest.json"
         assert all(Path(n).suffix in ALLOWED for n in names), names
         assert not any(n.startswith(".") or "/." in n for n in names)
-        for name in bundle.SHIPPED:
+        for name in extension_data.SHIPPED:
             data = zipfile.ZipFile(archive).read(f"data/{name}")
             assert data == (resources_dir() / name).read_bytes()
         assert "vectors.json" not in " ".join(names)
@@ -207,5 +206,5 @@ def test_bundled_package_shows_exactly_what_the_source_shows(tmp_path, monkeypat
     built = extension_package.write_unpacked("chromium", tmp_path / "built", bundler())
     source = tmp_path / "source"
     shutil.copytree(extension_dir(), source, ignore=shutil.ignore_patterns("data"))
-    bundle.build(source / "data")
+    extension_data.build(source / "data")
     assert screens_seen(built, tmp_path / "p1") == screens_seen(source, tmp_path / "p2")
