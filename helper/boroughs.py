@@ -7,8 +7,9 @@ emergency duty team, the LADO, the referral form page and the deadline for a wri
 after a phone call. Every entry lists the pages it came from (`evidence`). A field no page
 confirmed is left out, never guessed, so a person is never given a number nobody checked.
 
-Loading reuses helper/resources.py's checks (the same JSON Schema registry, https links on
-allow-listed domains, UK phone numbers, no control characters). Everything else here is pure:
+Loading goes through helper/resources.py (the same JSON Schema registry) and reuses
+helper/resource_checks.py (https links on allow-listed domains, UK phone numbers, no control
+characters). Everything else here is pure:
 `find`, `closest`, `problems`, `evidence_gaps` and `evidence_summary` take the loaded document.
 """
 
@@ -20,9 +21,6 @@ import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
-
-from helper import paths
-from helper.errors import IntegrityError
 
 FILE = "boroughs"
 AUTHORITIES = 33  # 32 London boroughs and the City of London
@@ -43,15 +41,10 @@ def load(directory: Path | None = None) -> dict:
     """Read and check boroughs.json; IntegrityError naming the entry on the first problem."""
     from helper import resources
 
-    base = Path(directory) if directory is not None else paths.resources_dir()
-    document = resources._read(base / f"{FILE}.json")
-    validator = resources._validators(base / "schema")
-    resources._check_schema(FILE, document, validator(FILE))
-    domains = resources._read(base / "domains.json")
+    # The allow-list as written (domains.json is checked with the rest of the knowledge base).
+    domains = resources.read_document("domains", directory)
     allowed = {d["domain"]: d for d in domains.get("domains", ())}
-    for problem in problems(document, allowed):
-        raise IntegrityError(problem)
-    return document
+    return resources.load_document(FILE, directory, lambda document: problems(document, allowed))
 
 
 @functools.cache
@@ -73,7 +66,7 @@ def problems(document: Mapping[str, Any], domains: Mapping[str, Any]) -> Iterato
     Checks: 33 authorities, unique ids and names, no two entries answering to the same name,
     UK phone numbers, https links on allow-listed domains, no control characters, real dates,
     and that every number and link in an entry is backed by one of its evidence pages."""
-    from helper import resources
+    from helper import resource_checks
 
     entries = list(document.get("boroughs", ()))
     if len(entries) != AUTHORITIES:
@@ -91,12 +84,8 @@ def problems(document: Mapping[str, Any], domains: Mapping[str, Any]) -> Iterato
     ids = [e["id"] for e in entries]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         yield f"boroughs.json: id {dup!r} appears twice"
-    for place, text in resources._strings(document, ""):
-        if re.search(r"[\x00-\x1f\x7f]", text):
-            yield f"boroughs.json{place}: {resources._short(text)!r} holds a control character"
-    for place, url in resources.links(document):
-        if not resources.allowed_link(url, domains):
-            yield f"boroughs.json{place}: link {url!r} is not https on an allow-listed domain"
+    yield from resource_checks.control_characters(FILE, document)
+    yield from resource_checks.bad_links(FILE, document, domains)
     for entry in entries:
         yield from _check_entry(entry)
 
@@ -104,7 +93,7 @@ def problems(document: Mapping[str, Any], domains: Mapping[str, Any]) -> Iterato
 def _check_entry(entry: Mapping[str, Any]) -> Iterator[str]:
     import datetime as dt
 
-    from helper import resources
+    from helper import resource_checks
 
     where = f"boroughs.json {entry['id']!r}"
     evidence = entry.get("evidence", [])
@@ -116,7 +105,7 @@ def _check_entry(entry: Mapping[str, Any]) -> Iterator[str]:
     urls = {item["url"] for item in evidence}
     said = " ".join(item["confirms"] for item in evidence)
     for field, number in _phones(entry):
-        if not resources.is_uk_phone(number):
+        if not resource_checks.is_uk_phone(number):
             yield f"{where}: {field} {number!r} is not a valid UK phone number"
         elif number not in said:
             yield f"{where}: {field} {number!r} is not named by any of its evidence pages"

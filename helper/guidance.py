@@ -2,8 +2,8 @@
 
 `guidance_for` is pure (concern + age + the parsed resources/guidance.json -> texts) and is kept
 in step with extension/lib/guidance.js: both pass tests/guidance/vectors.json, and a parity test
-runs both over every concern and age. `load` is the only reader of the file: it checks it against
-resources/schema/guidance.schema.json with the same helpers as the rest of the knowledge base.
+runs both over every concern and age. `load` reads the file through helper/resources.py, which
+checks it against resources/schema/guidance.schema.json as it does the rest of the knowledge base.
 The format is described in resources/GUIDANCE.md.
 """
 
@@ -15,9 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from helper import paths
-from helper.errors import BadInput, IntegrityError
-from helper.resources import _check_schema, _read, _validators
+from helper import resources
+from helper.errors import BadInput
 
 KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
 UNKNOWN = "unknown"
@@ -71,12 +70,7 @@ def general(document: dict) -> list[dict]:
 
 def load(directory: Path | None = None) -> dict:
     """Read and check resources/guidance.json; IntegrityError naming the place on a problem."""
-    base = Path(directory) if directory is not None else paths.resources_dir()
-    document = _read(base / "guidance.json")
-    _check_schema("guidance", document, _validators(base / "schema")("guidance"))
-    for problem in problems(document):
-        raise IntegrityError(problem)
-    return document
+    return resources.load_document("guidance", directory, problems)
 
 
 @functools.cache

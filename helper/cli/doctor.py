@@ -76,7 +76,7 @@ def check_resources(today: dt.date) -> Check:
 
 def check_reviews(today: dt.date) -> Check:
     """Every entry was reviewed within the last 12 months (and not in the future)."""
-    from helper import resources
+    from helper import resource_checks, resources
     from helper.errors import IntegrityError
 
     try:
@@ -85,7 +85,7 @@ def check_reviews(today: dt.date) -> Check:
         return Check(
             "reviews", False, ("cannot check review dates until the knowledge base loads",)
         )
-    stale = stale_entries(resources.dated_entries(kb), today)
+    stale = stale_entries(resource_checks.dated_entries(kb), today)
     if not stale:
         return Check("reviews", True, (f"all reviewed within {REVIEW_MONTHS} months",))
     cutoff = review_cutoff(today)
@@ -144,20 +144,18 @@ def evidence_report(
 
 def check_evidence(today: dt.date) -> Check:
     """Every service, platform (and borough) entry shows the page that confirms it."""
-    import json
+    from helper import resources
+    from helper.errors import IntegrityError
 
-    from helper import paths
-
-    base = paths.resources_dir()
     documents = {}
     for name, _ in EVIDENCE_FILES:
-        path = base / f"{name}.json"
-        if not path.exists():
+        if not resources.present(name):
             continue
         try:
-            documents[name] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            return Check("evidence", False, (f"{name}.json cannot be read: {err}",))
+            # Parsed, not checked: the count is worth having even while a file fails its checks.
+            documents[name] = resources.read_document(name)
+        except IntegrityError as err:
+            return Check("evidence", False, (str(err),))
     report = evidence_report(documents, today)
     total = sum(n for _, _, n in report.counts)
     have = sum(w for _, w, _ in report.counts)

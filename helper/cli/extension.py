@@ -110,12 +110,12 @@ def run_build(args: argparse.Namespace) -> int:
         for path in extension_package.build_zips(args.zip, bundler=bundler):
             print(f"Wrote {path}")
         return 0
-    from helper import resources
+    from helper import checked_record, resources
 
     if args.check:
         stale = extension_data.differences(out)
         if out is None and not resources.checked_is_current():
-            stale = [*stale, f"resources/{resources.CHECKED}"]
+            stale = [*stale, f"resources/{checked_record.CHECKED}"]
         for name in stale:
             print(f"differs: {name}", file=sys.stderr)
         if stale:

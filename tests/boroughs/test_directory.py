@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helper import boroughs, resources
+from helper import boroughs, resource_checks, resources
 from helper.errors import IntegrityError
 from helper.paths import REPO_ROOT
 
@@ -70,7 +70,7 @@ def test_every_phone_number_is_a_dialable_uk_number(document):
     ]
     assert len(numbers) >= 40
     for number in numbers:
-        assert resources.is_uk_phone(number), number
+        assert resource_checks.is_uk_phone(number), number
         # London's 020, national non-geographic 03, or the outer-London codes still used by
         # Hillingdon (01895) and Havering (01708).
         assert number.startswith(("020 ", "03", "01895 ", "01708 ")), number
@@ -78,11 +78,11 @@ def test_every_phone_number_is_a_dialable_uk_number(document):
 
 def test_every_link_is_https_on_an_allow_listed_domain(document):
     kb = resources.load(RESOURCES)
-    found = list(resources.links(document))
+    found = list(resource_checks.links(document))
     assert len(found) >= 30
     for place, url in found:
         assert url.startswith("https://"), place
-        assert resources.allowed_link(url, kb.domains), (place, url)
+        assert resource_checks.allowed_link(url, kb.domains), (place, url)
 
 
 def test_every_detail_is_backed_by_an_evidence_page_checked_on_a_real_date(document):

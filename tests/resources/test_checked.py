@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from helper import resources
+from helper import checked_record, resource_checks, resources
 from helper.errors import IntegrityError
 from tests.resources.conftest import RESOURCES
 
@@ -20,7 +20,7 @@ def schema_checks(monkeypatch) -> list[str]:
     """Record every file the JSON Schema pass looks at, and "problems" for the cross-file
     checks."""
     seen: list[str] = []
-    real, real_problems = resources._check_schema, resources.problems
+    real, real_problems = resources._check_schema, resource_checks.problems
 
     def counting(name, document, validator):
         seen.append(name)
@@ -31,7 +31,7 @@ def schema_checks(monkeypatch) -> list[str]:
         return real_problems(kb)
 
     monkeypatch.setattr(resources, "_check_schema", counting)
-    monkeypatch.setattr(resources, "problems", counting_problems)
+    monkeypatch.setattr(resource_checks, "problems", counting_problems)
     return seen
 
 
@@ -83,7 +83,7 @@ def test_a_file_only_the_cross_file_checks_refuse_is_refused(planted):
 def test_changed_checking_code_means_the_full_check(planted, monkeypatch, tmp_path):
     checker = tmp_path / "checker.py"
     checker.write_text("# version 1\n")
-    monkeypatch.setattr(resources, "CHECKER_SOURCES", (checker,))
+    monkeypatch.setattr(checked_record, "CHECKER_SOURCES", (checker,))
     resources.write_checked(planted.root)
     seen = schema_checks(monkeypatch)
     resources.load(planted.root)
@@ -101,7 +101,7 @@ def test_a_tampered_schema_or_a_forged_record_means_the_full_check(planted, monk
     resources.load(planted.root)
     assert seen == FULL
     seen.clear()
-    record = planted.root / resources.CHECKED
+    record = planted.root / checked_record.CHECKED
     for forged in ("not json", json.dumps({"format": "other", "sha256": "0" * 64}), "{}"):
         record.write_text(forged)
         resources.load(planted.root)
@@ -113,11 +113,11 @@ def test_a_tampered_schema_or_a_forged_record_means_the_full_check(planted, monk
 
 
 def test_write_checked_refuses_a_bad_base_and_writes_nothing(planted):
-    (planted.root / resources.CHECKED).unlink()
+    (planted.root / checked_record.CHECKED).unlink()
     planted.edit("services", lambda d: d["services"][0].pop("name"))
     with pytest.raises(IntegrityError):
         resources.write_checked(planted.root)
-    assert not (planted.root / resources.CHECKED).exists()
+    assert not (planted.root / checked_record.CHECKED).exists()
 
 
 def test_a_fresh_process_loads_the_checked_base_without_importing_jsonschema():
@@ -129,3 +129,20 @@ def test_a_fresh_process_loads_the_checked_base_without_importing_jsonschema():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_every_module_the_checking_code_uses_is_part_of_the_fingerprint():
+    """A check moved into a new module must still invalidate the record when it changes."""
+    import ast
+
+    covered = {path.stem for path in checked_record.CHECKER_SOURCES}
+    outside = {"paths", "errors"}  # where files are and how failures are named: not checks
+    for source in checked_record.CHECKER_SOURCES:
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "helper":
+                used = {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("helper."):
+                used = {node.module.split(".")[1]}
+            else:
+                continue
+            assert used - outside <= covered, (source.name, used - outside - covered)

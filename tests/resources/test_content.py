@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helper import engine, resources
+from helper import engine, resource_checks, resources
 from tests.resources.conftest import RESOURCES
 
 KB = resources.load(RESOURCES)
@@ -49,9 +49,9 @@ def test_platform_report_pages_are_on_that_platforms_own_help_domain():
 def test_every_link_is_https_on_an_allow_listed_domain():
     seen = 0
     for document in KB.documents.values():
-        for place, url in resources.links(document):
+        for place, url in resource_checks.links(document):
             seen += 1
-            assert resources.allowed_link(url, KB.domains), f"{place}: {url}"
+            assert resource_checks.allowed_link(url, KB.domains), f"{place}: {url}"
     assert seen > 100
 
 
@@ -71,7 +71,7 @@ def test_every_link_is_https_on_an_allow_listed_domain():
     ],
 )
 def test_allow_list_matches_whole_domains_only(url, ok):
-    assert resources.allowed_link(url, KB.domains) is ok
+    assert resource_checks.allowed_link(url, KB.domains) is ok
 
 
 def test_every_domain_says_whose_it_is():
@@ -85,7 +85,7 @@ def test_every_domain_says_whose_it_is():
      "0344 381 4772", "0345 6000 459", "020 7946 0000", "07700 900123", "116 123"],
 )  # fmt: skip
 def test_real_uk_numbers_are_valid(number):
-    assert resources.is_uk_phone(number)
+    assert resource_checks.is_uk_phone(number)
 
 
 @pytest.mark.parametrize(
@@ -94,17 +94,17 @@ def test_real_uk_numbers_are_valid(number):
      "0800-1111", "1234567890", "0600 123 4567"],
 )  # fmt: skip
 def test_wrong_uk_numbers_are_invalid(number):
-    assert not resources.is_uk_phone(number)
+    assert not resource_checks.is_uk_phone(number)
 
 
 def test_every_service_phone_is_a_valid_uk_number():
     phones = [s["phone"] for s in KB.services.values() if "phone" in s]
     assert len(phones) >= 8
-    assert all(resources.is_uk_phone(p) for p in phones)
+    assert all(resource_checks.is_uk_phone(p) for p in phones)
 
 
 def test_every_file_and_entry_has_a_source_and_a_real_review_date():
-    dated = list(resources.dated_entries(KB))
+    dated = list(resource_checks.dated_entries(KB))
     assert len(dated) > 150
     for document in KB.documents.values():
         assert document["source"] and document["last_reviewed"]
@@ -125,7 +125,7 @@ def test_evidence_where_given_names_a_page_a_date_and_what_it_confirms():
     for s in KB.services.values():
         for item in s.get("evidence", []):
             assert set(item) == {"url", "checked", "confirms"}, s["id"]
-            assert resources.allowed_link(item["url"], KB.domains), (s["id"], item["url"])
+            assert resource_checks.allowed_link(item["url"], KB.domains), (s["id"], item["url"])
 
 
 def test_every_service_says_who_it_cannot_help():

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from helper import engine, resources
+from helper import engine, resource_checks, resources
 from tests.resources.conftest import RESOURCES
 from tests.resources.readability import grade, plain
 
@@ -94,7 +94,7 @@ def test_report_url_is_a_specific_page_not_a_help_centre_home(platform):
 def test_every_link_is_https_on_an_allow_listed_domain(platform):
     for where, url in platform_links(platform):
         assert url.startswith("https://"), (platform["id"], where, url)
-        assert resources.allowed_link(url, KB.domains), (platform["id"], where, url)
+        assert resource_checks.allowed_link(url, KB.domains), (platform["id"], where, url)
 
 
 def test_the_report_pages_the_issue_named_as_wrong_are_fixed():
