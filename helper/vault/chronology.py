@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from helper import casework, paths
+from helper import casework
 from helper.errors import BadInput, IntegrityError
 from helper.vault import followups, store
 from helper.vault.notes import FIELD_BY_NAME, MAX_CHILD_REF, DeletionRecord, Note
@@ -77,11 +77,13 @@ def notes_for_ref(conn: sqlite3.Connection, aead: AESGCM, vault_id: str, ref: st
 @functools.cache
 def step_titles() -> dict[str, str]:
     """Procedure step titles by id, from the knowledge base (an unknown id shows as itself)."""
+    from helper import resources
+
     try:
-        data = json.loads((paths.resources_dir() / "procedure.json").read_text("utf-8"))
-        return {s["id"]: s["title"] for s in data["steps"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        steps = resources.default().procedure  # loaded once per process, and checked
+    except IntegrityError:
         return {}
+    return {s["id"]: s["title"] for s in steps}
 
 
 def _utc(value: Any) -> str:

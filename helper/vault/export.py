@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from helper import domain, paths
+from helper import domain
 from helper.vault.notes import FIELD_BY_NAME, FIELDS, Note, Revision
 
 # The screen's words, from the one domain module: a DSL's copy says "Recorded by", not "Your name".
@@ -24,11 +23,14 @@ CONFIDENTIAL = "Confidential: child protection"
 @functools.cache
 def concern_labels() -> dict[str, str]:
     """The professional wording of each concern, from the knowledge base (facts are data)."""
+    from helper import resources
+    from helper.errors import IntegrityError
+
     try:
-        data = json.loads((paths.resources_dir() / "concerns.json").read_text("utf-8"))
-        return {c["id"]: c["label"]["professional"] for c in data["concerns"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        concerns = resources.default().concerns  # loaded once per process, and checked
+    except IntegrityError:
         return {}  # the export still works, showing the concern id
+    return {c["id"]: c["label"]["professional"] for c in concerns.values()}
 
 
 def local_time(value: datetime | str) -> str:
