@@ -1,39 +1,47 @@
-"""The extension's copy of the knowledge base. The extension works offline and may not fetch
-anything, so it ships these files; copying them byte for byte (never re-serialising) means the
-JS engine reads exactly what the Python engine and the tests read. vectors.json stays out: it
-is test data, not something a person's browser needs."""
+"""The extension's copy of the knowledge base (extension/data/, and data/ in each package).
+
+The extension works offline and may not fetch anything, so it ships these files. They are copied
+byte for byte (never re-serialised), so the JS engine reads exactly what the Python engine and
+the tests read, and only after the whole knowledge base has loaded and so passed every check: a
+bad edit is refused with a message naming the file and the entry, and the old copy stays as it
+was. vectors.json stays out: it is test data, not something a person's browser needs.
+
+The list of files is written here once. extension/lib/knowledge.js names the same files (it must
+know them without asking anyone); tests/packaging checks that the two lists are the same.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from helper.errors import BadInput, StorageError
-from helper.paths import extension_dir, resources_dir
+from helper import guidance, resources
+from helper.errors import IntegrityError, StorageError
+from helper.paths import extension_dir
 
-SHIPPED = (
-    "concerns.json",
-    "services.json",
-    "platforms.json",
-    "routes.json",
-    "procedure.json",
-    "guidance.json",
-)
+# Read by the popup at once: all that routing needs (knowledge.js `FILES` minus `LATER`).
+ROUTING: tuple[str, ...] = ("concerns", "services", "platforms", "routes", "procedure")
+# Read only when asked for, after the routes are drawn: only parents and carers need it.
+LATER: tuple[str, ...] = ("guidance",)
+SHIPPED: tuple[str, ...] = ROUTING + LATER
 
 
 def default_out() -> Path:
     return extension_dir() / "data"
 
 
-def source_bytes(name: str) -> bytes:
-    """One shipped file's bytes, straight from the knowledge base."""
-    path = resources_dir() / name
+def validated(directory: Path | None = None) -> dict[str, bytes]:
+    """{"concerns.json": bytes, ...} for every shipped file, read only once the knowledge base
+    (resources.load) and the parents' guidance (guidance.load) have loaded, so passed their
+    checks; IntegrityError naming the file and the entry otherwise."""
     try:
-        return path.read_bytes()
-    except FileNotFoundError as err:
-        raise BadInput(f"The knowledge base has no {name} (looked in {path.parent}).") from err
-    except OSError as err:
-        raise StorageError(f"Cannot read {path}: {err.strerror or err}.") from err
+        resources.load(directory)
+        guidance.load(directory)
+    except IntegrityError as err:
+        raise IntegrityError(
+            f"the knowledge base is invalid, so nothing was written: {err}"
+        ) from None
+    return {f"{name}.json": resources.read_bytes(name, directory) for name in SHIPPED}
 
 
 def differences(out: Path | None = None) -> list[str]:
@@ -42,19 +50,20 @@ def differences(out: Path | None = None) -> list[str]:
     stale = []
     for name in SHIPPED:
         try:
-            copy = (out / name).read_bytes()
+            copy = (out / f"{name}.json").read_bytes()
         except OSError:
             copy = None
-        if copy != source_bytes(name):
-            stale.append(name)
+        if copy != resources.read_bytes(name):
+            stale.append(f"{name}.json")
     return stale
 
 
 def build(out: Path | None = None) -> list[Path]:
-    """Copy every shipped file into `out`; return the paths written. Reads all sources first so
-    a missing one leaves the old copy untouched rather than half-refreshed."""
+    """Check the knowledge base, then copy every shipped file into `out`; return the paths
+    written. Everything is read and checked before anything is written, so a missing or
+    invalid file leaves the old copy untouched rather than half-refreshed."""
     out = out or default_out()
-    contents = {name: source_bytes(name) for name in SHIPPED}
+    contents = validated()
     written = []
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from helper import extension_data
@@ -139,18 +140,23 @@ def _entry(name: str) -> zipfile.ZipInfo:
 
 
 def package_contents(
-    target: str, source: Path | None = None, bundler: str | None = None
+    target: str,
+    source: Path | None = None,
+    bundler: str | None = None,
+    data: Mapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Every file of the package for `target`, by name. With `bundler` (esbuild), entry points
-    are bundled."""
+    are bundled. `data` is extension_data.validated() when already read; otherwise the knowledge
+    base is loaded and checked here, before anything is packaged."""
+    data = extension_data.validated() if data is None else data
     source = source or extension_dir()
     manifest = manifest_for(target, read_manifest(source))
     contents: dict[str, bytes] = {}
     for name in packaged_files(source):
         contents[name] = (source / name).read_bytes()
     contents["manifest.json"] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-    for name in extension_data.SHIPPED:
-        contents[f"data/{name}"] = extension_data.source_bytes(name)
+    for name, shipped in data.items():
+        contents[f"data/{name}"] = shipped
     if bundler:
         contents = bundled(contents, manifest, bundler)
     return contents
@@ -164,9 +170,14 @@ def write_unpacked(target: str, folder: Path, bundler: str | None = None) -> Pat
     return folder
 
 
-def package_bytes(target: str, source: Path | None = None, bundler: str | None = None) -> bytes:
+def package_bytes(
+    target: str,
+    source: Path | None = None,
+    bundler: str | None = None,
+    data: Mapping[str, bytes] | None = None,
+) -> bytes:
     """The zip for `target`, in memory."""
-    contents = package_contents(target, source, bundler)
+    contents = package_contents(target, source, bundler, data)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         # manifest.json first, as web-ext does, then everything else in order.
@@ -185,7 +196,8 @@ def build_zips(out: Path, source: Path | None = None, bundler: str | None = None
     version = read_manifest(source).get("version")
     if not isinstance(version, str) or not version:
         raise BadInput("The extension manifest has no version.")
-    packages = {target: package_bytes(target, source, bundler) for target in TARGETS}
+    data = extension_data.validated()  # checked once, before anything is written
+    packages = {target: package_bytes(target, source, bundler, data) for target in TARGETS}
     written = []
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -1,10 +1,12 @@
 // The knowledge base as shipped inside the extension (extension/data/, written by
 // `waymark build-extension`). Read from the package itself: nothing is fetched from the network.
 
-const FILES = ["concerns", "services", "platforms", "routes", "procedure", "guidance"];
+// The files as helper/extension_data.py ships them (SHIPPED, in the same order); a test in
+// tests/packaging keeps the two lists the same.
+export const FILES = ["concerns", "services", "platforms", "routes", "procedure", "guidance"];
 // Read only when asked for, after the routes are drawn: only parents and carers need the
 // guidance, and routing must not wait for it.
-const LATER = new Set(["guidance"]);
+export const LATER = new Set(["guidance"]);
 
 async function readJson(base, name) {
   const response = await fetch(`${base}${name}.json`);

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helper import engine, resources
+from helper import engine, extension_data, resources
 from helper.errors import BadInput
 from helper.paths import REPO_ROOT, resources_dir
 from tests.extension.harness import ORIGIN, open_popup, packaged_copy, stub_the_web
@@ -104,7 +104,7 @@ def test_js_and_python_engines_agree_on_every_answer(tmp_path: Path):
     node = require("node", "the JS engine runs in Node here")
     kb = {
         n: json.loads((resources_dir() / f"{n}.json").read_text())
-        for n in ("concerns", "services", "platforms", "routes", "procedure")
+        for n in extension_data.ROUTING
     }
     cases = all_answers(kb)
     (tmp_path / "cases.json").write_text(json.dumps(cases))

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { FILES, LATER } from "../../extension/lib/knowledge.js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const RESOURCES = process.env.WAYMARK_RESOURCES ?? join(ROOT, "resources");
@@ -11,7 +12,7 @@ export function readJson(name) {
 }
 
 export function knowledgeBase() {
-  const names = ["concerns", "services", "platforms", "routes", "procedure"];
+  const names = FILES.filter((name) => !LATER.has(name)); // what the popup routes with
   return Object.fromEntries(names.map((n) => [n, readJson(`${n}.json`)]));
 }
 

@@ -57,8 +57,8 @@ def test_both_packages_are_named_by_version_with_the_manifest_at_the_root(zips):
         assert all(Path(n).suffix in ALLOWED for n in names), names
         assert not any(n.startswith(".") or "/." in n for n in names)
         for name in extension_data.SHIPPED:
-            data = zipfile.ZipFile(archive).read(f"data/{name}")
-            assert data == (resources_dir() / name).read_bytes()
+            data = zipfile.ZipFile(archive).read(f"data/{name}.json")
+            assert data == (resources_dir() / f"{name}.json").read_bytes()
         assert "vectors.json" not in " ".join(names)
 
 
