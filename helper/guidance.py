@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from helper import resources
+from helper import resource_checks, resources
 from helper.errors import BadInput
 
 KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
@@ -108,18 +108,6 @@ def problems(document: dict) -> Iterator[str]:
                         f"guidance.json: concerns ({entry['id']!r}) {band} {key}: {text[:60]!r} "
                         "is given twice"
                     )
-    for place, text in _texts(document):
+    for place, text in resource_checks.strings(document):
         if re.search(r"[\x00-\x1f\x7f]", text):
             yield f"guidance.json {place}: {text[:60]!r} holds a control character"
-
-
-def _texts(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        label = f"{where} ({node['id']!r})" if "id" in node else where
-        for key, value in node.items():
-            yield from _texts(value, f"{label} {key}")
-    elif isinstance(node, list):
-        for item in node:
-            yield from _texts(item, where)
-    elif isinstance(node, str):
-        yield where, node

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helper import guidance
+from helper import guidance, resource_checks
 from tests.guidance.conftest import RESOURCES, document
 
 DOC = document()
@@ -105,6 +105,6 @@ def test_general_sections_cover_schools_with_parents_and_filtering():
 
 
 def test_no_markup_script_links_or_control_characters_anywhere():
-    for place, text in guidance._texts(DOC):
+    for place, text in resource_checks.strings(DOC):
         assert not re.search(r"[<>\x00-\x1f\x7f]", text), place
         assert "javascript:" not in text.lower(), place
