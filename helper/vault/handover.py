@@ -21,10 +21,10 @@ from cryptography.exceptions import InvalidTag
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.vault import bundle as wire
-from helper.vault import contacts, identity, inside, keys, store
+from helper.vault import contacts, followups, identity, inside, keys, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
 from helper.vault.notes import MAX_TEXT, MAX_TOLD, Note, validate_fields
-from helper.vault.sealed import seal_revision
+from helper.vault.sealed import seal, seal_revision
 
 BUNDLE_ID_PURPOSE = "waymark/v1 bundle ids"
 
@@ -214,7 +214,46 @@ def _note_body(vault, note: Note) -> dict[str, Any]:
         ],
         "audit": _note_audit(vault, note.id),
         "provenance": provenance(vault, note.id),
+        "casework": note_casework(vault, note.id),
     }
+
+
+def note_casework(vault, note_id: str) -> list[dict[str, Any]]:
+    """The note's follow-ups set and done, oldest first, as the bundle carries them (HANDOVER.md,
+    version 2): exactly what the sender's vault shows (casework.fold's reading: a done that names
+    no open follow-up is left out, as fold ignores it). A damaged event is refused, never
+    dropped quietly: the receiver would otherwise lose a follow-up without anyone knowing."""
+    conn = inside.connection(vault)
+    if not followups.has_table(conn):
+        return []
+    aead = inside.note_aead(vault)
+    rows = store.query(
+        conn,
+        "SELECT number, at, nonce, ct FROM casework WHERE note_id = ? ORDER BY at, number",
+        (note_id,),
+    )
+    out: list[dict[str, Any]] = []
+    open_ids: set[str] = set()
+    seen: set[str] = set()
+    for number, at, nonce, ct in rows:
+        try:
+            ad = followups.casework_ad(vault.vault_id, note_id, number, at)
+            data = followups.decode_event(aead.decrypt(nonce, ct, ad))
+        except (InvalidTag, IntegrityError, ValueError, TypeError):
+            raise IntegrityError(
+                f"Note {note_id}: follow-up record {number} has been altered or damaged, so the "
+                "note cannot be handed over. Run `waymark notes verify`."
+            ) from None
+        kind = data.pop("kind")
+        if kind == "follow-up" and data["id"] not in seen:
+            seen.add(data["id"])
+            open_ids.add(data["id"])
+        elif kind == "done" and data["followup"] in open_ids:
+            open_ids.discard(data["followup"])
+        else:
+            continue  # note-deleted markers, and anything fold would not show
+        out.append({"kind": kind, "at": str(at), **data})
+    return out
 
 
 def write_bundle(output: Path, data: bytes, force: bool) -> None:
@@ -300,13 +339,18 @@ def import_bundle(
     with inside.writing(vault) as conn:
         if trusted_now:
             contacts.insert(vault, conn, sender)
-        for new_id, rows_to_add, hops_row in prepared:
+        for new_id, rows_to_add, hops_row, events in prepared:
             first = rows_to_add[0]
             conn.execute("INSERT INTO notes VALUES (?, ?)", (new_id, first[2]))
             for row in rows_to_add:
                 conn.execute(store.INSERT_REVISION, row)
                 action = "create" if row[1] == 1 else "revise"
                 inside.log(vault, conn, action, new_id, row[1], row[2])
+            if events:
+                conn.execute(followups.DDL)
+            for row in events:  # follow-ups keep their times; the audit entry is at that time
+                conn.execute("INSERT INTO casework VALUES (?, ?, ?, ?, ?)", row)
+                inside.log(vault, conn, followups.ACTION, new_id, row[1], row[2])
             conn.execute("INSERT INTO provenance VALUES (?, ?, ?, ?)", hops_row)
             inside.log(vault, conn, "import", new_id, len(rows_to_add), received_at)
         conn.execute("INSERT INTO received_bundles VALUES (?, ?)", (tag, received_at))
@@ -347,8 +391,9 @@ def _signer(vault, found: wire.Bundle, trust_new: bool) -> tuple[Contact, bool]:
 
 def _prepare(
     vault, found: wire.Bundle, note: wire.BundleNote, sender: Contact, received_at: str
-) -> tuple[str, list[tuple], tuple]:
-    """Seal one note's revisions and provenance for this vault (before the transaction)."""
+) -> tuple[str, list[tuple], tuple, list[tuple]]:
+    """Seal one note's revisions, follow-ups and provenance for this vault (before the
+    transaction). Follow-ups are numbered 1, 2, … in the bundle's order under the new id."""
     aead = inside.note_aead(vault)
     new_id = secrets.token_hex(8)
     rows = []
@@ -386,4 +431,10 @@ def _prepare(
     nonce = secrets.token_bytes(keys.NONCE_LEN)
     plaintext = wire.canonical(hops)
     ct = seal_key.encrypt(nonce, plaintext, _provenance_ad(vault.vault_id, new_id, received_at))
-    return new_id, rows, (new_id, received_at, nonce, ct)
+    events = []
+    for number, event in enumerate(note.casework, start=1):
+        payload = {k: v for k, v in event.items() if k != "at"}
+        ad = followups.casework_ad(vault.vault_id, new_id, number, event["at"])
+        sealed = seal(aead, followups.encode_event(payload), ad)
+        events.append((new_id, number, event["at"], *sealed))
+    return new_id, rows, (new_id, received_at, nonce, ct), events
