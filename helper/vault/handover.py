@@ -71,6 +71,38 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
         ) from None
 
 
+# What `waymark notes show` (text and --json) and the note page show of where a note came from.
+SHOWN_HOP = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "original_id",
+             "sent_at", "received_at")  # fmt: skip
+
+
+def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
+    """The hand-overs a note came through, oldest first, without the senders' audit entries
+    (kept in the vault and passed on with the note, too long to show); None for a note made in
+    this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
+    conn = inside.connection(vault)
+    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+        return None
+    hops = provenance(vault, note_id)
+    return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None
+
+
+def hop_sentence(hop: dict[str, str]) -> str:
+    """One hand-over as a person reads it: from whom (this vault's name for the contact, and
+    the name they signed with if different), their fingerprint, when it was sent and received,
+    and from which vault."""
+    from helper.vault.export import local_time
+
+    who = hop["known_as"]
+    if hop["from_name"] != who:
+        who += f" (signed as {hop['from_name']})"
+    return (
+        f"Handed over from {who} (fingerprint {hop['fingerprint']}) on "
+        f"{local_time(hop['sent_at'])}, from vault {hop['vault_id']} (note {hop['original_id']}); "
+        f"received here {local_time(hop['received_at'])}."
+    )
+
+
 def _note_audit(vault, note_id: str) -> list[dict[str, Any]]:
     rows = store.query(
         inside.connection(vault),
