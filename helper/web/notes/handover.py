@@ -39,6 +39,16 @@ def qr_svg(text: str, title: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+@bp.app_template_global("note_provenance")
+def note_provenance(note_id: str) -> list[dict[str, str]]:
+    """The hand-overs a note came through, oldest first, for the note page's "Where this note
+    came from" block ([] for a note made in this vault)."""
+    from helper.vault import handover
+
+    with vault_session.current().use() as vault:
+        return _on_vault(vault, handover.shown_provenance, note_id) or []
+
+
 # ---- your identity and contacts ------------------------------------------------------------
 @bp.get("/identity")
 def identity_page():
