@@ -177,3 +177,44 @@ def cmd_import(args: argparse.Namespace) -> int:
     for note_id in done.note_ids:
         print(note_id)
     return 0
+
+
+# ---- `waymark notes show`: where a note came from -------------------------------------------
+def provenance_text(vault, note_id: str) -> str:
+    """The lines `notes show` adds for a note that came by hand-over ("" for one made here)."""
+    from helper.vault import handover
+
+    hops = handover.shown_provenance(vault, note_id)
+    if not hops:
+        return ""
+    lines = ["", "Where this note came from", "-" * 40]
+    lines += [handover.hop_sentence(h) for h in hops]
+    return "\n".join(lines) + "\n"
+
+
+def note_json(vault, note) -> dict:
+    """`waymark notes show ID --json`: the note, every revision, and `provenance` (the
+    hand-overs it came through, oldest first; null for a note made in this vault)."""
+    from helper.vault import handover
+
+    deleted = note.deleted
+    return {
+        "id": note.id,
+        "deleted": None
+        if deleted is None
+        else {
+            "deleted_at": deleted.deleted_at.isoformat(timespec="microseconds"),
+            "signed_by": deleted.signed_by,
+            "reason": deleted.reason,
+        },
+        "revisions": [
+            {
+                "number": r.number,
+                "saved_at": r.saved_at.isoformat(timespec="microseconds"),
+                "signed_by": r.signed_by,
+                "fields": r.fields,
+            }
+            for r in note.revisions
+        ],
+        "provenance": handover.shown_provenance(vault, note.id),
+    }

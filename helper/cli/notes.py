@@ -51,6 +51,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub.add_parser("list", help="list notes, newest first").set_defaults(func=cmd_list)
     p = sub.add_parser("show", help="show a note with every revision")
     p.add_argument("id")
+    p.add_argument("--json", action="store_true", help="as JSON, with where it came from")
     p.set_defaults(func=cmd_show)
     p = sub.add_parser("delete", help="delete a note (a record that it existed is kept)")
     p.add_argument("id")
@@ -251,7 +252,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     from helper.vault.export import note_text
 
     with open_unlocked() as vault:
-        print(note_text(vault.note(args.id)), end="")
+        note = vault.note(args.id)
+        if args.json:
+            print(json.dumps(handover.note_json(vault, note), ensure_ascii=False, indent=1))
+            return 0
+        print(note_text(note), end="")
+        print(handover.provenance_text(vault, note.id), end="")
     return 0
 
 

@@ -10,20 +10,25 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from helper.casework import MAX_WHAT
 from helper.errors import BadInput, IntegrityError, WaymarkError
-from helper.vault.notes import clean_signature, validate_fields
+from helper.vault.notes import clean_signature, clean_text, validate_fields
 
 FORMAT = "waymark-handover"
-VERSION = 1
+# Version 2 added each note's casework events (follow-ups set and done). A writer always writes
+# VERSION; a reader accepts every version in READABLE (a version 1 bundle simply has none).
+VERSION = 2
+READABLE = (1, 2)
 MAGIC = b"waymark-handover/"
-FIRST_LINE = b"waymark-handover/1\n"
+FIRST_LINES = {v: f"waymark-handover/{v}\n".encode() for v in READABLE}
+FIRST_LINE = FIRST_LINES[VERSION]
 SIGNATURE_LABEL = b"waymark/v1 handover\n"
 AGE_MAGIC = b"age-encryption.org/v1\n"
 PASSPHRASE_RECIPIENT = "scrypt"  # noqa: S105 - not a password: the "to" entry of a passphrase-only bundle
@@ -34,7 +39,9 @@ MAX_NOTES = 200
 MAX_REVISIONS = 1000  # per note
 MAX_AUDIT = 5000  # per note
 MAX_HOPS = 32  # earlier hand-overs a note has been through
+MAX_EVENTS = 2000  # casework events (follow-ups set and done) per note
 MAX_LINE = 200
+MAX_STEP = 64  # a follow-up's procedure step id (followups.add)
 HEX_ID = set("0123456789abcdef")
 
 
@@ -74,12 +81,10 @@ def open_payload(plaintext: bytes) -> dict[str, Any]:
     nothing yet about whether that key is trusted: that is the caller's next step."""
     if not plaintext.startswith(MAGIC):
         raise HandoverRefused("That file is not a Waymark hand-over.")
-    if not plaintext.startswith(FIRST_LINE):
-        raise HandoverRefused(
-            "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
-            "nothing has been changed."
-        )
-    raw, sep, rest = plaintext[len(FIRST_LINE) :].partition(b"\n")
+    line_version = next((v for v, line in FIRST_LINES.items() if plaintext.startswith(line)), 0)
+    if not line_version:
+        raise HandoverRefused(_NEWER)
+    raw, sep, rest = plaintext[len(FIRST_LINES[line_version]) :].partition(b"\n")
     if not sep or not rest.startswith(b"--- ") or not rest.endswith(b"\n"):
         raise HandoverRefused(_DAMAGED)
     try:
@@ -89,13 +94,13 @@ def open_payload(plaintext: bytes) -> dict[str, Any]:
         raise HandoverRefused(_DAMAGED) from None
     if not isinstance(body, dict) or canonical(body) != raw:
         raise HandoverRefused(_DAMAGED)
-    if body.get("format") != FORMAT or not isinstance(body.get("version"), int):
+    version = body.get("version")
+    if body.get("format") != FORMAT or not isinstance(version, int) or isinstance(version, bool):
         raise HandoverRefused("That file is not a Waymark hand-over.")
-    if body["version"] != VERSION:
-        raise HandoverRefused(
-            "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
-            "nothing has been changed."
-        )
+    if body["version"] > max(READABLE):
+        raise HandoverRefused(_NEWER)
+    if body["version"] != line_version:
+        raise HandoverRefused(_DAMAGED)  # the first line and the body disagree
     sender = body.get("sender")
     try:
         public = unb64(sender.get("signing_key") if isinstance(sender, dict) else None, 32)
@@ -109,6 +114,10 @@ def open_payload(plaintext: bytes) -> dict[str, Any]:
 
 
 _DAMAGED = "This hand-over is damaged or has been altered. Nothing has been imported."
+_NEWER = (
+    "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
+    "nothing has been changed."
+)
 
 
 # ---- age encryption ---------------------------------------------------------------------------
@@ -195,10 +204,12 @@ class BundleNote:
     revisions: list[dict[str, Any]]  # {"number", "saved_at", "signed_by", "fields"}
     audit: list[dict[str, Any]]  # {"at", "action", "revision"}
     provenance: list[dict[str, Any]]  # earlier hops, oldest first
+    casework: list[dict[str, Any]]  # follow-ups set and done, oldest first ([] in version 1)
 
 
 @dataclass(frozen=True)
 class Bundle:
+    version: int
     bundle_id: str
     created_at: str
     sender: Sender
@@ -283,9 +294,78 @@ def _revision(value: object, expected: int) -> dict[str, Any]:
     }
 
 
-def _note(value: object) -> BundleNote:
-    keys = {"id", "created_at", "revisions", "audit", "provenance"}
-    if not isinstance(value, dict) or set(value) != keys:
+NOTE_KEYS = {
+    1: {"id", "created_at", "revisions", "audit", "provenance"},
+    2: {"id", "created_at", "revisions", "audit", "provenance", "casework"},
+}
+EVENT_KEYS = {
+    "follow-up": {"kind", "at", "id", "due", "step", "signed_by", "what"},
+    "done": {"kind", "at", "followup", "signed_by", "outcome"},
+}
+
+
+def _one_line(value: object, limit: int, required: bool = False) -> str:
+    """Text exactly as followups.py stores it: one clean line, already stripped."""
+    text = clean_text("Text", value, limit, one_line=True)
+    if text != value or (required and not text):
+        raise ValueError("not one clean line")
+    return text
+
+
+def _due(value: object) -> str:
+    """A due value in the one form the vault stores: a day, or a UTC time to the second."""
+    text = _text(value, 32)
+    if len(text) == 10:
+        if date.fromisoformat(text).isoformat() != text:
+            raise ValueError("bad day")
+        return text
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None or moment.astimezone(UTC).isoformat(timespec="seconds") != text:
+        raise ValueError("due not in its stored form")
+    return text
+
+
+def _casework(events: object) -> list[dict[str, Any]]:
+    """A note's follow-ups set and done, oldest first. A done names a follow-up set earlier in
+    the same list (so never one of another note) and not already done."""
+    if not isinstance(events, list) or len(events) > MAX_EVENTS:
+        raise ValueError("bad casework")
+    out: list[dict[str, Any]] = []
+    open_ids: set[str] = set()
+    seen: set[str] = set()
+    last = ""
+    for event in events:
+        kind = event.get("kind") if isinstance(event, dict) else None
+        if kind not in EVENT_KEYS or set(event) != EVENT_KEYS[kind]:
+            raise ValueError("bad casework event")
+        at = _time(event["at"])
+        if last and datetime.fromisoformat(at) < datetime.fromisoformat(last):
+            raise ValueError("casework out of order")
+        last = at
+        common = {"kind": kind, "at": at, "signed_by": clean_signature(event["signed_by"])}
+        if common["signed_by"] != event["signed_by"]:
+            raise ValueError("signature not canonical")
+        if kind == "follow-up":
+            fid = _hex(event["id"], 8)
+            if fid in seen:
+                raise ValueError("a follow-up twice")
+            seen.add(fid)
+            open_ids.add(fid)
+            out.append({**common, "id": fid, "due": _due(event["due"]),
+                        "step": _one_line(event["step"], MAX_STEP),
+                        "what": _one_line(event["what"], MAX_WHAT, required=True)})  # fmt: skip
+        else:
+            fid = _hex(event["followup"], 8)
+            if fid not in open_ids:
+                raise ValueError("done for no open follow-up")
+            open_ids.discard(fid)
+            out.append({**common, "followup": fid,
+                        "outcome": _one_line(event["outcome"], MAX_WHAT)})  # fmt: skip
+    return out
+
+
+def _note(value: object, version: int) -> BundleNote:
+    if not isinstance(value, dict) or set(value) != NOTE_KEYS[version]:
         raise ValueError("bad note")
     revisions = value["revisions"]
     if not isinstance(revisions, list) or not 1 <= len(revisions) <= MAX_REVISIONS:
@@ -299,6 +379,7 @@ def _note(value: object) -> BundleNote:
         revisions=[_revision(r, n) for n, r in enumerate(revisions, start=1)],
         audit=_audit(value["audit"]),
         provenance=[hop(h) for h in hops],
+        casework=_casework(value["casework"]) if version >= 2 else [],
     )
 
 
@@ -321,10 +402,14 @@ def parse_body(body: dict[str, Any]) -> Bundle:
             raise ValueError("bad recipients")
         if not isinstance(notes, list) or not 1 <= len(notes) <= MAX_NOTES:
             raise ValueError("bad notes")
-        parsed = [_note(n) for n in notes]
+        version = body["version"]
+        if version not in READABLE:
+            raise ValueError("unknown version")
+        parsed = [_note(n, version) for n in notes]
         if len({n.id for n in parsed}) != len(parsed):
             raise ValueError("a note twice")
         return Bundle(
+            version=version,
             bundle_id=_hex(body["bundle_id"], 32),
             created_at=_time(body["created_at"]),
             sender=Sender(

@@ -21,10 +21,10 @@ from cryptography.exceptions import InvalidTag
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.vault import bundle as wire
-from helper.vault import contacts, identity, inside, keys, store
+from helper.vault import contacts, followups, identity, inside, keys, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
 from helper.vault.notes import MAX_TEXT, MAX_TOLD, Note, validate_fields
-from helper.vault.sealed import seal_revision
+from helper.vault.sealed import seal, seal_revision
 
 BUNDLE_ID_PURPOSE = "waymark/v1 bundle ids"
 
@@ -69,6 +69,38 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
         raise IntegrityError(
             f"Note {note_id}: the record of where it came from has been altered or damaged."
         ) from None
+
+
+# What `waymark notes show` (text and --json) and the note page show of where a note came from.
+SHOWN_HOP = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "original_id",
+             "sent_at", "received_at")  # fmt: skip
+
+
+def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
+    """The hand-overs a note came through, oldest first, without the senders' audit entries
+    (kept in the vault and passed on with the note, too long to show); None for a note made in
+    this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
+    conn = inside.connection(vault)
+    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+        return None
+    hops = provenance(vault, note_id)
+    return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None
+
+
+def hop_sentence(hop: dict[str, str]) -> str:
+    """One hand-over as a person reads it: from whom (this vault's name for the contact, and
+    the name they signed with if different), their fingerprint, when it was sent and received,
+    and from which vault."""
+    from helper.vault.export import local_time
+
+    who = hop["known_as"]
+    if hop["from_name"] != who:
+        who += f" (signed as {hop['from_name']})"
+    return (
+        f"Handed over from {who} (fingerprint {hop['fingerprint']}) on "
+        f"{local_time(hop['sent_at'])}, from vault {hop['vault_id']} (note {hop['original_id']}); "
+        f"received here {local_time(hop['received_at'])}."
+    )
 
 
 def _note_audit(vault, note_id: str) -> list[dict[str, Any]]:
@@ -214,7 +246,46 @@ def _note_body(vault, note: Note) -> dict[str, Any]:
         ],
         "audit": _note_audit(vault, note.id),
         "provenance": provenance(vault, note.id),
+        "casework": note_casework(vault, note.id),
     }
+
+
+def note_casework(vault, note_id: str) -> list[dict[str, Any]]:
+    """The note's follow-ups set and done, oldest first, as the bundle carries them (HANDOVER.md,
+    version 2): exactly what the sender's vault shows (casework.fold's reading: a done that names
+    no open follow-up is left out, as fold ignores it). A damaged event is refused, never
+    dropped quietly: the receiver would otherwise lose a follow-up without anyone knowing."""
+    conn = inside.connection(vault)
+    if not followups.has_table(conn):
+        return []
+    aead = inside.note_aead(vault)
+    rows = store.query(
+        conn,
+        "SELECT number, at, nonce, ct FROM casework WHERE note_id = ? ORDER BY at, number",
+        (note_id,),
+    )
+    out: list[dict[str, Any]] = []
+    open_ids: set[str] = set()
+    seen: set[str] = set()
+    for number, at, nonce, ct in rows:
+        try:
+            ad = followups.casework_ad(vault.vault_id, note_id, number, at)
+            data = followups.decode_event(aead.decrypt(nonce, ct, ad))
+        except (InvalidTag, IntegrityError, ValueError, TypeError):
+            raise IntegrityError(
+                f"Note {note_id}: follow-up record {number} has been altered or damaged, so the "
+                "note cannot be handed over. Run `waymark notes verify`."
+            ) from None
+        kind = data.pop("kind")
+        if kind == "follow-up" and data["id"] not in seen:
+            seen.add(data["id"])
+            open_ids.add(data["id"])
+        elif kind == "done" and data["followup"] in open_ids:
+            open_ids.discard(data["followup"])
+        else:
+            continue  # note-deleted markers, and anything fold would not show
+        out.append({"kind": kind, "at": str(at), **data})
+    return out
 
 
 def write_bundle(output: Path, data: bytes, force: bool) -> None:
@@ -300,13 +371,18 @@ def import_bundle(
     with inside.writing(vault) as conn:
         if trusted_now:
             contacts.insert(vault, conn, sender)
-        for new_id, rows_to_add, hops_row in prepared:
+        for new_id, rows_to_add, hops_row, events in prepared:
             first = rows_to_add[0]
             conn.execute("INSERT INTO notes VALUES (?, ?)", (new_id, first[2]))
             for row in rows_to_add:
                 conn.execute(store.INSERT_REVISION, row)
                 action = "create" if row[1] == 1 else "revise"
                 inside.log(vault, conn, action, new_id, row[1], row[2])
+            if events:
+                conn.execute(followups.DDL)
+            for row in events:  # follow-ups keep their times; the audit entry is at that time
+                conn.execute("INSERT INTO casework VALUES (?, ?, ?, ?, ?)", row)
+                inside.log(vault, conn, followups.ACTION, new_id, row[1], row[2])
             conn.execute("INSERT INTO provenance VALUES (?, ?, ?, ?)", hops_row)
             inside.log(vault, conn, "import", new_id, len(rows_to_add), received_at)
         conn.execute("INSERT INTO received_bundles VALUES (?, ?)", (tag, received_at))
@@ -347,8 +423,9 @@ def _signer(vault, found: wire.Bundle, trust_new: bool) -> tuple[Contact, bool]:
 
 def _prepare(
     vault, found: wire.Bundle, note: wire.BundleNote, sender: Contact, received_at: str
-) -> tuple[str, list[tuple], tuple]:
-    """Seal one note's revisions and provenance for this vault (before the transaction)."""
+) -> tuple[str, list[tuple], tuple, list[tuple]]:
+    """Seal one note's revisions, follow-ups and provenance for this vault (before the
+    transaction). Follow-ups are numbered 1, 2, … in the bundle's order under the new id."""
     aead = inside.note_aead(vault)
     new_id = secrets.token_hex(8)
     rows = []
@@ -386,4 +463,10 @@ def _prepare(
     nonce = secrets.token_bytes(keys.NONCE_LEN)
     plaintext = wire.canonical(hops)
     ct = seal_key.encrypt(nonce, plaintext, _provenance_ad(vault.vault_id, new_id, received_at))
-    return new_id, rows, (new_id, received_at, nonce, ct)
+    events = []
+    for number, event in enumerate(note.casework, start=1):
+        payload = {k: v for k, v in event.items() if k != "at"}
+        ad = followups.casework_ad(vault.vault_id, new_id, number, event["at"])
+        sealed = seal(aead, followups.encode_event(payload), ad)
+        events.append((new_id, number, event["at"], *sealed))
+    return new_id, rows, (new_id, received_at, nonce, ct), events

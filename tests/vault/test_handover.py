@@ -15,13 +15,15 @@ import pyrage
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from helper.vault import Vault, bundle, contacts, handover, identity
+from helper.vault import Vault, bundle, contacts, followups, handover, identity
 from helper.vault.bundle import HandoverRefused
+from helper.vault.chronology import chronology
 from tests.support.modes import assert_mode
 from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields
 
 VECTORS = sorted((Path(__file__).parent / "handover_vectors").glob("*.json"))
 TICKS = {"tell-dsl": "2025-03-01T10:00:00+00:00", "write-it-down": "2025-03-01T10:20:00+00:00"}
+CHILD_REF = "JB-0412"
 
 
 @dataclass
@@ -48,8 +50,15 @@ def introduce(a: Vault, b: Vault, name_of_b: str) -> None:
 def build_world(root: Path) -> tuple[Path, Path, Path, str]:
     paths = [root / f"{name}.sqlite3" for name in ("staff", "dsl", "third")]
     staff, dsl, third = (Vault.create(PASSPHRASE, p)[0] for p in paths)
-    note_id = staff.new_note(sample_fields(checklist=TICKS), "J Smith")
-    staff.revise(note_id, sample_fields(checklist=TICKS, status="referred"), "J Smith")
+    note_id = staff.new_note(sample_fields(checklist=TICKS, child_ref=CHILD_REF), "J Smith")
+    staff.revise(
+        note_id, sample_fields(checklist=TICKS, status="referred", child_ref=CHILD_REF), "J Smith"
+    )
+    # Casework events (bundle version 2): one follow-up left open (due at a time), one set and
+    # done (due on a day). In the bundle: [0] open, [1] set, [2] done.
+    followups.add(staff, note_id, "Ring the MASH for the outcome", "2027-01-05T09:30", "J Smith")
+    done = followups.add(staff, note_id, "Write to the parents", "2027-01-04", "J Smith")
+    followups.complete(staff, note_id, done, "A Jones", "Letter posted")
     introduce(staff, dsl, "R Patel (DSL)")
     introduce(dsl, staff, "J Smith")
     introduce(third, staff, "J Smith")
@@ -106,7 +115,7 @@ def test_note_goes_to_the_dsl_and_back_with_its_whole_history(world):
     [hop] = handover.provenance(world.dsl, dsl_id)
     assert hop["known_as"] == "J Smith" and hop["original_id"] == world.note_id
     assert hop["vault_id"] == world.staff.vault_id
-    assert [e["action"] for e in hop["audit"]] == ["create", "revise"]
+    assert [e["action"] for e in hop["audit"]] == ["create", "revise", *["casework"] * 3]
     assert world.dsl.verify().ok and world.staff.verify().ok
 
     # The DSL adds a revision, then hands it back to the member of staff.
@@ -125,6 +134,100 @@ def test_note_goes_to_the_dsl_and_back_with_its_whole_history(world):
     assert world.staff.verify().ok
 
 
+def _followups_shown(items) -> list[tuple[str, ...]]:
+    """Everything a person sees of a follow-up: what, due, who set it and when, who did it,
+    when, and the outcome."""
+    return [
+        (f.id, f.what, f.due, f.set_at, f.set_by, f.step, f.done_at, f.done_by, f.outcome)
+        for f in items
+    ]
+
+
+def test_follow_ups_go_to_the_dsl_and_back_with_their_who_and_when(world):
+    """Version 2 bundles carry the casework events: a follow-up left open and one marked done
+    arrive with the same text, due, set-by/at and done-by/at; the DSL's `notes due`, the
+    chronology and verify see them under the DSL's own id for the note; and the same holds on
+    the way back, with what the DSL added."""
+    sent = followups.followups(world.staff, world.note_id)
+    assert [f.done for f in sent] == [False, True] and sent[1].done_by == "A Jones"
+    [dsl_id] = handover.import_bundle(world.dsl, world.bundle_path.read_bytes()).note_ids
+    received = followups.followups(world.dsl, dsl_id)
+    assert _followups_shown(received) == _followups_shown(sent)
+    assert [(d["note"], d["followup"], d["what"], d["due"]) for d in followups.due(world.dsl)] == [
+        (dsl_id, sent[0].id, "Ring the MASH for the outcome", sent[0].due)
+    ]
+    events = [e for e in chronology(world.dsl, CHILD_REF) if e["kind"].startswith("follow-up")]
+    assert [(e["kind"], e["note"]) for e in events] == [
+        ("follow-up", dsl_id),
+        ("follow-up", dsl_id),
+        ("follow-up-done", dsl_id),
+    ]
+    assert "Follow-up done by A Jones: Write to the parents. Outcome: Letter posted" in str(events)
+    logged = world.dsl._conn.execute(
+        "SELECT at, revision FROM audit WHERE action = 'casework' AND note_id = ? ORDER BY seq",
+        (dsl_id,),
+    ).fetchall()
+    assert [at for at, _ in logged] == [sent[0].set_at, sent[1].set_at, sent[1].done_at]
+    assert world.dsl.verify().ok
+
+    # The DSL closes the open one and sets another, then hands the note back.
+    followups.complete(world.dsl, dsl_id, sent[0].id, "R Patel", "MASH: no further action")
+    followups.add(world.dsl, dsl_id, "Check in with the child", "2027-02-01", "R Patel")
+    at_dsl = followups.followups(world.dsl, dsl_id)
+    back = world.bundle_path.with_name("back.age")
+    handover.hand_over(
+        world.dsl, [dsl_id], back, to=contacts.find(world.dsl, "J Smith"), signed_by="R Patel"
+    )
+    [staff_copy] = handover.import_bundle(world.staff, back.read_bytes()).note_ids
+    returned = followups.followups(world.staff, staff_copy)
+    assert _followups_shown(returned) == _followups_shown(at_dsl)
+    assert [(f.done, f.done_by) for f in returned] == [
+        (True, "R Patel"),
+        (True, "A Jones"),
+        (False, ""),
+    ]
+    # The staff vault's own original keeps its follow-ups; the copy's open one is due too.
+    due_here = {(d["note"], d["what"]) for d in followups.due(world.staff)}
+    assert due_here == {
+        (world.note_id, "Ring the MASH for the outcome"),
+        (staff_copy, "Check in with the child"),
+    }
+    assert world.staff.verify().ok and world.dsl.verify().ok
+    # A follow-up added after the import continues the numbering, and verify still agrees.
+    followups.add(world.staff, staff_copy, "Close the file", "2027-03-01", "J Smith")
+    assert world.staff.verify().ok
+
+
+def test_a_version_1_bundle_without_follow_ups_is_still_imported(world):
+    """Bundles written before follow-ups travelled (version 1: no `casework` key) are read as
+    they always were: the notes arrive with no follow-ups."""
+    plaintext = pyrage.decrypt(
+        world.bundle_path.read_bytes(), [identity.load(world.dsl).age_identity]
+    )
+    body = json.loads(plaintext.split(b"\n")[1])
+    body["version"] = 1
+    for note in body["notes"]:
+        del note["casework"]
+    raw = bundle.canonical(body)
+    signature = identity.load(world.staff).signing_key.sign(b"waymark/v1 handover\n" + raw)
+    payload = b"waymark-handover/1\n" + raw + b"\n--- " + bundle.b64(signature).encode() + b"\n"
+    data = pyrage.encrypt(payload, [identity.load(world.dsl).age_identity.to_public()])
+    [dsl_id] = handover.import_bundle(world.dsl, data).note_ids
+    assert followups.followups(world.dsl, dsl_id) == []
+    assert world.dsl.note(dsl_id).latest.fields["child_ref"] == CHILD_REF
+    assert world.dsl.verify().ok
+
+
+def test_the_follow_up_cap_is_checked_before_anything_else(world):
+    """At most MAX_EVENTS casework events per note: one more is refused even when each is valid."""
+    event = {"kind": "follow-up", "at": "2026-11-30T10:00:00.000000+00:00", "due": "2027-01-04",
+             "step": "", "signed_by": "J Smith", "what": "Ring"}  # fmt: skip
+    many = [dict(event, id=f"{n:08x}") for n in range(bundle.MAX_EVENTS + 1)]
+    assert len(bundle._casework(many[:-1])) == bundle.MAX_EVENTS
+    with pytest.raises(ValueError, match="bad casework"):
+        bundle._casework(many)
+
+
 def test_bundle_opens_with_pyrage_alone_and_the_signature_inside_checks_out(world, tmp_path):
     """The standard age implementation (pyrage, i.e. rage) decrypts it with the DSL's identity;
     the payload's Ed25519 signature verifies with the key whose fingerprint the DSL trusts."""
@@ -132,7 +235,7 @@ def test_bundle_opens_with_pyrage_alone_and_the_signature_inside_checks_out(worl
     raw_identity = pyrage.x25519.Identity.from_str(str(dsl_identity.age_identity))
     plaintext = pyrage.decrypt(world.bundle_path.read_bytes(), [raw_identity])
     first, body, signature_line, end = plaintext.split(b"\n")
-    assert first == b"waymark-handover/1" and end == b""
+    assert first == b"waymark-handover/2" and end == b""
     assert signature_line.startswith(b"--- ")
     parsed = json.loads(body)
     public = bundle.unb64(parsed["sender"]["signing_key"], 32)
@@ -163,7 +266,7 @@ def test_also_me_lets_the_sender_reopen_it_and_still_refuses_to_import_it(world)
     to = contacts.find(world.staff, "R Patel (DSL)")
     handover.hand_over(world.staff, [world.note_id], out, to=to, also_me=True)
     mine = identity.load(world.staff).age_identity
-    assert b"waymark-handover/1" in pyrage.decrypt(out.read_bytes(), [mine])
+    assert b"waymark-handover/2" in pyrage.decrypt(out.read_bytes(), [mine])
     with pytest.raises(HandoverRefused, match="made by this vault"):
         handover.import_bundle(world.staff, out.read_bytes())
     assert handover.import_bundle(world.dsl, out.read_bytes()).note_ids
@@ -232,7 +335,14 @@ def _payload(plaintext: bytes, spec: dict[str, Any], world: World) -> bytes:
     body = json.loads(body_raw)
     for path, value in spec.get("edit", []):
         _edit(body, path, value)
-    raw = body_raw if not spec.get("edit") else bundle.canonical(body)
+    if spec.get("grow"):  # a list made of its first item, n times (a count over a cap)
+        path, times = spec["grow"]
+        target = body
+        for step in path:
+            target = target[step]
+        target[:] = [target[0]] * times
+    edited = spec.get("edit") or spec.get("grow")
+    raw = body_raw if not edited else bundle.canonical(body)
     if spec.get("indent"):
         raw = json.dumps(body, indent=1, sort_keys=True).replace("\n", "").encode()
     signer = spec.get("resign")

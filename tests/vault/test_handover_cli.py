@@ -76,6 +76,24 @@ def test_hand_over_and_import_from_the_command_line(pair):
     new_ids = result.stdout.split("\n")
     assert len(new_ids) == 2 and new_ids[1] == "" and len(new_ids[0]) == 16
     assert SECRET_WORDS in ok(dsl, "notes", "show", new_ids[0])
+    staff_me = json.loads(ok(staff, "notes", "identity", "--json"))
+    shown = ok(dsl, "notes", "show", new_ids[0])
+    assert f"Handed over from J Smith (fingerprint {staff_me['fingerprint']}) on " in shown
+    assert "Where this note came from" not in ok(staff, "notes", "show", note_id)
+
+    # --json: the note and its provenance; null for a note made in this vault.
+    mine = json.loads(ok(staff, "notes", "show", note_id, "--json"))
+    assert set(mine) == {"id", "deleted", "revisions", "provenance"}
+    assert mine["id"] == note_id and mine["provenance"] is None and mine["deleted"] is None
+    assert [r["number"] for r in mine["revisions"]] == [1, 2]
+    theirs = json.loads(ok(dsl, "notes", "show", new_ids[0], "--json"))
+    [hop] = theirs["provenance"]
+    assert hop["known_as"] == hop["from_name"] == "J Smith"
+    assert hop["fingerprint"] == staff_me["fingerprint"] and hop["original_id"] == note_id
+    assert len(hop["vault_id"]) == 32 and len(hop["bundle_id"]) == 32
+    assert hop["sent_at"] <= hop["received_at"]
+    assert theirs["revisions"] == mine["revisions"][:1]  # the bundle holds it before the mark
+    assert theirs["revisions"][0]["fields"]["narrative"] == SECRET_WORDS
 
     again = waymark(dsl, "notes", "import", str(out))
     assert again.returncode == 1 and "already imported" in again.stderr and not again.stdout
@@ -181,3 +199,39 @@ def test_child_ref_bad_usage(pair):
         assert result.returncode == 2, (args, result.stderr)
         assert words in result.stderr and not result.stdout
         assert not out.exists()
+
+
+def test_follow_ups_travel_from_the_command_line(pair):
+    """A follow-up set and one marked done with `notes follow-up` arrive in the DSL's `notes due`
+    and chronology under the DSL's id, and back again, as real processes see them."""
+    staff, dsl, _other, tmp = pair
+    introduce(staff, dsl, "R Patel")
+    introduce(dsl, staff, "J Smith")
+    note_id = new_note(staff, "--child-ref", "JB-0412")
+    open_id = ok(staff, "notes", "follow-up", note_id, "--what", "Ring the MASH",
+                 "--due", "2027-01-05").split()[0]  # fmt: skip
+    done_id = ok(staff, "notes", "follow-up", note_id, "--what", "Write to the parents",
+                 "--due", "2027-01-04").split()[0]  # fmt: skip
+    ok(staff, "notes", "follow-up", note_id, "--done", done_id, "--signed-by", "A Jones")
+    out = tmp / "to-dsl.age"
+    ok(staff, "notes", "handover", note_id, "--to", "R Patel", "--output", str(out))
+    assert b"Ring the MASH" not in out.read_bytes()
+    [dsl_id] = ok(dsl, "notes", "import", str(out)).split()
+    due = json.loads(ok(dsl, "notes", "due", "--json"))
+    assert [(d["note"], d["followup"], d["what"], d["due"]) for d in due] == [
+        (dsl_id, open_id, "Ring the MASH", "2027-01-05")
+    ]
+    chronology = json.loads(ok(dsl, "notes", "chronology", "JB-0412", "--json"))
+    texts = [e["text"] for e in chronology if e["kind"].startswith("follow-up")]
+    assert texts[-1] == "Follow-up done by A Jones: Write to the parents."
+    assert "intact" in ok(dsl, "verify")
+
+    ok(dsl, "notes", "follow-up", dsl_id, "--done", open_id, "--signed-by", "R Patel")
+    back = tmp / "back.age"
+    ok(dsl, "notes", "handover", dsl_id, "--to", "J Smith", "--output", str(back))
+    [staff_copy] = ok(staff, "notes", "import", str(back)).split()
+    chronology = json.loads(ok(staff, "notes", "chronology", "JB-0412", "--json"))
+    copy_events = [e["text"] for e in chronology if e["note"] == staff_copy]
+    assert "Follow-up done by R Patel: Ring the MASH." in copy_events
+    assert "Follow-up done by A Jones: Write to the parents." in copy_events
+    assert "intact" in ok(staff, "verify")

@@ -39,6 +39,21 @@ def qr_svg(text: str, title: str) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+@bp.app_template_global("note_provenance")
+def note_provenance(note_id: str) -> dict[str, Any]:
+    """The note page's "Where this note came from" block: the hand-overs a note came through,
+    oldest first ([] for a note made in this vault), or the sentence saying that record has
+    been damaged (the rest of the note still shows; verify names it too)."""
+    from helper.vault import handover
+
+    try:
+        with vault_session.current().use() as vault:
+            hops = _on_vault(vault, handover.shown_provenance, note_id) or []
+    except IntegrityError as err:
+        return {"hops": [], "error": str(err)}
+    return {"hops": hops, "error": None}
+
+
 # ---- your identity and contacts ------------------------------------------------------------
 @bp.get("/identity")
 def identity_page():

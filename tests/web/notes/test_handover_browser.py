@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from helper.vault import Vault, contacts, handover, identity
+from helper.vault import Vault, contacts, followups, handover, identity
+from helper.web.notes.form import shown_time
 from tests.support.browser import chromium_context
 from tests.support.pages import axe_clean
 from tests.support.tools import require
@@ -191,3 +192,50 @@ def test_add_and_remove_a_contact(world, artifacts):
     page.click("text=Remove Sam Teacher")
     assert "Contact removed." in page.content()
     assert page.locator("#no-contacts").count() == 1
+
+
+def test_an_imported_note_shows_where_it_came_from_and_its_follow_ups(world, artifacts):
+    """The note page of a handed-over note says who handed it over, their fingerprint, when and
+    from which vault, and lists the follow-ups that came with it (one open, one done, with who
+    and when); the DSL's due list has the open one; a note made here has no such block."""
+    staff = world["staff"]
+    note_id = staff.new_note(
+        {"concern": "sextortion", "narrative": "Second staff note", "child_ref": "KT-0001"},
+        "Sam Teacher",
+    )
+    followups.add(staff, note_id, "Ring the MASH back", "2030-01-05", "Sam Teacher")
+    done = followups.add(staff, note_id, "Tell the parents", "2030-01-04", "Sam Teacher")
+    followups.complete(staff, note_id, done, "Jo Head", "Parents told in person")
+    sent = {f.what: f for f in followups.followups(staff, note_id)}
+    bundle = world["tmp"] / "with-follow-ups.age"
+    handover.hand_over(staff, [note_id], bundle, to=contacts.find(staff, "Alex DSL"))
+
+    page = world["page"]
+    page.goto(world["base"] + "/pro/import")
+    if "/pro/unlock" in page.url:  # when this test runs on its own
+        page.fill("#passphrase", PASSPHRASE)
+        page.click("button[type=submit].primary")
+        page.goto(world["base"] + "/pro/import")
+    page.set_input_files("#import-file", str(bundle))
+    page.check("#import-trust-new")  # an earlier test may have removed Sam Teacher
+    page.click("#import-submit")
+    assert page.locator("#import-done").count() == 1, page.inner_text("main")
+    page.click("#import-done a")
+    block = page.inner_text("#provenance")
+    staff_fingerprint = identity.load(staff).fingerprint
+    assert "Handed over from Sam Teacher" in block
+    assert f"(fingerprint {staff_fingerprint})" in block
+    assert staff.vault_id in block and note_id in block
+    listed = page.inner_text(".followups")
+    assert "Ring the MASH back" in listed and "Tell the parents" in listed
+    assert "Done by Jo Head" in listed and "Parents told in person" in listed
+    done_at = sent["Tell the parents"].done_at
+    assert shown_time(done_at) in listed  # the time it was done in the staff vault, kept
+    axe_clean(page, "handover-imported-note", artifacts)
+    page.emulate_media(color_scheme="dark")
+    axe_clean(page, "handover-imported-note-dark", artifacts)
+    page.emulate_media(color_scheme="light")
+    page.goto(world["base"] + "/pro/due")
+    assert "Ring the MASH back" in page.content() and "Tell the parents" not in page.content()
+    page.goto(f"{world['base']}/pro/notes/{world['note_id']}")
+    assert page.locator("#provenance").count() == 0

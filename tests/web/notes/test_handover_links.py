@@ -81,3 +81,42 @@ def test_chronology_hand_over_without_a_reference_or_notes(client, csrf_token, d
     )
     assert refused.status_code == 400
     assert "attachment" not in refused.headers.get("Content-Disposition", "")
+
+
+def test_note_page_says_where_an_imported_note_came_from(app, client, csrf_token, dsl):
+    """The DSL's vault hands a note to the served one: its page names the sender (as this vault
+    knows them, and as they signed), their fingerprint and vault; a note made here has no such
+    block; a damaged provenance record is named and the rest of the note still shows."""
+    import sqlite3
+
+    from helper.vault import contacts
+
+    with holder(app).use() as served:
+        me = served.call(identity.load)
+    contacts.add(dsl, "Served vault", me.recipient, me.fingerprint)
+    note_id = dsl.new_note({"concern": "grooming", "narrative": "From the DSL"}, "Rita Patel")
+    out = dsl.path.with_name("to-served.age")
+    handover.hand_over(dsl, [note_id], out, to=contacts.find(dsl, "Served vault"))
+    with holder(app).use() as served:
+        [new_id] = served.call(handover.import_bundle, out.read_bytes()).note_ids
+    page = client.get(f"/pro/notes/{new_id}").get_data(as_text=True)
+    assert 'id="provenance"' in page and "From the DSL" in page
+    # This vault knows the DSL as R Patel (the fixture's contact); the bundle is signed Rita Patel.
+    assert "Handed over from <strong>R Patel</strong> (signed as Rita Patel)" in page
+    assert f"(fingerprint <code>{identity.load(dsl).fingerprint}</code>)" in page
+    assert (
+        f"From vault <code>{dsl.vault_id}</code>, where it was note <code>{note_id}</code>" in page
+    )
+    local = write_note(client, csrf_token)
+    assert 'id="provenance"' not in client.get(f"/pro/notes/{local}").get_data(as_text=True)
+
+    with holder(app).use() as served:
+        path = served.call(lambda v: v.path)
+    with sqlite3.connect(path) as raw:
+        ct = raw.execute("SELECT ct FROM provenance").fetchone()[0]
+        raw.execute("UPDATE provenance SET ct = ?", (bytes([ct[0] ^ 1]) + ct[1:],))
+    damaged = client.get(f"/pro/notes/{new_id}")
+    text = damaged.get_data(as_text=True)
+    assert damaged.status_code == 200 and 'id="provenance-error"' in text
+    assert "record of where it came from has been altered or damaged" in text
+    assert "From the DSL" in text
