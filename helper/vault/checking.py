@@ -13,6 +13,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from helper.errors import IntegrityError
 from helper.vault import audit, followups, keys, store
 from helper.vault import header as hdr
+from helper.vault.handover import provenance_problems
 from helper.vault.notes import VerifyReport
 from helper.vault.sealed import (
     deletion_ad,
@@ -190,6 +191,7 @@ class Checking:
             ),
             keyring_head=head,
         )
+        report.problems.extend(provenance_problems(self))
         if paper_head is not None:
             report.problems.extend(self._paper_head_problems(*paper_head))
         return report

@@ -71,6 +71,25 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
         ) from None
 
 
+def provenance_problems(vault) -> list[str]:
+    """For `verify`: every provenance record must open under this vault's key and belong to a
+    note the vault has. The note page would say so when shown; verify says it up front."""
+    conn = inside.connection(vault)
+    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+        return []
+    notes = {r[0] for r in store.query(conn, "SELECT id FROM notes")}
+    problems = []
+    for (note_id,) in store.query(conn, "SELECT note_id FROM provenance ORDER BY note_id"):
+        if note_id not in notes:
+            problems.append(f"Note {note_id}: a record of where it came from, but no such note.")
+            continue
+        try:
+            provenance(vault, note_id)
+        except IntegrityError as err:
+            problems.append(str(err))
+    return problems
+
+
 # What `waymark notes show` (text and --json) and the note page show of where a note came from.
 SHOWN_HOP = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "original_id",
              "sent_at", "received_at")  # fmt: skip

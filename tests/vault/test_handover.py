@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -299,6 +300,26 @@ def test_trust_new_adds_the_signer_once_checked(world):
     done = handover.import_bundle(world.dsl, world.bundle_path.read_bytes(), trust_new=True)
     assert done.trusted_now and len(done.note_ids) == 1
     assert world.dsl.verify().ok
+
+
+def test_verify_names_a_damaged_record_of_where_a_note_came_from(world, tmp_path):
+    [dsl_id] = handover.import_bundle(world.dsl, world.bundle_path.read_bytes()).note_ids
+    assert world.dsl.verify().ok
+    path = world.dsl.path
+    world.dsl.close()
+    with sqlite3.connect(path) as conn:  # flip one byte of the sealed provenance, from outside
+        [(ct,)] = conn.execute("SELECT ct FROM provenance WHERE note_id = ?", (dsl_id,))
+        conn.execute(
+            "UPDATE provenance SET ct = ? WHERE note_id = ?",
+            (bytes([ct[0] ^ 1]) + ct[1:], dsl_id),
+        )
+    conn.close()
+    world.dsl = open_vault(path)
+    report = world.dsl.verify()
+    assert not report.ok
+    assert f"Note {dsl_id}: the record of where it came from has been altered" in " ".join(
+        report.problems
+    )
 
 
 def test_deleted_note_is_not_handed_over(world):
