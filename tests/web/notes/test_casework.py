@@ -32,7 +32,7 @@ def test_ticking_the_social_care_step_proposes_the_follow_ups_and_one_click_adds
     note_id = write_note(client, csrf_token, child_ref="JB-0412", borough="Haringey")
     page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
     assert "Follow-ups the procedure expects" not in page
-    assert "Haringey: who to contact" in page
+    assert "The child's borough: <strong>Haringey</strong>" in page
     tick(client, csrf_token, note_id, "refer-social-care")
     page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
     assert "Follow-ups the procedure expects" in page
