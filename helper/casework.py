@@ -14,6 +14,8 @@ Facts behind the proposals (checked 2026-11-30):
 - A platform report: Report Harmful Content looks into a report the platform has not answered
   after waiting over a week (reportharmfulcontent.com/advice/what-to-remember-when-reporting-to-us/)
   and is for people over 13 in the UK (swgfl.org.uk, "Top tips for reporting harmful content").
+  Who it takes and the concerns it cannot help with are read from its entry in
+  resources/services.json (with that evidence), so the proposal and the routes agree.
 - Working days skip Saturdays, Sundays and England and Wales bank holidays, from the `holidays`
   package (England's calendar; Wales has the same bank holidays), never a hand-kept list.
 """
@@ -32,7 +34,8 @@ from helper.errors import BadInput
 OUTSIDE_LONDON = "outside-london"
 DEFAULT_CONFIRMATION_HOURS = 48
 PLATFORM_WAIT_DAYS = 7
-RHC_MIN_AGE = 13
+RHC_MIN_AGE = 13  # only if services.json ever lacks the age
+RHC_SERVICE = "report-harmful-content"
 MAX_WHAT = 500
 MAX_REF = 64
 DUE_FORMAT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM"
@@ -234,16 +237,47 @@ def propose(
 
 def platform_proposal(fields: Mapping[str, Any], reported_at: datetime, step: str = "") -> Proposal:
     """After a report to a platform: if it has not answered in 7 days, escalate. Report Harmful
-    Content is offered only when the child is 13 or over (or the age is not recorded)."""
+    Content is named only where resources/services.json says it can help: for the note's
+    concern (not terrorism, grooming or sexual images, which have their own routes) and for a
+    child of its minimum age or over (or whose age is not recorded)."""
     age = _age(fields)
+    service = _rhc_service()
+    refuses = service is None or str(fields.get("concern") or "") in _refused(service)
+    min_age = _min_age(service)
     what = "If the platform has not answered the report, "
-    if age is None or age >= RHC_MIN_AGE:
+    if refuses:
+        what += "tell your DSL and whoever took the referral (police, social care or Prevent)"
+        why = (
+            str(service["cannot_help"]["text"])
+            if service is not None
+            else "A platform that has not answered after a week needs following up."
+        )
+    elif age is None or age >= min_age:
         what += "escalate it to Report Harmful Content (reportharmfulcontent.com)"
-        why = "Report Harmful Content helps when a platform has not answered after a week (13+)."
+        why = (
+            "Report Harmful Content takes up a report a platform has not answered after a week, "
+            f"or has said broke no rules ({min_age}+)."
+        )
     else:
-        what += "talk to your DSL about other routes (Report Harmful Content is for 13+)"
-        why = "Report Harmful Content helps people aged 13 and over only."
+        what += f"talk to your DSL about other routes (Report Harmful Content is for {min_age}+)"
+        why = f"Report Harmful Content helps people aged {min_age} and over only."
     return Proposal(step, what, iso(reported_at + timedelta(days=PLATFORM_WAIT_DAYS)), why)
+
+
+def _rhc_service() -> Mapping[str, Any] | None:
+    """Report Harmful Content's entry in the knowledge base (who it takes, what it cannot)."""
+    from helper import resources
+
+    return resources.default().services.get(RHC_SERVICE)
+
+
+def _refused(service: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(service.get("cannot_help", {}).get("concerns", ()))
+
+
+def _min_age(service: Mapping[str, Any] | None) -> int:
+    value = (service or {}).get("for", {}).get("age_min")
+    return value if isinstance(value, int) and not isinstance(value, bool) else RHC_MIN_AGE
 
 
 def proposals_for(

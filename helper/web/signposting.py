@@ -286,8 +286,9 @@ def platform_name(res, host: str | None) -> str | None:
 
 
 def record_link(audience: str, given: dict) -> str | None:
-    """For professionals: the new note, with the concern, the child's age and the website filled
-    in (the note form checks each again), so nothing is typed twice."""
+    """For professionals: the new note, with the concern, the child's age, the website and the
+    borough picked on the routes page filled in (the note form checks each again), so nothing is
+    typed twice."""
     if audience != "professional":
         return None
     query = {"concern": given["concern"]}
@@ -295,4 +296,6 @@ def record_link(audience: str, given: dict) -> str | None:
         query["age"] = str(given["age"])
     if given.get("platform"):
         query["platform"] = given["platform"]
+    if given.get("borough"):
+        query["borough"] = given["borough"]
     return url_for("notes.new_note", **query)

@@ -5,6 +5,7 @@ revision counts the whole audit log gives. Damaged rows are treated the same way
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import UTC, datetime
 
@@ -108,3 +109,43 @@ def test_revision_counts_match_the_whole_log_in_batches(tmp_path):
     events = chronology(vault, "JB-1")
     assert {e["kind"] for e in events} >= {"note", "revision", "follow-up"}
     assert any(e["kind"] == "deletion" for e in events)
+
+
+def utf16_copy(original, path) -> Vault:
+    """The same vault in a UTF-16 SQLite file (SQLite allows it; Waymark never makes one): every
+    table recreated from the file's own schema and filled, row by row, from the original."""
+    copy = sqlite3.connect(path, isolation_level=None)
+    copy.execute("PRAGMA encoding = 'UTF-16le'")
+    copy.execute("BEGIN")
+    with contextlib.closing(sqlite3.connect(original)) as raw:
+        for pragma in ("application_id", "user_version"):
+            copy.execute(f"PRAGMA {pragma} = {int(raw.execute(f'PRAGMA {pragma}').fetchone()[0])}")
+        schema = raw.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+            "ORDER BY type = 'table' DESC"
+        ).fetchall()
+        for kind, name, sql in schema:
+            copy.execute(sql)
+            if kind == "table":
+                rows = raw.execute(f'SELECT * FROM "{name}"').fetchall()
+                if rows:
+                    marks = ", ".join("?" * len(rows[0]))
+                    copy.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+    copy.execute("COMMIT")
+    assert copy.execute("PRAGMA encoding").fetchone()[0] == "UTF-16le"
+    copy.close()
+    other = Vault.open(path)
+    other.unlock(PASSPHRASE)
+    return other
+
+
+def test_due_in_a_file_not_in_utf8_is_the_same_list(tmp_path):
+    """`notes due` reads the clear columns as raw bytes for speed, which holds only for UTF-8
+    files; any other file takes the plain path and gives the same answer."""
+    vault, _ids = busy_vault(tmp_path)
+    expected = followups.due(vault, NOW)
+    vault.close()
+    other = utf16_copy(vault.path, tmp_path / "utf16.sqlite3")
+    assert not followups._utf8(other._conn)
+    assert followups.due(other, NOW) == expected == slow_due(other)
+    other.close()

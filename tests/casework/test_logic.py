@@ -64,6 +64,57 @@ def test_lado_and_platform_proposals_and_steps_that_propose_nothing():
     assert casework.propose("refer-social-care", {"checklist": {}}, None) == ()
 
 
+IMAGE_CONCERNS = ("nude-image-shared", "csam-found", "ai-nude-image", "adult-viewing-csam")
+
+
+def test_a_report_to_the_platform_is_a_step_where_it_fits_and_never_for_an_image_of_a_child():
+    """resources/procedure.json carries the step the platform proposal hangs on (10.2), for the
+    concerns where a professional reports content or an account; never for the concerns where
+    the image itself is the harm (police, the IWF and Report Remove take those)."""
+    from helper import engine, resources
+
+    def steps(concern: str, age: int | None = 15) -> list[str]:
+        answers = engine.Answers("professional", age, concern)
+        return [s.id for s in engine.route(answers, resources.default()).procedure]
+
+    for concern in ("online-hate", "cyberbullying", "extremist-content", "self-harm",
+                    "harmful-content", "grooming", "sextortion", "filmed-assault"):  # fmt: skip
+        assert "report-platform" in steps(concern), concern
+        assert "report-platform" in steps(concern, None), concern
+        assert casework.PLATFORM_STEPS & set(steps(concern))
+    for concern in (*IMAGE_CONCERNS, "colleague-allegation"):
+        assert "report-platform" not in steps(concern), concern
+    (step,) = [s for s in resources.default().procedure if s["id"] == "report-platform"]
+    assert "10.2" in step["section"]
+    assert "report the account, never an image" in step["text"]
+    assert "do not view, copy, save or forward a nude or sexual image of a child" in step["text"]
+    assert "13 or over" in step["text"]
+
+
+def test_the_platform_proposal_follows_report_harmful_contents_own_entry():
+    """Due 7 days after the tick; Report Harmful Content named for 13+ and only for concerns its
+    services.json entry does not refuse (terrorism, grooming and sexual images have their own
+    routes)."""
+    from helper import resources
+
+    rhc = resources.default().services["report-harmful-content"]
+    for concern in ("cyberbullying", "online-hate", "self-harm", "harmful-content"):
+        fields = ticked("report-platform", child_age=13, concern=concern)
+        (p,) = casework.propose("report-platform", fields, None)
+        assert p.due == "2026-12-04T10:00:00+00:00"
+        assert "escalate it to Report Harmful Content" in p.what and "13+" in p.why
+    for concern in rhc["cannot_help"]["concerns"]:
+        fields = ticked("report-platform", child_age=15, concern=concern)
+        (p,) = casework.propose("report-platform", fields, None)
+        assert p.due == "2026-12-04T10:00:00+00:00"
+        assert "Report Harmful Content" not in p.what and "whoever took the referral" in p.what
+        assert p.why == rhc["cannot_help"]["text"]
+    (young,) = casework.propose(
+        "report-platform", ticked("report-platform", child_age=12, concern="cyberbullying"), None
+    )
+    assert "escalate it to" not in young.what and "13+" in young.what
+
+
 def test_proposals_already_added_are_not_offered_again():
     fields = ticked("refer-social-care")
     first = casework.proposals_for(fields, None)

@@ -48,3 +48,27 @@ def test_deleting_a_note_removes_its_follow_ups_and_keeps_the_chronology_marker(
     kinds = [e["kind"] for e in chronology(vault, "jb-1")]
     assert kinds == ["note", "deletion"]
     assert vault.verify().ok
+
+
+def test_ticking_the_platform_step_proposes_a_follow_up_a_week_on_that_lands_in_due(tmp_path):
+    """Through a real vault: the note's own procedure has the platform step; ticked, it proposes
+    Report Harmful Content 7 days later (a 14-year-old, bullying); added, `notes due` lists it."""
+    from datetime import datetime, timedelta
+
+    from helper import casework
+    from helper.web.notes.checklist import procedure_for
+
+    vault, _ = Vault.create(PASSPHRASE, tmp_path / "v.sqlite3")
+    fields = {"concern": "cyberbullying", "child_age": 14, "child_ref": "JB-2"}
+    note = vault.new_note(fields, "Sam")
+    assert "report-platform" in [s.id for s in procedure_for(fields)]
+    ticked_at = "2026-12-01T15:30:00+00:00"
+    vault.revise(note, {**fields, "checklist": {"report-platform": ticked_at}}, "Sam")
+    stored = vault.note(note).latest.fields
+    (proposal,) = casework.proposals_for(stored, None)
+    due = datetime.fromisoformat(ticked_at) + timedelta(days=7)
+    assert proposal.due == due.isoformat() and "Report Harmful Content" in proposal.what
+    fid = followups.add(vault, note, proposal.what, proposal.due, "Sam", proposal.step)
+    (item,) = followups.due(vault, datetime.fromisoformat("2026-12-09T15:00:00+00:00"))
+    assert (item["followup"], item["due"], item["overdue"]) == (fid, proposal.due, True)
+    assert casework.proposals_for(stored, None, [("report-platform", proposal.what)]) == []

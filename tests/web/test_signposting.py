@@ -110,6 +110,19 @@ def test_record_this_concern_carries_concern_age_and_platform(client, csrf_token
     assert "Record this concern" not in html
 
 
+def test_record_this_concern_carries_the_borough_picked_on_the_routes_page(client, csrf_token):
+    answer_all(client, csrf_token, "professional", "15", "grooming", "roblox.com")
+    client.post("/help/borough", data={"borough": "tower-hamlets", "csrf_token": csrf_token})
+    html = client.get("/help/result").get_data(as_text=True)
+    assert (
+        'href="/pro/notes/new?concern=grooming&amp;age=15&amp;platform=roblox.com'
+        '&amp;borough=tower-hamlets"'
+    ) in html
+    client.post("/help/borough", data={"borough": "", "csrf_token": csrf_token})  # cleared
+    html = client.get("/help/result").get_data(as_text=True)
+    assert "borough=" not in html
+
+
 def test_result_shows_the_new_engine_fields_when_present(app, client, csrf_token, monkeypatch):
     """hours, condition (before why), limits (under the route) and parents' parent_tools, fed
     through the real template as the engine contract describes them."""

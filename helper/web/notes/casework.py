@@ -228,22 +228,43 @@ KIND_LABELS = {
 
 def panel(vault: PinnedVault, note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
     """What the note page's follow-ups section shows: the note's follow-ups, the follow-ups
-    the ticked steps propose that are not added yet, and the borough's contacts."""
+    the ticked steps propose that are not added yet, and where the borough's numbers are."""
     from helper.vault import followups
 
     items = _call(vault, lambda v: followups.followups(v, note_id))
     borough = casework.borough_entry(fields.get("borough"))
     taken = [(f.step, f.what) for f in items if f.step]
     now = _now()
+    in_steps, rest = borough_places(fields)
     return {
         "followups": items,
         "proposals": casework.proposals_for(fields, borough, taken),
         "borough": borough,
+        "borough_in_steps": in_steps,
+        "borough_rest": rest,
         "borough_name": casework.borough_name(fields.get("borough")),
         "child_ref": fields.get("child_ref", ""),
         "overdue": {f.id for f in items if f.overdue(now)},
         "error": take_error(),
     }
+
+
+def borough_places(fields: Mapping[str, Any]) -> tuple[list[tuple[str, str, str]], str | None]:
+    """Where the note page shows its borough's numbers, each once: inside the checklist steps
+    that need them (the first social-care step, the first LADO step, as (kind, step id, step
+    title)), and, for what no step on this note needs, in the follow-ups panel ("all",
+    "social-care", "lado" or None). A bullying note has no LADO step, say: its LADO stays on
+    the page, in the panel."""
+    from helper.web.notes.checklist import procedure_for
+
+    found: dict[str, tuple[str, str, str]] = {}
+    for step in procedure_for(fields):
+        kind = borough_step_kind(step.id)
+        if kind and kind not in found:
+            found[kind] = (kind, step.id, step.title)
+    missing = [k for k in ("social-care", "lado") if k not in found]
+    rest = "all" if len(missing) == 2 else (missing[0] if missing else None)
+    return list(found.values()), rest
 
 
 @bp.app_template_global("borough_step_kind")

@@ -233,9 +233,9 @@ def told_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
-    """Values the extension or a routes page passes (`?platform=HOST&at=ISO&concern=ID&age=N`),
-    each checked; a value
-    that fails is left out and named, so the note still starts and nothing odd gets in."""
+    """Values the extension or a routes page passes
+    (`?platform=HOST&at=ISO&concern=ID&age=N&borough=ID`), each checked; a value that fails is
+    left out and named, so the note still starts and nothing odd gets in."""
     values: dict[str, str] = {}
     dropped: list[str] = []
     host = (args.get("platform") or "").strip().lower()
@@ -258,6 +258,13 @@ def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
             values["child_age"] = str(int(age))
         else:
             dropped.append("the child's age")
+    borough = (args.get("borough") or "").strip()
+    if borough:
+        shown = borough_prefill(borough)
+        if shown:
+            values["borough"] = shown
+        else:
+            dropped.append("the borough")
     moment = (args.get("at") or "").strip()
     if moment:
         when = parse_moment(moment)
@@ -266,6 +273,20 @@ def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
         else:
             values["concern_at"] = local_input(when)
     return values, dropped
+
+
+def borough_prefill(text: str) -> str | None:
+    """The borough's name for the form (what a person would type; the vault matches it again
+    on saving), from the id the routes page passes; None unless it is a listed borough or
+    "outside London"."""
+    from helper import casework
+
+    if len(text) > 60:
+        return None
+    try:
+        return casework.borough_name(casework.borough_id(text))
+    except BadInput:
+        return None
 
 
 def parse_moment(text: str) -> str | None:

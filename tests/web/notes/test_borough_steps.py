@@ -91,3 +91,54 @@ def test_the_borough_steps_are_every_such_step_of_the_procedure(service, steps):
     document = json.loads((resources_dir() / "procedure.json").read_text(encoding="utf-8"))
     ids = {s["id"] for s in document["steps"] if s.get("service") == service}
     assert ids == set(steps)
+
+
+def numbers(entry: dict) -> list[str]:
+    """Every phone number the directory has for a borough, as the page links them."""
+    found = [
+        (entry.get("mash") or {}).get("phone"),
+        (entry.get("out_of_hours") or {}).get("phone"),
+        (entry.get("lado") or {}).get("phone"),
+    ]
+    return [f'href="tel:{n.replace(" ", "")}"' for n in found if n]
+
+
+@pytest.mark.parametrize(
+    ("concern", "borough", "in_steps", "panel_has"),
+    [
+        ("grooming", "haringey", ["refer-social-care"], "lado"),
+        ("colleague-allegation", "tower-hamlets", ["colleague-lado"], "social-care"),
+        ("adult-viewing-csam", "camden", ["adult-viewing-works-with-children",
+                                          "adult-refer-social-care"], None),
+        ("online-hate", "haringey", [], "all"),
+    ],
+)  # fmt: skip
+def test_the_note_page_shows_each_borough_number_once(
+    client, csrf_token, unlocked, concern, borough, in_steps, panel_has
+):
+    """The numbers sit in the steps where the professional acts; the follow-ups panel says where
+    they are in one line, and holds only what no step on this note shows (a grooming note has
+    no LADO step, so its LADO is there). No number is lost, none is shown twice."""
+    from helper import boroughs
+
+    entry = boroughs.find(borough)
+    age = "" if concern in ("colleague-allegation", "adult-viewing-csam") else "14"
+    note_id = write_note(client, csrf_token, concern=concern, child_age=age, borough=borough)
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    main = page.split("<main", 1)[1]
+    for number in numbers(entry):
+        assert main.count(number) == 1, number
+    if entry.get("referral_url"):
+        assert main.count(entry["referral_url"]) == 1
+    start = main.index('id="borough-contacts"')
+    panel = main[start : main.index("</div>", main.index("</dl>", start) if panel_has else start)]
+    assert f"The child's borough: <strong>{entry['name']}</strong>" in panel
+    for step in in_steps:
+        assert f'id="borough-{step}"' in main
+    for step in in_steps[:1]:
+        assert f'href="#borough-{step}"' in panel
+    assert ("borough-numbers" in panel) == (panel_has is not None)
+    if panel_has == "lado":
+        assert "LADO" in panel and "front door" not in panel
+    if panel_has == "social-care":
+        assert "front door" in panel and "LADO (allegations" not in panel

@@ -6,7 +6,7 @@ URL."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -32,7 +32,7 @@ def test_ticking_the_social_care_step_proposes_the_follow_ups_and_one_click_adds
     note_id = write_note(client, csrf_token, child_ref="JB-0412", borough="Haringey")
     page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
     assert "Follow-ups the procedure expects" not in page
-    assert "Haringey: who to contact" in page
+    assert "The child's borough: <strong>Haringey</strong>" in page
     tick(client, csrf_token, note_id, "refer-social-care")
     page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
     assert "Follow-ups the procedure expects" in page
@@ -58,6 +58,52 @@ def test_ticking_the_social_care_step_proposes_the_follow_ups_and_one_click_adds
 
         items = vault.call(followups.due)
     assert [i["note"] for i in items] == [note_id]
+
+
+def test_ticking_the_platform_step_proposes_report_harmful_content_a_week_later(
+    app, client, csrf_token, unlocked, fixed_now
+):
+    """The checklist shows the platform step for bullying; ticking it proposes the follow-up the
+    procedure expects, due 7 days after the tick, naming Report Harmful Content (the child is
+    14). Added in one click, it is on the due list."""
+    note_id = write_note(client, csrf_token, concern="cyberbullying", child_ref="JB-7")
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert "Report it to the platform too" in page
+    assert "Follow-ups the procedure expects" not in page
+    tick(client, csrf_token, note_id, "report-platform")
+    with holder(app).use() as vault:
+        record = vault.call(lambda v: v.note(note_id))
+    ticked_at = datetime.fromisoformat(record.latest.fields["checklist"]["report-platform"])
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert "escalate it to Report Harmful Content" in page
+    form = re.search(
+        r'name="what" value="([^"]+)">\s*<input type="hidden" name="due" value="([^"]+)">'
+        r'\s*<input type="hidden" name="step" value="report-platform"',
+        page,
+    )
+    assert form, page
+    assert datetime.fromisoformat(form.group(2)) == ticked_at + timedelta(days=7)
+    response = client.post(
+        f"/pro/notes/{note_id}/follow-ups",
+        data={"csrf_token": csrf_token, "what": form.group(1), "due": form.group(2),
+              "step": "report-platform", "signed_by": "Sam Teacher"},
+    )  # fmt: skip
+    assert response.status_code == 303
+    with holder(app).use() as vault:
+        from helper.vault import followups
+
+        (item,) = vault.call(followups.due)
+    assert item["note"] == note_id and "Report Harmful Content" in item["what"]
+    assert "Add this follow-up" not in client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+
+
+def test_no_platform_step_on_a_nude_image_note(app, client, csrf_token, unlocked):
+    """An image of a child goes to the police, the IWF and Report Remove: the checklist never
+    asks staff to report the image to the platform themselves."""
+    note_id = write_note(client, csrf_token, concern="nude-image-shared")
+    page = client.get(f"/pro/notes/{note_id}").get_data(as_text=True)
+    assert "Do not view, copy or keep the image" in page
+    assert "report-platform" not in page and "Report it to the platform too" not in page
 
 
 def test_due_list_on_the_home_and_its_own_page(app, client, csrf_token, unlocked, fixed_now):

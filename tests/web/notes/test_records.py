@@ -50,6 +50,31 @@ def test_prefill_values_from_the_extension_are_checked(client, unlocked):
     assert 'name="platform" value=""' in page
 
 
+def test_the_borough_from_the_routes_page_is_filled_in_and_saved(app, client, csrf_token, unlocked):
+    """`?borough=ID` (the routes page's "Record this concern") fills in the borough's name, in
+    the whole form and through the guided steps to the saved note; anything else is dropped and
+    said."""
+    full = client.get("/pro/notes/new?form=full&concern=grooming&borough=tower-hamlets")
+    assert 'name="borough" value="Tower Hamlets"' in full.get_data(as_text=True)
+    page = client.get("/pro/notes/new?concern=grooming&age=15&borough=tower-hamlets")
+    html = page.get_data(as_text=True)
+    assert 'name="borough" value="Tower Hamlets"' in html
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', html))
+    assert fields.get("borough") == "Tower Hamlets"  # carried by the first step, not retyped
+    data = {**fields, "guided": "1", "csrf_token": csrf_token, "concern": "grooming",
+            "concern_at": "2026-11-28T15:30", "recorder_name": "Sam Teacher",
+            "narrative": "Pupil said an adult asked to meet."}  # fmt: skip
+    response = client.post("/pro/notes/new", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    note_id = re.match(r"^/pro/notes/([0-9a-f]+)/", response.headers["Location"]).group(1)
+    with holder(app).use() as vault:
+        record = vault.call(lambda v: v.note(note_id))
+    assert record.latest.fields["borough"] == "tower-hamlets"
+    for bad in ("atlantis", "x" * 200):
+        page = client.get(f"/pro/notes/new?form=full&borough={bad}").get_data(as_text=True)
+        assert "the borough" in page and 'name="borough" value=""' in page
+
+
 def test_saving_a_note_and_listing_it_shows_no_child_details(app, client, csrf_token, unlocked):
     note_id = write_note(client, csrf_token)
     listing = client.get("/pro/notes")
