@@ -36,6 +36,18 @@ def data_dir() -> Path:
     return path
 
 
+def cache_dir() -> Path:
+    """Things Waymark can always rebuild (compiled page templates): the user's cache folder,
+    or WAYMARK_HOME/cache when that is set, so a test's files stay in its own folder. Owner-only
+    like the data folder. Nothing about a person is ever kept here."""
+    override = os.environ.get("WAYMARK_HOME")
+    path = (
+        Path(override) / "cache" if override else Path(platformdirs.user_cache_dir(APP_NAME, False))
+    )
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
 def _packaged(name: str) -> Path | None:
     """`helper/<name>` as installed from a wheel, when it is a real folder on disk."""
     try:

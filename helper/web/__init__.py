@@ -14,6 +14,7 @@ from flask import Flask
 from helper import paths
 from helper.web import errors, security
 from helper.web.sessions import MemorySessionInterface, SessionStore
+from helper.web.template_cache import template_cache
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -30,6 +31,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     )
     if config:
         app.config.from_mapping(config)
+    try:
+        cache = template_cache(paths.cache_dir())
+    except OSError:
+        cache = None
+    if cache is not None:
+        app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}
 
     store = SessionStore()
     app.extensions["waymark.sessions"] = store
