@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -82,17 +82,21 @@ def sign_off(rev: Revision) -> str:
 FOLLOW_UPS = "Follow-ups"
 
 
-def due_text(due: str) -> str:
-    """A stored due value for reading: a bare day is due by the end of that day."""
+def due_text(
+    due: str, time_words: Callable[[str], str] = local_time, day_format: str = "%d %b %Y"
+) -> str:
+    """A stored due value for reading: a bare day is due by the end of that day. The export
+    writes times with their zone (a document travels); the helper's pages pass their own
+    shorter form, so both read a due value the same way."""
     text = str(due)
     if len(text) == 10:
         try:
             day = datetime.fromisoformat(text)
         except ValueError:
             return text
-        return f"{day:%d %b %Y}, by the end of the day"
+        return f"{day:{day_format}}, by the end of the day"
     try:
-        return local_time(text)
+        return time_words(text)
     except ValueError:
         return text
 
