@@ -207,14 +207,6 @@ def note_json(vault, note) -> dict:
             "signed_by": deleted.signed_by,
             "reason": deleted.reason,
         },
-        "revisions": [
-            {
-                "number": r.number,
-                "saved_at": r.saved_at.isoformat(timespec="microseconds"),
-                "signed_by": r.signed_by,
-                "fields": r.fields,
-            }
-            for r in note.revisions
-        ],
+        "revisions": [r.as_dict() for r in note.revisions],
         "provenance": handover.shown_provenance(vault, note.id),
     }

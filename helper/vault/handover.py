@@ -254,15 +254,7 @@ def _note_body(vault, note: Note) -> dict[str, Any]:
     return {
         "id": note.id,
         "created_at": note.revisions[0].saved_at.isoformat(timespec="microseconds"),
-        "revisions": [
-            {
-                "number": r.number,
-                "saved_at": r.saved_at.isoformat(timespec="microseconds"),
-                "signed_by": r.signed_by,
-                "fields": r.fields,
-            }
-            for r in note.revisions
-        ],
+        "revisions": [r.as_dict() for r in note.revisions],
         "audit": _note_audit(vault, note.id),
         "provenance": provenance(vault, note.id),
         "casework": note_casework(vault, note.id),

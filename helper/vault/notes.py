@@ -177,6 +177,15 @@ class Revision:
     signed_by: str
     fields: dict[str, Any]
 
+    def as_dict(self) -> dict[str, Any]:
+        """As JSON carries it: `notes show --json` and the hand-over bundle (HANDOVER.md)."""
+        return {
+            "number": self.number,
+            "saved_at": self.saved_at.isoformat(timespec="microseconds"),
+            "signed_by": self.signed_by,
+            "fields": self.fields,
+        }
+
 
 @dataclass(frozen=True)
 class DeletionRecord:
