@@ -83,7 +83,7 @@ def test_casework_journey(page, server, artifacts):
     assert got.value.headers["cache-control"] == "no-store"
     assert "JB-0412" not in page.url
     assert page.locator("#chronology tbody tr").count() >= 4
-    assert page.locator("#print-page").is_visible()
+    page.locator("#print-page").wait_for(state="visible", timeout=5000)  # the script shows it
     axe_clean(page, "casework-chronology", artifacts)
 
     page.goto(note_url)
