@@ -12,6 +12,7 @@ do we start the window in this process."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
@@ -99,24 +100,73 @@ def gui_environment() -> dict[str, str]:
     return env
 
 
-def probe_gui(system: str = sys.platform) -> str | None:
-    """None when a window can be shown here, else a short reason for the one-line message."""
+@dataclass
+class Probe:
+    """A window probe under way: its child runs while the helper gets ready (starts its server,
+    loads the toolkit's libraries), so the two waits overlap instead of adding up."""
+
+    backend: Backend
+    child: subprocess.Popen[bytes] | None
+    reason: str | None = None  # known without a child: no display, or the child did not start
+
+
+def start_probe(system: str = sys.platform) -> Probe:
+    """Start the probe child without waiting for it; `finish_probe` reads its answer."""
+    backend = backend_for(system)
     if system.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
-        return "there is no display"
-    backend = backend_for(system)
+        return Probe(backend, None, "there is no display")
     try:
-        done = subprocess.run(
+        child = subprocess.Popen(
             [sys.executable, "-c", backend.probe],
             env=gui_environment(),
-            capture_output=True,
-            timeout=PROBE_TIMEOUT_S,
-            check=False,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
+    except OSError:
+        return Probe(backend, None, "the window toolkit cannot open a window here")
+    return Probe(backend, child)
+
+
+# The toolkit's libraries, loaded while the probe runs. Never pywebview's own platform module:
+# it reads the window's storage folder when imported, which `webview.start` sets later.
+PRELOAD = {"qt": ("qtpy.QtWidgets", "qtpy.QtWebEngineWidgets", "qtpy.QtWebChannel")}
+
+
+def preload(probe: Probe) -> None:
+    """Import pywebview and the toolkit's libraries in this process while the child probes
+    (about 0.15 s of a window's start). Importing opens nothing on the screen, so a toolkit
+    that cannot show a window still fails only in the child; a library that will not even
+    import is left for the child to report."""
+    if probe.child is None:
+        return
+    os.environ.update(gui_environment())
+    try:
+        import webview  # noqa: F401
+
+        for name in PRELOAD.get(probe.backend.gui, ()):
+            importlib.import_module(name)
+    except (ImportError, OSError, RuntimeError):
+        pass  # the probe's answer says why, in words
+
+
+def finish_probe(probe: Probe) -> str | None:
+    """None when a window can be shown here, else a short reason for the one-line message."""
+    if probe.child is None:
+        return probe.reason
+    try:
+        stdout, stderr = probe.child.communicate(timeout=PROBE_TIMEOUT_S)
     except subprocess.TimeoutExpired:
+        probe.child.kill()
+        probe.child.communicate()
         return "the window toolkit did not start in time"
-    return probe_reason(backend, done.returncode, done.stdout, done.stderr)
+    return probe_reason(probe.backend, probe.child.returncode, stdout, stderr)
+
+
+def probe_gui(system: str = sys.platform) -> str | None:
+    """None when a window can be shown here, else a short reason for the one-line message."""
+    return finish_probe(start_probe(system))
 
 
 class _Windows:

@@ -9,6 +9,10 @@ import os
 import signal
 import threading
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from helper.window import Probe
 
 NEW_NOTE_PATH = "/pro/notes/new"
 
@@ -112,11 +116,15 @@ def open_helper(args: argparse.Namespace) -> int:
     if instance is None:
         print("Waymark is already open: it has been asked to show this.", flush=True)
         return 0
+    from helper import window
+
+    # The window probe's child starts first and runs while the server is made (see show).
+    probe = None if args.browser else window.start_probe()
     server = local.create()
     stop_on_sigterm()
     try:
         instance.publish(server.port)
-        show(server, path, query, args.browser, instance.key)
+        show(server, path, query, probe, instance.key)
     except KeyboardInterrupt:
         pass
     finally:
@@ -125,8 +133,10 @@ def open_helper(args: argparse.Namespace) -> int:
     return 0
 
 
-def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) -> None:
-    """The window if we can, else the system browser, else the launch page's place; then serve.
+def show(server, path: str, query: dict[str, str], probe: Probe | None, key: bytes) -> None:
+    """The window if we can (`probe`: the window probe started by the caller; None when the
+    person asked for the browser), else the system browser, else the launch page's place;
+    then serve.
 
     The browser is never given the address with the token (any local account can read a
     command line): it gets a private launch page that carries the token and is removed once
@@ -136,8 +146,9 @@ def show(server, path: str, query: dict[str, str], browser: bool, key: bytes) ->
     def in_browser(where: str, asked: dict[str, str]) -> bool:
         return window.open_in_browser(server.launch_page(where, asked).as_uri())
 
-    if not browser:
-        reason = window.probe_gui()
+    if probe is not None:
+        window.preload(probe)  # while the probe's child is still busy
+        reason = window.finish_probe(probe)
         if reason is None:
 
             def in_window(where: str, asked: dict[str, str]) -> None:

@@ -176,6 +176,38 @@ def test_probe_survives_a_display_that_kills_qt(tmp_path, monkeypatch):
     assert window.probe_gui() == "the window toolkit cannot open a window here"
 
 
+def test_open_on_a_display_that_kills_qt_falls_back_to_the_browser(tmp_path):
+    """`waymark open` loads the toolkit's libraries in its own process while the probe's child
+    tries the display: on a display that makes Qt abort, only the child dies, and the helper
+    says why in one line and opens the system browser."""
+    pytest.importorskip("webview")
+    script, record = recording_browser(tmp_path)
+    env = {
+        **private_env(tmp_path),
+        "BROWSER": str(script),
+        "DISPLAY": ":4242",
+        "QT_QPA_PLATFORM": "xcb",
+    }
+    env.pop("WAYLAND_DISPLAY", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helper", "open"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        said = proc.stdout.readline()
+        opened_line = proc.stdout.readline()
+    finally:
+        proc.send_signal(2)
+        _out, err = proc.communicate(timeout=20)
+    assert said.startswith("waymark: cannot open a window (the window toolkit cannot open"), said
+    assert opened_line.startswith("Waymark is open in your web browser at http://127.0.0.1:")
+    assert record.read_text().split()[0].startswith("file://")
+    assert proc.returncode == 0, err
+
+
 def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
     if not os.environ.get("DISPLAY"):
         require("xvfb-run", "a virtual display for the window")
@@ -303,6 +335,10 @@ def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
         for pid in helpers:
             with contextlib.suppress(OSError):
                 assert b"token=" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        # The window keeps its web storage in Waymark's own owner-only folder, not pywebview's
+        # default (~/.pywebview): the toolkit is loaded early, its window module never is.
+        assert any((Path(env["WAYMARK_HOME"]) / "window").iterdir())
+        assert not (Path(env["HOME"]) / ".pywebview").exists()
     finally:
         first.terminate()
         try:
