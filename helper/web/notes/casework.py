@@ -17,7 +17,6 @@ from flask import abort, redirect, render_template, request, session, url_for
 
 from helper import casework
 from helper.errors import BadInput, NotFound
-from helper.vault.export import due_text
 from helper.web import vault_session
 from helper.web.notes import bp
 from helper.web.vault_session import PinnedVault
@@ -384,6 +383,7 @@ def _no_such(_err: NotFound):
 @bp.app_template_global("due_shown")
 def due_shown(due: str) -> str:
     """A stored due value as the helper's pages show times (the day spelled out, no zone)."""
+    from helper.vault.export import due_text  # the vault's modules load on first use
     from helper.web.notes.form import shown_time
 
     return due_text(due, shown_time, "%a %d %b %Y")
