@@ -31,10 +31,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     )
     if config:
         app.config.from_mapping(config)
-    try:
-        cache = template_cache(paths.cache_dir())
-    except OSError:
-        cache = None
+    cache = template_cache()
     if cache is not None:
         app.jinja_options = {**app.jinja_options, "bytecode_cache": cache}
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
+from helper import paths
+
 FOLDER = "templates"
 
 
@@ -35,10 +37,11 @@ class TemplateCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def template_cache(base: Path) -> TemplateCache | None:
-    """A cache in `base`/templates (owner-only), or None when that folder cannot be made."""
-    folder = base / FOLDER
+def template_cache(base: Path | None = None) -> TemplateCache | None:
+    """A cache in `base`/templates (owner-only; `base` is the user's cache folder unless
+    given), or None when that folder cannot be made."""
     try:
+        folder = (base if base is not None else paths.cache_dir()) / FOLDER
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
         return None
