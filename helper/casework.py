@@ -57,7 +57,7 @@ def borough_id(name: str) -> str:
     text = str(name).strip()
     if not text:
         raise BadInput("Borough: give a London borough's name, or 'outside London'.")
-    if boroughs.is_outside_london(text) or boroughs.normalise(text) == "outsidelondon":
+    if boroughs.is_outside_london(text):
         return OUTSIDE_LONDON
     entry = boroughs.find(text)
     if entry is None:

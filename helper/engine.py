@@ -186,8 +186,7 @@ def _bound(*conditions: Mapping[str, Any]) -> tuple[int, int]:
 
 
 def _overlap(answers: Answers, bound: tuple[int, int]) -> tuple[int, int] | None:
-    low, high = _ages(answers)
-    low, high = max(low, bound[0]), min(high, bound[1])
+    low, high = _intersect(_ages(answers), bound)
     return (low, high) if low <= high else None
 
 

@@ -76,10 +76,7 @@ def bundled(contents: dict[str, bytes], manifest: dict, program: str) -> dict[st
     if not entries:
         return contents
     with tempfile.TemporaryDirectory(prefix="waymark-bundle-") as temporary:
-        root = Path(temporary)
-        for name, data in contents.items():
-            (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_bytes(data)
+        root = write_tree(contents, Path(temporary))
         out = root / ".bundled"
         result = subprocess.run(
             [program, *entries, "--bundle", "--format=esm", "--target=es2022",
@@ -164,7 +161,12 @@ def package_contents(
 
 def write_unpacked(target: str, folder: Path, bundler: str | None = None) -> Path:
     """The package for `target` as a folder (what a browser loads unpacked)."""
-    for name, data in package_contents(target, bundler=bundler).items():
+    return write_tree(package_contents(target, bundler=bundler), folder)
+
+
+def write_tree(contents: Mapping[str, bytes], folder: Path) -> Path:
+    """Every file of `contents` (relative names) under `folder`; returns `folder`."""
+    for name, data in contents.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(data)
     return folder

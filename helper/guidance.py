@@ -10,17 +10,16 @@ The format is described in resources/GUIDANCE.md.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from helper import resource_checks, resources
+from helper import domain, resource_checks, resources
 from helper.errors import BadInput
 
 KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
 UNKNOWN = "unknown"
-MAX_AGE = 120  # the engine's age range is 0..120; 18 and over gets no children's guidance
+MAX_AGE = domain.AGE_LIMITS[1]  # the engine's age range; 18 and over gets no children's guidance
 
 
 def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
@@ -39,7 +38,7 @@ def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
     entry = next((c for c in document["concerns"] if c["id"] == concern), None)
     if entry is None:
         return None
-    parts = (entry.get("common", {}), entry["bands"].get(band, {}), document.get("always", {}))
+    parts = _parts(entry, band, document)
     result: dict[str, Any] = {"band": band}
     for key in KEYS:
         texts: list[str] = []
@@ -47,6 +46,12 @@ def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
             texts += [t for t in part.get(key, []) if t not in texts]
         result[key] = texts
     return result
+
+
+def _parts(entry: dict, band: str, document: dict) -> tuple[dict, ...]:
+    """Where one band's texts come from, in order: the concern's common texts, the band's own,
+    then the file's `always` texts."""
+    return (entry.get("common", {}), entry["bands"].get(band, {}), document.get("always", {}))
 
 
 def band_for(age: int | None, document: dict) -> str | None:
@@ -99,8 +104,8 @@ def problems(document: dict) -> Iterator[str]:
                 yield f"guidance.json: {section}: id {item['id']!r} appears twice"
             seen.add(item["id"])
     for entry in document["concerns"]:
-        for band in [*entry["bands"]]:
-            parts = (entry.get("common", {}), entry["bands"][band], document.get("always", {}))
+        for band in entry["bands"]:
+            parts = _parts(entry, band, document)
             for key in KEYS:
                 texts = [t for part in parts for t in part.get(key, [])]
                 for text in {t for t in texts if texts.count(t) > 1}:
@@ -108,6 +113,4 @@ def problems(document: dict) -> Iterator[str]:
                         f"guidance.json: concerns ({entry['id']!r}) {band} {key}: {text[:60]!r} "
                         "is given twice"
                     )
-    for place, text in resource_checks.strings(document):
-        if re.search(r"[\x00-\x1f\x7f]", text):
-            yield f"guidance.json {place}: {text[:60]!r} holds a control character"
+    yield from resource_checks.control_characters("guidance", document)

@@ -35,6 +35,25 @@ def unmeasured(name: str, why: str, unit: str = "") -> Figure:
     return Figure(name, 0.0, unit, "measured", False, missing=why)
 
 
+def ratio_figures(name: str, value: float, floor_name: str, floor: float, goal: float):
+    """A figure in seconds, its floor measured in the same run, and their ratio against `goal`."""
+    ratio = value / floor if floor else float("inf")
+    return [
+        Figure(name, value * 1000, "ms"),
+        Figure(f"{name}: floor ({floor_name})", floor * 1000, "ms"),
+        Figure(f"{name}: vs floor", ratio, "x", f"<= {goal}", ratio <= goal),
+    ]
+
+
+def unmeasured_ratio(name: str, floor_name: str, why: str) -> list[Figure]:
+    """The three figures of `ratio_figures`, each unmeasured for the same reason."""
+    return [
+        unmeasured(name, why, "ms"),
+        unmeasured(f"{name}: floor ({floor_name})", why, "ms"),
+        unmeasured(f"{name}: vs floor", why, "x"),
+    ]
+
+
 # The figures each area must produce, named as in the issues so they can be found. A name that
 # does not come back (an area that crashed half-way, a module missing, a figure dropped by a
 # later edit) is added as unmeasured, so the run fails. Some names carry the vault size, which

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from helper.bench import Figure
+from helper.bench import Figure, ratio_figures
 
 PASSPHRASE = "bench passphrase"  # noqa: S105 - a throwaway vault in a temp folder
 CHILD = "JB-0412"
@@ -146,13 +146,8 @@ def figures_for(folder: Path, count: int, repeat: int) -> list[Figure]:
     for name, work, floor in measured:
         work()  # warm caches (resources, labels) as a running helper has them
         spent, base = timed_pair(work, floor, repeat)
-        ratio = spent / base if base else float("inf")
         label = f"casework: {name}, {count:,} notes"
-        out += [
-            Figure(label, spent * 1000, "ms"),
-            Figure(f"{label}: floor (SQLite + AES-GCM loop)", base * 1000, "ms"),
-            Figure(f"{label}: vs floor", ratio, "x", f"<= {GOAL}", ratio <= GOAL),
-        ]
+        out += ratio_figures(label, spent, "SQLite + AES-GCM loop", base, GOAL)
     vault.close()
     return out
 

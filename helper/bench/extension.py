@@ -132,7 +132,7 @@ def _measure(ext: Path, profile: Path, rounds: int) -> tuple[list[float], list[f
 
 
 def run(quick: bool) -> list[Figure]:
-    from helper.bench import unmeasured
+    from helper.bench import unmeasured_ratio
 
     rounds = 3 if quick else 9
     figures: list[Figure] = []
@@ -160,12 +160,7 @@ def run(quick: bool) -> list[Figure]:
                 if old_home is not None:
                     os.environ["HOME"] = old_home
     if why:
-        return [
-            *figures,
-            unmeasured(POPUP, why, "ms"),
-            unmeasured(f"{POPUP}: floor (blank extension page)", why, "ms"),
-            unmeasured(f"{POPUP}: vs floor", why, "x"),
-        ]
+        return [*figures, *unmeasured_ratio(POPUP, "blank extension page", why)]
     popup = statistics.median(popup_ms)
     blank = statistics.median(blank_ms)
     ratio = popup / blank

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from helper.bench import Figure
+from helper.bench import Figure, ratio_figures
 
 PASSPHRASE = "bench passphrase"  # noqa: S105 - a throwaway vault in a temp folder
 NARRATIVE = (
@@ -166,11 +166,9 @@ def keyring_save_figures(folder: Path, repeat: int) -> list[Figure]:
         keys.keyring_delete(keys.CHAIN_SERVICE, vault.vault_id)
         bare.close()
     save, base = statistics.median(saves), statistics.median(bares)
-    ratio = save / base if base else float("inf")
+    floor = "bare SQLite insert+commit, same bytes"
     return [
-        Figure(KEYRING_SAVE, save * 1000, "ms"),
-        Figure(f"{KEYRING_SAVE}: floor (bare SQLite insert+commit, same bytes)", base * 1000, "ms"),
-        Figure(f"{KEYRING_SAVE}: vs floor", ratio, "x", "<= 2", ratio <= 2),
+        *ratio_figures(KEYRING_SAVE, save, floor, base, 2),
         Figure("vault: keyring write of the chain head (off the save path, waited for at lock)",
                statistics.median(writes) * 1000, "ms"),
     ]  # fmt: skip

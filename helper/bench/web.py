@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from helper.bench import Figure, unmeasured
+from helper.bench import Figure, ratio_figures, unmeasured_ratio
 
 COLD_START_GOAL = 1.3
 NOTES_PAGE_GOAL = 1.5
@@ -42,8 +42,8 @@ COLD = "web: cold start to the first question"
 WINDOW = "web: waymark open (window) to the first question"
 FLOOD = "web: p99 under a concurrent flood"
 PASSPHRASE = "bench passphrase"  # noqa: S105 - a throwaway vault in a temp folder
-# A bare Flask app served by waitress: the floor any Flask + waitress helper starts from.
-BARE_APP = """
+# A bare Flask app on a waitress server: the floor any Flask + waitress helper starts from.
+BARE_SERVER = """
 import socket
 from flask import Flask
 from waitress.server import create_server
@@ -53,25 +53,26 @@ def index():
     return "<!doctype html><title>bare</title><p>ok</p>"
 sock = socket.socket(); sock.bind(("127.0.0.1", 0))
 server = create_server(app, sockets=[sock])
+"""
+# Served as `waymark serve` serves: the address on stdout, then the server in the main thread.
+BARE_APP = (
+    BARE_SERVER
+    + """
 print(f"http://127.0.0.1:{sock.getsockname()[1]}/", flush=True)
 server.run()
 """
+)
 # The same, shown in a bare pywebview window (Qt), as `waymark open` shows the helper.
-BARE_WINDOW = """
-import socket, threading, os
-from flask import Flask
-from waitress.server import create_server
-app = Flask("bare")
-@app.get("/")
-def index():
-    return "<!doctype html><title>bare</title><p>ok</p>"
-sock = socket.socket(); sock.bind(("127.0.0.1", 0))
-server = create_server(app, sockets=[sock])
+BARE_WINDOW = (
+    BARE_SERVER
+    + """
+import threading
 threading.Thread(target=server.run, daemon=True).start()
 import webview
 webview.create_window("bare", f"http://127.0.0.1:{sock.getsockname()[1]}/")
 webview.start(gui="qt", private_mode=True)
 """
+)
 
 
 def run(quick: bool) -> list[Figure]:
@@ -89,15 +90,6 @@ def run(quick: bool) -> list[Figure]:
         figures += notes_page_figures(Path(home), env, 10_000, rounds * 3)
         figures += flood_figures(env, 150 if quick else 1_500, 15.0 if quick else 60.0)
     return figures
-
-
-def ratio_figures(name: str, value: float, floor_name: str, floor: float, goal: float):
-    ratio = value / floor if floor else float("inf")
-    return [
-        Figure(name, value * 1000, "ms"),
-        Figure(f"{name}: floor ({floor_name})", floor * 1000, "ms"),
-        Figure(f"{name}: vs floor", ratio, "x", f"<= {goal}", ratio <= goal),
-    ]
 
 
 # ---- processes and requests --------------------------------------------------------------------
@@ -218,11 +210,7 @@ def cold_start_figures(env: dict[str, str], rounds: int) -> list[Figure]:
 def window_figures(env: dict[str, str], rounds: int) -> list[Figure]:
     why = window_unavailable()
     if why:
-        return [
-            unmeasured(WINDOW, why, "ms"),
-            unmeasured(f"{WINDOW}: floor (bare window)", why, "ms"),
-            unmeasured(f"{WINDOW}: vs floor", why, "x"),
-        ]
+        return unmeasured_ratio(WINDOW, "bare window", why)
     from helper.window import gui_environment
 
     env = {**env, **gui_environment()}  # as `waymark open` sets it for itself (root: no sandbox)
@@ -234,11 +222,7 @@ def window_figures(env: dict[str, str], rounds: int) -> list[Figure]:
         ours_runs, bare_runs = ours_runs[1:], bare_runs[1:]  # the first: a warm-up
     except (OSError, RuntimeError, TimeoutError, ValueError) as err:
         why = f"the window could not be measured: {err}"
-        return [
-            unmeasured(WINDOW, why, "ms"),
-            unmeasured(f"{WINDOW}: floor (bare window)", why, "ms"),
-            unmeasured(f"{WINDOW}: vs floor", why, "x"),
-        ]
+        return unmeasured_ratio(WINDOW, "bare window", why)
     ours, bare = statistics.median(ours_runs), statistics.median(bare_runs)
     return ratio_figures(WINDOW, ours, "bare window", bare, COLD_START_GOAL)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from helper import guidance
@@ -85,3 +87,11 @@ def test_an_unchecked_source_is_refused(planted):
 def test_a_plain_http_source_is_refused(planted):
     planted.edit(lambda d: d["concerns"][3]["source"][0].update(url="http://example.org/"))
     assert "https" in refused(planted)
+
+
+def test_a_control_character_is_named_by_the_cross_checks():
+    """Behind the schema, the knowledge base's own control-character check covers the file."""
+    document = copy.deepcopy(guidance.default())
+    document["general"][0]["texts"].append("a\x07bell")
+    found = [p for p in guidance.problems(document) if "control character" in p]
+    assert found and found[0].startswith("guidance.json general (")
