@@ -387,7 +387,7 @@ def export(note_id: str):
         vault.export([note_id], fmt="text")
         from helper.vault import followups
 
-        items = vault._run(lambda: followups.followups(vault._vault, note_id))
+        items = vault.call(followups.followups, note_id)
     return render_template(
         "notes/export.html",
         followups=items,
