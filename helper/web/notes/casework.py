@@ -8,7 +8,7 @@ disk in clear): they are posted, and kept in this process's memory-only session.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -288,9 +288,27 @@ def casework_panel(note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _back(note_id: str, done: str | None = None) -> Any:
-    target = url_for("notes.note", note_id=note_id, done=done) if done else None
-    target = target or url_for("notes.note", note_id=note_id)
-    return redirect(target + "#follow-ups", code=303)
+    """Back to the note's follow-ups (url_for leaves out a `done` of None)."""
+    return redirect(url_for("notes.note", note_id=note_id, done=done) + "#follow-ups", code=303)
+
+
+def _signed(
+    note_id: str, unsigned: str, done: str, work: Callable[..., Any], *args: Any, **kw: Any
+):
+    """The follow-up forms' one path: `work(vault, note_id, *args, signed_by=…)` on the vault's
+    thread, signed by the typed name or else the remembered one (`unsigned` says neither was
+    given); then back to the note's follow-ups, with the error for the panel or the name kept."""
+    signer = request.form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
+    with vault_session.current().use() as vault:
+        try:
+            if not signer:
+                raise BadInput(unsigned)
+            vault.call(work, note_id, *args, signed_by=signer, **kw)
+        except BadInput as err:
+            session[ERROR_KEY] = str(err)
+            return _back(note_id)
+    session[SIGNER_KEY] = signer
+    return _back(note_id, done)
 
 
 @bp.post("/notes/<note_id>/follow-ups")
@@ -298,44 +316,20 @@ def add_follow_up(note_id: str):
     from helper.vault import followups
 
     form = request.form
-    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
-    with vault_session.current().use() as vault:
-        try:
-            if not signer:
-                raise BadInput("Give your name so the follow-up is signed.")
-            vault.call(
-                followups.add,
-                note_id,
-                form.get("what", ""),
-                form.get("due", ""),
-                signer,
-                form.get("step", ""),
-            )
-        except BadInput as err:
-            session[ERROR_KEY] = str(err)
-            return _back(note_id)
-    session[SIGNER_KEY] = signer
-    return _back(note_id, "followup")
+    what, due, step = form.get("what", ""), form.get("due", ""), form.get("step", "")
+    unsigned = "Give your name so the follow-up is signed."
+    return _signed(note_id, unsigned, "followup", followups.add, what, due, step=step)
 
 
 @bp.post("/notes/<note_id>/follow-ups/<followup_id>/done")
 def follow_up_done(note_id: str, followup_id: str):
     from helper.vault import followups
 
-    form = request.form
-    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
-    with vault_session.current().use() as vault:
-        try:
-            if not signer:
-                raise BadInput("Give your name so the follow-up is signed off.")
-            vault.call(
-                followups.complete, note_id, followup_id, signer, form.get("outcome", "").strip()
-            )
-        except BadInput as err:
-            session[ERROR_KEY] = str(err)
-            return _back(note_id)
-    session[SIGNER_KEY] = signer
-    return _back(note_id, "followup-done")
+    outcome = request.form.get("outcome", "").strip()
+    unsigned = "Give your name so the follow-up is signed off."
+    return _signed(
+        note_id, unsigned, "followup-done", followups.complete, followup_id, outcome=outcome
+    )
 
 
 # ---- referral summary --------------------------------------------------------------------------
