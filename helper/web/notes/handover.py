@@ -248,20 +248,14 @@ def import_file():
     with vault_session.current().use() as vault:
         if not data:
             error = "Choose the hand-over file to import."
+        elif passphrase is None and bundle.needs_passphrase(data):
+            error = "This file is protected by a passphrase. Type it in and import again."
         else:
-            if passphrase is None and bundle.needs_passphrase(data):
-                error = "This file is protected by a passphrase. Type it in and import again."
-            else:
-                try:
-                    done = vault.call(
-                        handover.import_bundle,
-                        data,
-                        passphrase=passphrase,
-                        trust_new=trust_new,
-                    )
-                except (IntegrityError, BadInput) as err:
-                    error = str(err)
-                except WaymarkError as err:
-                    error = str(err)
+            try:
+                done = vault.call(
+                    handover.import_bundle, data, passphrase=passphrase, trust_new=trust_new
+                )
+            except WaymarkError as err:  # a refusal (IntegrityError, BadInput…), said in words
+                error = str(err)
     status = 400 if error else 200
     return render_template("notes/handover_import.html", error=error, done=done), status
