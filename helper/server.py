@@ -7,7 +7,6 @@ launch token; helper/web/security.py swaps it for a session cookie on first use.
 from __future__ import annotations
 
 import contextlib
-import html
 import logging
 import os
 import secrets
@@ -66,16 +65,6 @@ def write_private_page(folder: Path, html: str) -> Path:
     return page
 
 
-def launch_page_html(url: str) -> str:
-    """Jupyter's redirect file: the browser is given this page, never the address itself."""
-    where = html.escape(url, quote=True)
-    return (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        f'<meta http-equiv="refresh" content="0;url={where}"><title>Waymark</title></head>'
-        f'<body><p><a href="{where}">Open Waymark</a></p></body></html>\n'
-    )
-
-
 def check_bind_address(host: str) -> None:
     """Refuse anything but 127.0.0.1: not 0.0.0.0, not a LAN address, not a host name that
     might resolve elsewhere."""
@@ -122,10 +111,12 @@ class LocalServer:
     def launch_page(self, path: str = "/", query: dict[str, str] | None = None) -> Path:
         """A private page that carries a fresh single-use token to the browser, removed as soon
         as the token is spent (and at stop). The browser's command line holds only its path."""
+        from helper.web.security import handoff_page  # Jupyter's redirect file, as ours
+
         tokens = self.app.extensions["waymark.launch_token"]
         token = tokens.issue()
         page = write_private_page(
-            runtime_dir(), launch_page_html(start_url(self.port, token, path, query))
+            runtime_dir(), handoff_page(start_url(self.port, token, path, query))
         )
         self._pages.add(page)
         tokens.on_spent(token, lambda: self._remove_page(page))

@@ -52,10 +52,10 @@ def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
         given = (
             ("platform", args.platform),
             ("at", args.at),
-            ("concern", getattr(args, "concern", None)),
-            ("age", getattr(args, "age", None)),
+            ("concern", args.concern),
+            ("age", args.age),
         )
-        query = {k: str(v) for k, v in given if v is not None and v != ""}
+        query = {k: v for k, v in given if v}
         return NEW_NOTE_PATH, query
     return "/", {}
 
@@ -171,12 +171,6 @@ def show(server, path: str, query: dict[str, str], probe: Probe | None, key: byt
     print("Press Ctrl-C here to stop Waymark.", flush=True)
     exit_when_idle(server)
     server.run()
-
-
-def as_query(query: dict[str, str]) -> str:
-    from urllib.parse import urlencode
-
-    return "?" + urlencode(query) if query else ""
 
 
 def idle_limits() -> tuple[float, float]:

@@ -222,7 +222,8 @@ def exchange_token():
 
 
 def handoff_page(target: str) -> str:
-    """The tiny page that carries a browser from the launch page into the app."""
+    """The tiny page that carries a browser on to `target`: from the launch page into the app,
+    and the launch page itself (helper/server.py), so the address is never on a command line."""
     where = escape(target)
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

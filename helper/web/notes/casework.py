@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from flask import abort, redirect, render_template, request, session, url_for
 
@@ -21,23 +21,12 @@ from helper.web import vault_session
 from helper.web.notes import bp
 from helper.web.vault_session import PinnedVault
 
-if TYPE_CHECKING:
-    from helper.vault import Vault
-
-T = TypeVar("T")
-
 PAGE_SIZE = 50
 FILTER_KEY = "pro_list_filter"
 CHRONOLOGY_KEY = "pro_chronology_ref"
 ERROR_KEY = "pro_casework_error"
 SIGNER_KEY = "pro_name"  # the same remembered name as records.py
 STATUSES = ("open", "referred", "closed", "deleted", "damaged")
-
-
-def _call(pinned: PinnedVault, fn: Callable[[Vault], T]) -> T:
-    """Run `fn(vault)` on the vault's own thread (see vault_session.PinnedVault): these
-    modules read the vault's tables directly, and SQLite answers only that thread."""
-    return pinned.call(fn)
 
 
 def _now() -> datetime:
@@ -81,9 +70,8 @@ def filtered(vault: PinnedVault, summaries: list, filters: Mapping[str, str]) ->
         from helper.vault.chronology import notes_for_ref
 
         ids = set(
-            _call(
-                vault,
-                lambda v: notes_for_ref(v._conn, v._require_aead(), v.vault_id, filters["child"]),
+            vault.call(
+                lambda v: notes_for_ref(v._conn, v._require_aead(), v.vault_id, filters["child"])
             )
         )
         rows = [s for s in rows if s.id in ids]
@@ -111,18 +99,17 @@ def list_view(vault: PinnedVault, page_arg: str | None) -> ListView:
         page = min(page, max(1, -(-total // PAGE_SIZE)))
         shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     else:
-        total = _call(
-            vault, lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, 0, 0)
+        total = vault.call(
+            lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, 0, 0),
         )[0]
         page = min(page, max(1, -(-total // PAGE_SIZE)))
         offset = (page - 1) * PAGE_SIZE
-        shown = _call(
-            vault,
-            lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, offset, PAGE_SIZE),
+        shown = vault.call(
+            lambda v: page_summaries(v._conn, v._require_aead(), v.vault_id, offset, PAGE_SIZE)
         )[1]
     start = (page - 1) * PAGE_SIZE
     now = _now()  # here: the vault's thread has no app context
-    due = _call(vault, lambda v: followups.due(v, now))
+    due = vault.call(followups.due, now)
     return ListView(
         rows=shown,
         page=page,
@@ -179,7 +166,7 @@ def due_page():
 
     now = _now()
     with vault_session.current().use() as vault:
-        items = _call(vault, lambda v: followups.due(v, now))
+        items = vault.call(followups.due, now)
     return render_template("notes/due.html", due=items, now=now)
 
 
@@ -206,7 +193,7 @@ def chronology_page():
 
     ref = session.get(CHRONOLOGY_KEY)
     with vault_session.current().use() as vault:
-        events = _call(vault, lambda v: chronology(v, ref)) if ref else None
+        events = vault.call(chronology, ref) if ref else None
     return render_template(
         "notes/chronology.html", ref=ref, events=events, error=take_error(), kinds=KIND_LABELS
     )
@@ -231,7 +218,7 @@ def panel(vault: PinnedVault, note_id: str, fields: Mapping[str, Any]) -> dict[s
     the ticked steps propose that are not added yet, and where the borough's numbers are."""
     from helper.vault import followups
 
-    items = _call(vault, lambda v: followups.followups(v, note_id))
+    items = vault.call(followups.followups, note_id)
     borough = casework.borough_entry(fields.get("borough"))
     taken = [(f.step, f.what) for f in items if f.step]
     now = _now()
@@ -301,9 +288,27 @@ def casework_panel(note_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _back(note_id: str, done: str | None = None) -> Any:
-    target = url_for("notes.note", note_id=note_id, done=done) if done else None
-    target = target or url_for("notes.note", note_id=note_id)
-    return redirect(target + "#follow-ups", code=303)
+    """Back to the note's follow-ups (url_for leaves out a `done` of None)."""
+    return redirect(url_for("notes.note", note_id=note_id, done=done) + "#follow-ups", code=303)
+
+
+def _signed(
+    note_id: str, unsigned: str, done: str, work: Callable[..., Any], *args: Any, **kw: Any
+):
+    """The follow-up forms' one path: `work(vault, note_id, *args, signed_by=…)` on the vault's
+    thread, signed by the typed name or else the remembered one (`unsigned` says neither was
+    given); then back to the note's follow-ups, with the error for the panel or the name kept."""
+    signer = request.form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
+    with vault_session.current().use() as vault:
+        try:
+            if not signer:
+                raise BadInput(unsigned)
+            vault.call(work, note_id, *args, signed_by=signer, **kw)
+        except BadInput as err:
+            session[ERROR_KEY] = str(err)
+            return _back(note_id)
+    session[SIGNER_KEY] = signer
+    return _back(note_id, done)
 
 
 @bp.post("/notes/<note_id>/follow-ups")
@@ -311,46 +316,20 @@ def add_follow_up(note_id: str):
     from helper.vault import followups
 
     form = request.form
-    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
-    with vault_session.current().use() as vault:
-        try:
-            if not signer:
-                raise BadInput("Give your name so the follow-up is signed.")
-            _call(
-                vault,
-                lambda v: followups.add(
-                    v, note_id, form.get("what", ""), form.get("due", ""), signer,
-                    form.get("step", ""),
-                )
-            )  # fmt: skip
-        except BadInput as err:
-            session[ERROR_KEY] = str(err)
-            return _back(note_id)
-    session[SIGNER_KEY] = signer
-    return _back(note_id, "followup")
+    what, due, step = form.get("what", ""), form.get("due", ""), form.get("step", "")
+    unsigned = "Give your name so the follow-up is signed."
+    return _signed(note_id, unsigned, "followup", followups.add, what, due, step=step)
 
 
 @bp.post("/notes/<note_id>/follow-ups/<followup_id>/done")
 def follow_up_done(note_id: str, followup_id: str):
     from helper.vault import followups
 
-    form = request.form
-    signer = form.get("signed_by", "").strip() or session.get(SIGNER_KEY, "")
-    with vault_session.current().use() as vault:
-        try:
-            if not signer:
-                raise BadInput("Give your name so the follow-up is signed off.")
-            _call(
-                vault,
-                lambda v: followups.complete(
-                    v, note_id, followup_id, signer, form.get("outcome", "").strip()
-                ),
-            )
-        except BadInput as err:
-            session[ERROR_KEY] = str(err)
-            return _back(note_id)
-    session[SIGNER_KEY] = signer
-    return _back(note_id, "followup-done")
+    outcome = request.form.get("outcome", "").strip()
+    unsigned = "Give your name so the follow-up is signed off."
+    return _signed(
+        note_id, unsigned, "followup-done", followups.complete, followup_id, outcome=outcome
+    )
 
 
 # ---- referral summary --------------------------------------------------------------------------
@@ -364,10 +343,10 @@ def referral(note_id: str):
 
     with vault_session.current().use() as vault:
         try:
-            sections, borough = _call(vault, lambda v: summary_for(v, note_id))
+            sections, borough = vault.call(summary_for, note_id)
         except BadInput:
             abort(404)
-        _call(vault, lambda v: v._append("export", None, 1))
+        vault.call(lambda v: v._append("export", None, 1))
     return render_template(
         "notes/referral.html", note_id=note_id, sections=sections, borough=borough
     )

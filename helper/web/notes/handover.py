@@ -3,12 +3,11 @@ for the DSL to show staff), contacts, "Hand over to the DSL" on a note (the brow
 the encrypted, signed file; the note gains a "handed over" revision) and "Import a hand-over".
 
 The vault runs on its own thread (vault_session.PinnedVault), and the hand-over modules use the
-vault's connection, so each step runs whole on that thread through `_on_vault`.
+vault's connection, so each step runs whole on that thread through `PinnedVault.call`.
 Uploads are limited by the app's request cap (1 MiB), below the 16 MiB file cap of the CLI."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Response, redirect, render_template, request, session, url_for
@@ -16,17 +15,11 @@ from flask import Response, redirect, render_template, request, session, url_for
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.web import vault_session
 from helper.web.notes import bp
-from helper.web.vault_session import PinnedVault
 
 SAVED = {
     "added": "Contact added.",
     "removed": "Contact removed.",
 }
-
-
-def _on_vault(pinned: PinnedVault, work: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run `work(vault, …)` whole on the vault's own thread."""
-    return pinned.call(work, *args, **kwargs)
 
 
 def qr_svg(text: str, title: str) -> str:
@@ -48,7 +41,7 @@ def note_provenance(note_id: str) -> dict[str, Any]:
 
     try:
         with vault_session.current().use() as vault:
-            hops = _on_vault(vault, handover.shown_provenance, note_id) or []
+            hops = vault.call(handover.shown_provenance, note_id) or []
     except IntegrityError as err:
         return {"hops": [], "error": str(err)}
     return {"hops": hops, "error": None}
@@ -64,8 +57,8 @@ def _identity_page(message: str | None, error: str | None, status: int = 200):
     from helper.vault import contacts, identity
 
     with vault_session.current().use() as vault:
-        me = _on_vault(vault, identity.load)
-        people = _on_vault(vault, contacts.list_contacts)
+        me = vault.call(identity.load)
+        people = vault.call(contacts.list_contacts)
     page = render_template(
         "notes/handover_identity.html",
         me=me,
@@ -85,8 +78,7 @@ def add_contact():
     form = request.form
     with vault_session.current().use() as vault:
         try:
-            _on_vault(
-                vault,
+            vault.call(
                 contacts.add,
                 form.get("name", ""),
                 form.get("recipient", ""),
@@ -103,7 +95,7 @@ def remove_contact():
 
     with vault_session.current().use() as vault:
         try:
-            _on_vault(vault, contacts.remove, request.form.get("name", ""))
+            vault.call(contacts.remove, request.form.get("name", ""))
         except BadInput as err:
             return _identity_page(None, str(err), 400)
     return redirect(url_for("notes.identity_page", saved="removed"), code=303)
@@ -120,7 +112,7 @@ def _handover_page(note_id: str, error: str | None, status: int = 200):
 
     with vault_session.current().use() as vault:
         note = vault.note(note_id)
-        people = _on_vault(vault, contacts.list_contacts)
+        people = vault.call(contacts.list_contacts)
     page = render_template(
         "notes/handover_form.html",
         action=url_for("notes.handover_file", note_id=note.id),
@@ -152,7 +144,7 @@ def _download(vault: Any, note_ids: list[str], form: Any) -> Any:
         handover.mark(v, ready)
         return ready
 
-    ready = _on_vault(vault, work)
+    ready = vault.call(work)
     name = f"waymark-handover-{ready.bundle_id[:8]}.age"
     return Response(
         ready.data,
@@ -181,7 +173,7 @@ def handover_file(note_id: str):
 def _child_notes(vault: Any, ref: str) -> list[str]:
     from helper.vault import handover
 
-    return _on_vault(vault, handover.child_note_ids, ref)
+    return vault.call(handover.child_note_ids, ref)
 
 
 @bp.get("/chronology/handover")
@@ -201,7 +193,7 @@ def _chronology_handover_page(error: str | None, status: int = 200):
             ids = _child_notes(vault, ref)
         except BadInput as err:
             ids, error, status = [], str(err), 400
-        people = _on_vault(vault, contacts.list_contacts)
+        people = vault.call(contacts.list_contacts)
         signer = ""
         if ids:
             first = vault.note(ids[0]).latest
@@ -256,21 +248,14 @@ def import_file():
     with vault_session.current().use() as vault:
         if not data:
             error = "Choose the hand-over file to import."
+        elif passphrase is None and bundle.needs_passphrase(data):
+            error = "This file is protected by a passphrase. Type it in and import again."
         else:
-            if passphrase is None and bundle.needs_passphrase(data):
-                error = "This file is protected by a passphrase. Type it in and import again."
-            else:
-                try:
-                    done = _on_vault(
-                        vault,
-                        handover.import_bundle,
-                        data,
-                        passphrase=passphrase,
-                        trust_new=trust_new,
-                    )
-                except (IntegrityError, BadInput) as err:
-                    error = str(err)
-                except WaymarkError as err:
-                    error = str(err)
+            try:
+                done = vault.call(
+                    handover.import_bundle, data, passphrase=passphrase, trust_new=trust_new
+                )
+            except WaymarkError as err:  # a refusal (IntegrityError, BadInput…), said in words
+                error = str(err)
     status = 400 if error else 200
     return render_template("notes/handover_import.html", error=error, done=done), status

@@ -127,15 +127,10 @@ def _step_page(
         action = url_for("notes.save_new_note")
     else:
         action = url_for("notes.save_step", note_id=note_id, step=step)
-    return render_template(
-        "notes/form.html",
-        specs=shown,
-        widget=form.widget,
-        values=values,
-        told_rows=form.told_rows(values),
-        told_parts=form.TOLD_PARTS,
-        told_labels=form.TOLD_LABELS,
-        error=error,
+    return _form_template(
+        shown,
+        values,
+        error,
         mode="guided",
         step=step,
         steps=[(sid, form.step_title(sid)) for sid in form.step_ids()],
@@ -216,6 +211,21 @@ def _checked(values: dict) -> dict:
     return validate_fields(form.to_raw(values))
 
 
+def _form_template(specs: tuple, values: dict, error: str | None, **page: object) -> str:
+    """notes/form.html, as the whole form and each guided step both show it."""
+    return render_template(
+        "notes/form.html",
+        specs=specs,
+        widget=form.widget,
+        values=values,
+        told_rows=form.told_rows(values),
+        told_parts=form.TOLD_PARTS,
+        told_labels=form.TOLD_LABELS,
+        error=error,
+        **page,
+    )
+
+
 def _form_page(
     values: dict,
     error: str | None,
@@ -225,15 +235,10 @@ def _form_page(
     signer: str = "",
 ) -> str:
     """The note form (new or revise), refilled with what the person typed."""
-    return render_template(
-        "notes/form.html",
-        specs=form.typed_specs(),
-        widget=form.widget,
-        values=values,
-        told_rows=form.told_rows(values),
-        told_parts=form.TOLD_PARTS,
-        told_labels=form.TOLD_LABELS,
-        error=error,
+    return _form_template(
+        form.typed_specs(),
+        values,
+        error,
         mode=mode,
         note_id=note_id,
         notice=notice,
@@ -387,7 +392,7 @@ def export(note_id: str):
         vault.export([note_id], fmt="text")
         from helper.vault import followups
 
-        items = vault._run(lambda: followups.followups(vault._vault, note_id))
+        items = vault.call(followups.followups, note_id)
     return render_template(
         "notes/export.html",
         followups=items,
