@@ -233,9 +233,10 @@ def handoff_page(target: str) -> str:
 
 
 # A second launch hands its request to this helper (helper/running.py): only these pages, and
-# only these query values, may be asked for.
+# only these query values, may be asked for: what `waymark open --new-note` itself passes on
+# (helper/cli/app.py start_point), each checked again by the new-note form.
 HANDOFF_PAGES = frozenset({"/", "/pro/notes/new"})
-HANDOFF_QUERY = frozenset({"platform", "at"})
+HANDOFF_QUERY = frozenset({"platform", "at", "concern", "age"})
 
 
 def receive_hand_over():

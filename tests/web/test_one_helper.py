@@ -34,7 +34,14 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def open_note(platform: str) -> dict:
-    return {"v": 1, "type": "open-note", "platform": platform, "at": "2026-11-29T02:24:04.123Z"}
+    return {
+        "v": 1,
+        "type": "open-note",
+        "platform": platform,
+        "at": "2026-11-29T02:24:04.123Z",
+        "concern": "sextortion",
+        "age": 14,
+    }
 
 
 def wait_until(condition, timeout: float, what: str) -> None:
@@ -65,6 +72,8 @@ def test_two_open_notes_leave_one_helper_which_opens_both(tmp_path):
         pages = [launch_page_of(call).read_text() for call in calls]
         assert "www.roblox.com" in pages[0] and "discord.com" in pages[1]
         assert all("/pro/notes/new" in page for page in pages)
+        # The second launch's concern and age reach the running helper too (they were dropped).
+        assert all("concern=sextortion" in page and "age=14" in page for page in pages)
         ports = {page.split("url=http://127.0.0.1:")[1].split("/")[0] for page in pages}
         assert len(ports) == 1, "both pages lead to the same helper"
     finally:
