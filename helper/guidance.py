@@ -19,6 +19,13 @@ from helper.errors import BadInput
 
 KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
 UNKNOWN = "unknown"
+# The parts of one piece of guidance, in the order every front end shows them, with headings.
+HEADINGS = (
+    ("now", "What to do now"),
+    ("avoid", "What not to do"),
+    ("talk", "Talking with your child"),
+    ("support", "Support for you"),
+)
 MAX_AGE = domain.AGE_LIMITS[1]  # the engine's age range; 18 and over gets no children's guidance
 
 

@@ -103,14 +103,6 @@ def parents_guidance(answers: dict) -> dict | None:
     return guidance.guidance_for(answers["concern"], answers["age"], guidance.default())
 
 
-GUIDANCE_HEADINGS = (
-    ("now", "What to do now"),
-    ("avoid", "What not to do"),
-    ("talk", "Talking with your child"),
-    ("support", "Support for you"),
-)
-
-
 def render(
     result: Result, concern_label: str, platform_name: str | None, advice: dict | None = None
 ) -> str:
@@ -144,10 +136,13 @@ def render(
         for tool in result.parent_tools:
             lines.append(f"  - {tool['name']}: {tool['url']}")
             lines += _wrap(tool["what"], "    ", "    ")
-    for key, heading in GUIDANCE_HEADINGS if advice else ():
-        lines += ["", f"{heading}:"]
-        for text in advice[key]:
-            lines += _wrap(text, "  - ", "    ")
+    if advice:
+        from helper.guidance import HEADINGS
+
+        for key, heading in HEADINGS:
+            lines += ["", f"{heading}:"]
+            for text in advice[key]:
+                lines += _wrap(text, "  - ", "    ")
     if result.procedure:
         lines += ["", "Your procedure, in order:"]
         for number, p in enumerate(result.procedure, start=1):

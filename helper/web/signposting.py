@@ -244,14 +244,6 @@ def result():
     )
 
 
-GUIDANCE_HEADINGS = (
-    ("now", "What to do now"),
-    ("avoid", "What not to do"),
-    ("talk", "Talking with your child"),
-    ("support", "Support for you"),
-)
-
-
 def parents_guidance(audience: str, given: dict) -> dict | None:
     """For parents and carers: the guidance for the concern and the child's age band (how to
     handle it at home, beside where to report), and the general sections. None for others, for
@@ -265,7 +257,7 @@ def parents_guidance(audience: str, given: dict) -> dict | None:
     if advice is None:
         return None
     return {
-        "lists": [(key, heading, advice[key]) for key, heading in GUIDANCE_HEADINGS if advice[key]],
+        "lists": [(key, heading, advice[key]) for key, heading in guidance.HEADINGS if advice[key]],
         "general": guidance.general(document),
     }
 

@@ -363,10 +363,10 @@ def test_a_child_of_unknown_age_gets_the_unknown_band(client, csrf_token):
 
 
 def test_parents_guidance_headings_are_plain():
-    from helper.web.signposting import GUIDANCE_HEADINGS
+    from helper.guidance import HEADINGS
     from tests.resources.readability import grade
 
-    assert [h for _key, h in GUIDANCE_HEADINGS if grade(h) > 8] == []
+    assert [h for _key, h in HEADINGS if grade(h) > 8] == []
 
 
 def picker_of(html: str) -> str:
