@@ -1,8 +1,50 @@
-"""Checks shared by the real-browser tests of the helper's pages."""
+"""Checks shared by the real-browser tests of the helper's pages, and the real server they
+drive."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+from helper.paths import REPO_ROOT
+
+
+@contextlib.contextmanager
+def serving(home: Path) -> Iterator[dict]:
+    """`waymark serve` on the data folder `home` (made by the caller), HOME its parent folder,
+    the fast test KDF and no keyring; its stderr goes to server.log beside `home`. Yields its
+    URL (with the launch token), home, log file and process; stops it with SIGTERM."""
+    env = dict(os.environ)
+    env.update(
+        WAYMARK_HOME=str(home),
+        HOME=str(home.parent),
+        WAYMARK_KDF_FAST="1",
+        WAYMARK_TESTING="1",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+        PYTHONPATH=str(REPO_ROOT),
+    )
+    log = home.parent / "server.log"
+    with log.open("w") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "helper", "serve"],
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=env,
+            text=True,
+        )
+        url = process.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), log.read_text()
+        try:
+            yield {"url": url, "home": home, "log": log, "process": process}
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=20)
 
 
 def axe_clean(page, name: str, artifacts: Path) -> None:
