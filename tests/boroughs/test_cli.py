@@ -6,10 +6,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 from helper.boroughs import OUTSIDE_LONDON_URL
 from helper.paths import REPO_ROOT
+from tests.support.cli import waymark
 
 TOP = {"id", "name", "mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours",
        "evidence"}  # fmt: skip
@@ -20,13 +20,7 @@ DIRECTORY = json.loads((RESOURCES / "boroughs.json").read_text(encoding="utf-8")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helper", "boroughs", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    return waymark("boroughs", *args, env=env)
 
 
 def test_one_borough_as_text():
@@ -139,7 +133,5 @@ def test_outside_london_points_to_the_gov_uk_council_finder():
 
 
 def test_help_lists_the_command():
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", "--help"], capture_output=True, text=True, timeout=60
-    )
+    result = waymark("--help")
     assert "boroughs" in result.stdout
