@@ -47,18 +47,39 @@ def serving(home: Path) -> Iterator[dict]:
                 process.wait(timeout=20)
 
 
-def axe_clean(page, name: str, artifacts: Path) -> None:
-    """No serious or critical axe violations; a screenshot of the page as evidence."""
+def serious_violations(page) -> list[str]:
+    """axe's serious and critical violations on the page as it is now, one line each."""
     from axe_playwright_python.sync_playwright import Axe
 
-    page.screenshot(path=str(artifacts / f"pro-{name}.png"), full_page=True)
     results = Axe().run(page)
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']}"
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def axe_clean(page, name: str, artifacts: Path) -> None:
+    """No serious or critical axe violations; a screenshot of the page as evidence."""
+    page.screenshot(path=str(artifacts / f"pro-{name}.png"), full_page=True)
+    bad = serious_violations(page)
     assert not bad, f"{name}: {bad}"
+
+
+@contextlib.contextmanager
+def scan_tab(chromium, live_helper, scheme: str, width: int, height: int) -> Iterator[object]:
+    """A tab signed in to `live_helper`, in its own context with the colour `scheme` and this
+    viewport, ready for axe. axe is injected as a script, which our CSP (rightly) forbids;
+    bypass_csp is for the scan only, it does not change what the pages are checked for."""
+    ctx = chromium.new_context(
+        bypass_csp=True, viewport={"width": width, "height": height}, color_scheme=scheme
+    )
+    try:
+        tab = ctx.new_page()
+        tab.goto(live_helper.url)
+        yield tab
+    finally:
+        ctx.close()
 
 
 def base(server) -> str:
