@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 from helper import __version__, extension_data, extension_package
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
 from tests.support.browser import chromium_context
+from tests.support.cli import waymark
 from tests.support.tools import require
 
 ALLOWED = {".json", ".js", ".mjs", ".html", ".css", ".png"}
@@ -28,11 +28,7 @@ ALLOWED = {".json", ".js", ".mjs", ".html", ".css", ".png"}
 @pytest.fixture(scope="module")
 def zips(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("zips")
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", "build-extension", "--zip", str(out)],
-        capture_output=True, text=True, timeout=60, cwd=out,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )  # fmt: skip
+    result = waymark("build-extension", "--zip", str(out), cwd=out)
     assert result.returncode == 0, result.stderr
     return {
         target: out / f"waymark-{__version__}-{target}.zip" for target in ("chromium", "firefox")
