@@ -9,7 +9,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 
 from helper import __version__, extension_data, extension_package
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
+from tests.extension.harness import source_copy
 from tests.support.browser import chromium_context
 from tests.support.cli import waymark
 from tests.support.tools import require
@@ -200,7 +200,5 @@ def screens_seen(folder: Path, profile: Path) -> list[str]:
 def test_bundled_package_shows_exactly_what_the_source_shows(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     built = extension_package.write_unpacked("chromium", tmp_path / "built", bundler())
-    source = tmp_path / "source"
-    shutil.copytree(extension_dir(), source, ignore=shutil.ignore_patterns("data"))
-    extension_data.build(source / "data")
+    source = source_copy(tmp_path / "source")
     assert screens_seen(built, tmp_path / "p1") == screens_seen(source, tmp_path / "p2")
