@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 
 from helper.boroughs import OUTSIDE_LONDON_URL
 from helper.paths import REPO_ROOT
+from tests.support.cli import waymark
+from tests.support.planted import planted as planted
 
 TOP = {"id", "name", "mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours",
        "evidence"}  # fmt: skip
@@ -20,13 +20,7 @@ DIRECTORY = json.loads((RESOURCES / "boroughs.json").read_text(encoding="utf-8")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "helper", "boroughs", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    return waymark("boroughs", *args, env=env)
 
 
 def test_one_borough_as_text():
@@ -45,17 +39,15 @@ def test_an_unconfirmed_detail_says_so_rather_than_vanish():
     assert "LADO (allegations about staff):        not confirmed" in result.stdout
 
 
-def test_an_authority_with_no_evidence_says_nothing_was_confirmed(tmp_path):
-    root = tmp_path / "resources"
-    shutil.copytree(RESOURCES, root)
-    path = root / "boroughs.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    bare = next(e for e in document["boroughs"] if e["id"] == "enfield")
-    for key in ("mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours"):
-        bare.pop(key, None)
-    bare["evidence"] = []
-    path.write_text(json.dumps(document), encoding="utf-8")
-    env = {**os.environ, "WAYMARK_RESOURCES": str(root)}
+def test_an_authority_with_no_evidence_says_nothing_was_confirmed(planted):
+    def strip(document):
+        bare = next(e for e in document["boroughs"] if e["id"] == "enfield")
+        for key in ("mash", "out_of_hours", "lado", "referral_url", "written_confirmation_hours"):
+            bare.pop(key, None)
+        bare["evidence"] = []
+
+    planted.edit("boroughs", strip)
+    env = {**os.environ, "WAYMARK_RESOURCES": str(planted.root)}
     result = run("enfield", env=env)
     assert result.returncode == 0, result.stderr
     assert "No official page confirmed" in result.stdout
@@ -139,7 +131,5 @@ def test_outside_london_points_to_the_gov_uk_council_finder():
 
 
 def test_help_lists_the_command():
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", "--help"], capture_output=True, text=True, timeout=60
-    )
+    result = waymark("--help")
     assert "boroughs" in result.stdout

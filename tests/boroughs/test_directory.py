@@ -3,17 +3,12 @@ bad edit refused at load time with a message naming the entry."""
 
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
 import pytest
 
 from helper import boroughs, resource_checks, resources
 from helper.errors import IntegrityError
-from helper.paths import REPO_ROOT
-
-RESOURCES = REPO_ROOT / "resources"
+from tests.support.planted import RESOURCES, Planted
+from tests.support.planted import planted as planted
 
 LONDON = {
     "Barking and Dagenham", "Barnet", "Bexley", "Brent", "Bromley", "Camden", "City of London",
@@ -28,20 +23,6 @@ LONDON = {
 @pytest.fixture(scope="module")
 def document() -> dict:
     return boroughs.load(RESOURCES)
-
-
-@pytest.fixture
-def planted(tmp_path: Path) -> Path:
-    root = tmp_path / "resources"
-    shutil.copytree(RESOURCES, root)
-    return root
-
-
-def edit(root: Path, change) -> None:
-    path = root / "boroughs.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    change(document)
-    path.write_text(json.dumps(document), encoding="utf-8")
 
 
 def entry(document: dict, ident: str) -> dict:
@@ -128,9 +109,9 @@ def test_a_deadline_is_only_kept_where_the_page_states_it(document):
 # --- A bad edit is refused, naming the entry --------------------------------------------------
 
 
-def refused(root: Path) -> str:
+def refused(planted: Planted) -> str:
     with pytest.raises(IntegrityError) as caught:
-        boroughs.load(root)
+        boroughs.load(planted.root)
     message = str(caught.value)
     assert "\n" not in message
     return message
@@ -142,12 +123,12 @@ def test_a_number_that_is_not_a_uk_number_is_refused(planted):
         e["mash"]["phone"] = "020 7974 331"
         e["evidence"][0]["confirms"] += " 020 7974 331"
 
-    edit(planted, change)
+    planted.edit("boroughs", change)
     assert "'camden'" in refused(planted) and "not a valid UK phone number" in refused(planted)
 
 
 def test_a_number_no_evidence_page_names_is_refused(planted):
-    edit(planted, lambda doc: entry(doc, "camden")["mash"].update(phone="020 7974 0000"))
+    planted.edit("boroughs", lambda doc: entry(doc, "camden")["mash"].update(phone="020 7974 0000"))
     assert "not named by any of its evidence pages" in refused(planted)
 
 
@@ -157,37 +138,43 @@ def test_a_link_off_the_allow_list_is_refused(planted):
         e["referral_url"] = "https://example.com/form"
         e["evidence"][0]["url"] = "https://example.com/form"
 
-    edit(planted, change)
+    planted.edit("boroughs", change)
     assert "not https on an allow-listed domain" in refused(planted)
 
 
 def test_a_plain_http_link_is_refused_by_the_schema(planted):
-    edit(planted, lambda doc: entry(doc, "harrow").update(referral_url="http://www.harrow.gov.uk/"))
+    planted.edit(
+        "boroughs",
+        lambda doc: entry(doc, "harrow").update(referral_url="http://www.harrow.gov.uk/"),
+    )
     assert "harrow" in refused(planted)
 
 
 def test_a_missing_or_doubled_authority_is_refused(planted):
-    edit(planted, lambda doc: doc["boroughs"].pop())
+    planted.edit("boroughs", lambda doc: doc["boroughs"].pop())
     assert "32 entries, expected 33" in refused(planted)
 
 
 def test_two_entries_answering_to_one_name_are_refused(planted):
-    edit(planted, lambda doc: entry(doc, "sutton").update(aliases=["Kingston"]))
+    planted.edit("boroughs", lambda doc: entry(doc, "sutton").update(aliases=["Kingston"]))
     assert "matches both" in refused(planted)
 
 
 def test_details_without_evidence_are_refused(planted):
     # 020 7946 0xxx is Ofcom's range for drama: a real-looking number no page gives.
-    edit(planted, lambda doc: entry(doc, "lambeth").update(out_of_hours={"phone": "020 7946 0000"}))
+    planted.edit(
+        "boroughs",
+        lambda doc: entry(doc, "lambeth").update(out_of_hours={"phone": "020 7946 0000"}),
+    )
     message = refused(planted)
     assert "'lambeth'" in message
 
 
 def test_a_control_character_is_refused(planted):
-    edit(planted, lambda doc: entry(doc, "bromley")["mash"].update(hours="9am\nto 5pm"))
+    planted.edit("boroughs", lambda doc: entry(doc, "bromley")["mash"].update(hours="9am\nto 5pm"))
     assert "control character" in refused(planted)
 
 
 def test_an_unknown_field_is_refused(planted):
-    edit(planted, lambda doc: entry(doc, "bromley").update(fax="020 8461 0000"))
+    planted.edit("boroughs", lambda doc: entry(doc, "bromley").update(fax="020 8461 0000"))
     assert "bromley" in refused(planted)

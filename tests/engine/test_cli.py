@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from helper.paths import REPO_ROOT
-from tests.resources.conftest import Planted
 from tests.support.cli import waymark as run_waymark
+from tests.support.planted import Planted
 
 ROOT = REPO_ROOT
 

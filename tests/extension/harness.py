@@ -39,12 +39,19 @@ globalThis.waymark = { handleMenuClick, quickExit };
 """
 
 
-def packaged_copy(target: Path, mutate_data=None) -> Path:
-    """The extension as a person would install it: the source plus a fresh copy of resources/
-    (what `waymark build-extension` writes), optionally with the data changed by `mutate_data`;
-    plus the test hooks (TEST_HOOKS) as its service worker."""
+def source_copy(target: Path) -> Path:
+    """The extension's source folder copied to `target` with fresh data from resources/ (what
+    `waymark build-extension` writes), whatever the checkout's own data folder holds."""
     shutil.copytree(EXTENSION, target, ignore=shutil.ignore_patterns("data"))
     extension_data.build(target / "data")
+    return target
+
+
+def packaged_copy(target: Path, mutate_data=None) -> Path:
+    """The extension as a person would install it: the source plus a fresh copy of resources/
+    (`source_copy`), optionally with the data changed by `mutate_data`; plus the test hooks
+    (TEST_HOOKS) as its service worker."""
+    source_copy(target)
     if mutate_data is not None:
         mutate_data(target / "data")
     (target / TEST_HOOKS).write_text(TEST_HOOKS_JS)

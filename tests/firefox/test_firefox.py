@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from helper import __version__, extension_data, extension_package
-from helper.paths import REPO_ROOT, extension_dir, resources_dir
+from helper import __version__, extension_package
+from helper.paths import REPO_ROOT, resources_dir
+from tests.extension.harness import source_copy
 from tests.support.hostproc import (
     kill_groups,
     processes_with_home,
@@ -71,8 +72,7 @@ def extension_folder(variant: str, root: Path) -> Path:
         assert archive.name.endswith("-firefox.zip")
         zipfile.ZipFile(archive).extractall(target)
     else:
-        shutil.copytree(extension_dir(), target, ignore=shutil.ignore_patterns("data"))
-        extension_data.build(target / "data")
+        source_copy(target)
     shutil.copyfile(REPO_ROOT / "tests" / "js" / "vectors.mjs", target / "vectors.mjs")
     return target
 

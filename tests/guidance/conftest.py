@@ -1,19 +1,16 @@
-"""Shared pieces for the guidance tests: the real file, the shared vectors, and a planted copy."""
+"""Shared pieces for the guidance tests: the real file, the shared vectors, and a planted copy
+of the knowledge base (tests/support/planted.py)."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from helper import guidance
-from helper.paths import REPO_ROOT
+from tests.support.planted import RESOURCES, planted
 
-RESOURCES = REPO_ROOT / "resources"
 VECTORS = Path(__file__).with_name("vectors.json")
+__all__ = ["RESOURCES", "planted"]  # the fixture, and the folder the tests read
 
 
 def document() -> dict:
@@ -49,23 +46,3 @@ def problems_with(vector: dict, result: dict | None, error: Exception | None) ->
         if not result[key] or piece not in result[key][0]:
             found.append(f"{key} does not start with {piece!r}")
     return found
-
-
-class Planted:
-    """resources/ copied to a temp folder; `edit(change)` rewrites guidance.json."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def edit(self, change: Callable[[dict], object]) -> None:
-        path = self.root / "guidance.json"
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        change(doc)
-        path.write_text(json.dumps(doc), encoding="utf-8")
-
-
-@pytest.fixture
-def planted(tmp_path: Path) -> Planted:
-    root = tmp_path / "resources"
-    shutil.copytree(RESOURCES, root)
-    return Planted(root)

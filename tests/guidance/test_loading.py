@@ -36,38 +36,38 @@ def test_a_missing_schema_is_named(planted):
 
 
 def test_markup_in_a_text_is_refused_and_located(planted):
-    planted.edit(lambda d: d["concerns"][0]["common"]["now"].append("<b>bold</b>"))
+    planted.edit("guidance", lambda d: d["concerns"][0]["common"]["now"].append("<b>bold</b>"))
     message = refused(planted)
     assert "nude-image-shared" in message and "common.now" in message
 
 
 def test_a_script_link_is_refused(planted):
-    planted.edit(lambda d: d["always"]["talk"].append("See javascript:alert(1)"))
+    planted.edit("guidance", lambda d: d["always"]["talk"].append("See javascript:alert(1)"))
     assert "script link" in refused(planted)
 
 
 def test_a_newline_in_a_text_is_refused(planted):
-    planted.edit(lambda d: d["general"][0]["texts"].append("two\nlines"))
+    planted.edit("guidance", lambda d: d["general"][0]["texts"].append("two\nlines"))
     assert "general[0]" in refused(planted)
 
 
 def test_a_band_missing_from_a_concern_is_refused(planted):
-    planted.edit(lambda d: d["concerns"][1]["bands"].pop("unknown"))
+    planted.edit("guidance", lambda d: d["concerns"][1]["bands"].pop("unknown"))
     assert "sextortion" in refused(planted)
 
 
 def test_a_gap_between_bands_is_refused(planted):
-    planted.edit(lambda d: d["bands"][1].update(age_min=9))
+    planted.edit("guidance", lambda d: d["bands"][1].update(age_min=9))
     assert "must start at age 8" in refused(planted)
 
 
 def test_bands_must_end_at_17(planted):
-    planted.edit(lambda d: d["bands"][2].update(age_max=16))
+    planted.edit("guidance", lambda d: d["bands"][2].update(age_max=16))
     assert "end at age 17" in refused(planted)
 
 
 def test_a_concern_given_twice_is_refused(planted):
-    planted.edit(lambda d: d["concerns"].append(d["concerns"][0]))
+    planted.edit("guidance", lambda d: d["concerns"].append(d["concerns"][0]))
     assert "appears twice" in refused(planted)
 
 
@@ -75,17 +75,19 @@ def test_a_text_that_would_reach_a_parent_twice_is_refused(planted):
     def repeat(d):
         d["concerns"][2]["bands"]["8-12"]["talk"].append(d["always"]["talk"][0])
 
-    planted.edit(repeat)
+    planted.edit("guidance", repeat)
     assert "given twice" in refused(planted)
 
 
 def test_an_unchecked_source_is_refused(planted):
-    planted.edit(lambda d: d["concerns"][3]["source"][0].pop("checked"))
+    planted.edit("guidance", lambda d: d["concerns"][3]["source"][0].pop("checked"))
     assert "checked" in refused(planted)
 
 
 def test_a_plain_http_source_is_refused(planted):
-    planted.edit(lambda d: d["concerns"][3]["source"][0].update(url="http://example.org/"))
+    planted.edit(
+        "guidance", lambda d: d["concerns"][3]["source"][0].update(url="http://example.org/")
+    )
     assert "https" in refused(planted)
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,7 +17,9 @@ import pytest
 
 from helper import __version__, extension_data, extension_package
 from helper.paths import REPO_ROOT, extension_dir, resources_dir
+from tests.extension.harness import source_copy
 from tests.support.browser import chromium_context
+from tests.support.cli import waymark
 from tests.support.tools import require
 
 ALLOWED = {".json", ".js", ".mjs", ".html", ".css", ".png"}
@@ -28,11 +28,7 @@ ALLOWED = {".json", ".js", ".mjs", ".html", ".css", ".png"}
 @pytest.fixture(scope="module")
 def zips(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("zips")
-    result = subprocess.run(
-        [sys.executable, "-m", "helper", "build-extension", "--zip", str(out)],
-        capture_output=True, text=True, timeout=60, cwd=out,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )  # fmt: skip
+    result = waymark("build-extension", "--zip", str(out), cwd=out)
     assert result.returncode == 0, result.stderr
     return {
         target: out / f"waymark-{__version__}-{target}.zip" for target in ("chromium", "firefox")
@@ -204,7 +200,5 @@ def screens_seen(folder: Path, profile: Path) -> list[str]:
 def test_bundled_package_shows_exactly_what_the_source_shows(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     built = extension_package.write_unpacked("chromium", tmp_path / "built", bundler())
-    source = tmp_path / "source"
-    shutil.copytree(extension_dir(), source, ignore=shutil.ignore_patterns("data"))
-    extension_data.build(source / "data")
+    source = source_copy(tmp_path / "source")
     assert screens_seen(built, tmp_path / "p1") == screens_seen(source, tmp_path / "p2")

@@ -18,16 +18,27 @@ def mode(path) -> int:
     return stat.S_IMODE(os.lstat(path).st_mode)
 
 
+@pytest.fixture
+def note_id(env) -> str:
+    """A new vault with one note in it, made through the CLI; the note's id."""
+    init(env)
+    return new(env)
+
+
+@pytest.fixture
+def folder(tmp_path):
+    """An empty folder to export into."""
+    out = tmp_path / "out"
+    out.mkdir()
+    return out
+
+
 def leftovers(folder, keep: set[str]) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name not in keep)
 
 
 @posix_only
-def test_force_over_a_readable_file_leaves_a_private_one(env, tmp_path):
-    init(env)
-    note_id = new(env)
-    folder = tmp_path / "out"
-    folder.mkdir()
+def test_force_over_a_readable_file_leaves_a_private_one(env, note_id, folder):
     out = folder / "record.txt"
     out.write_text("old, readable by everyone")
     out.chmod(0o644)
@@ -39,11 +50,7 @@ def test_force_over_a_readable_file_leaves_a_private_one(env, tmp_path):
 
 
 @posix_only
-def test_a_new_export_is_private_and_leaves_no_temp_file(env, tmp_path):
-    init(env)
-    note_id = new(env)
-    folder = tmp_path / "out"
-    folder.mkdir()
+def test_a_new_export_is_private_and_leaves_no_temp_file(env, note_id, folder):
     out = folder / "record.html"
     done = waymark(env, "notes", "export", note_id, "--format", "html", "--output", str(out))
     assert done.returncode == 0, done.stderr
@@ -51,11 +58,7 @@ def test_a_new_export_is_private_and_leaves_no_temp_file(env, tmp_path):
     assert leftovers(folder, {"record.html"}) == []
 
 
-def test_force_never_follows_a_symlink(env, tmp_path):
-    init(env)
-    note_id = new(env)
-    folder = tmp_path / "out"
-    folder.mkdir()
+def test_force_never_follows_a_symlink(env, note_id, folder, tmp_path):
     victim = tmp_path / "someone-elses-file"
     victim.write_text("do not touch")
     victim.chmod(0o644)
@@ -69,11 +72,7 @@ def test_force_never_follows_a_symlink(env, tmp_path):
     assert leftovers(folder, {"record.txt"}) == []
 
 
-def test_a_dangling_symlink_is_refused_too(env, tmp_path):
-    init(env)
-    note_id = new(env)
-    folder = tmp_path / "out"
-    folder.mkdir()
+def test_a_dangling_symlink_is_refused_too(env, note_id, folder, tmp_path):
     target = tmp_path / "would-be-created"
     link = folder / "record.txt"
     link.symlink_to(target)
@@ -84,9 +83,7 @@ def test_a_dangling_symlink_is_refused_too(env, tmp_path):
     assert leftovers(folder, {"record.txt"}) == []
 
 
-def test_a_folder_is_not_replaced(env, tmp_path):
-    init(env)
-    note_id = new(env)
+def test_a_folder_is_not_replaced(env, note_id, tmp_path):
     out = tmp_path / "a-folder"
     out.mkdir()
     result = waymark(env, "notes", "export", note_id, "--output", str(out), "--force")

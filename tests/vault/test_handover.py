@@ -20,7 +20,7 @@ from helper.vault import Vault, bundle, contacts, followups, handover, identity
 from helper.vault.bundle import HandoverRefused
 from helper.vault.chronology import chronology
 from tests.support.modes import assert_mode
-from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields
+from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields, unlocked
 
 VECTORS = sorted((Path(__file__).parent / "handover_vectors").glob("*.json"))
 TICKS = {"tell-dsl": "2025-03-01T10:00:00+00:00", "write-it-down": "2025-03-01T10:20:00+00:00"}
@@ -34,12 +34,6 @@ class World:
     third: Vault
     note_id: str
     bundle_path: Path
-
-
-def open_vault(path: Path) -> Vault:
-    vault = Vault.open(path)
-    vault.unlock(PASSPHRASE)
-    return vault
 
 
 def introduce(a: Vault, b: Vault, name_of_b: str) -> None:
@@ -83,7 +77,7 @@ def world(pristine, tmp_path) -> World:
         dst = tmp_path / src.name
         shutil.copyfile(src, dst)
         copies.append(dst)
-    staff, dsl, third = (open_vault(p) for p in copies)
+    staff, dsl, third = (unlocked(p) for p in copies)
     out = tmp_path / "out" / "to-dsl.age"
     out.parent.mkdir()
     handover.hand_over(
@@ -314,7 +308,7 @@ def test_verify_names_a_damaged_record_of_where_a_note_came_from(world, tmp_path
             (bytes([ct[0] ^ 1]) + ct[1:], dsl_id),
         )
     conn.close()
-    world.dsl = open_vault(path)
+    world.dsl = unlocked(path)
     report = world.dsl.verify()
     assert not report.ok
     assert f"Note {dsl_id}: the record of where it came from has been altered" in " ".join(
@@ -465,7 +459,7 @@ def test_a_vault_from_before_hand_over_gains_its_tables_and_still_verifies(tmp_p
         conn.execute(f"DROP TABLE {table}")
     conn.commit()
     conn.close()
-    vault = open_vault(path)
+    vault = unlocked(path)
     assert vault.verify().ok
     assert identity.load(vault).recipient.startswith("age1")
     vault.close()

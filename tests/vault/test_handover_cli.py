@@ -5,14 +5,13 @@ nothing left in the temp folder or beside the bundle."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.support.cli import private_env
-from tests.support.cli import waymark as run_waymark
 from tests.support.vaults import PASSPHRASE
+from tests.vault.test_cli import waymark
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET_WORDS = "Heron-lantern said the man asked for a photo"
@@ -20,10 +19,6 @@ SECRET_WORDS = "Heron-lantern said the man asked for a photo"
 
 def make_env(tmp_path: Path, who: str) -> dict[str, str]:
     return private_env(tmp_path / who, PASSPHRASE)
-
-
-def waymark(env, *args) -> subprocess.CompletedProcess[str]:
-    return run_waymark(*args, env=env)
 
 
 def ok(env, *args) -> str:

@@ -8,10 +8,7 @@ import errno
 import os
 import shutil
 import sqlite3
-import subprocess
-import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -20,8 +17,8 @@ from helper import files
 from helper.errors import StorageError
 from helper.vault import Vault, store
 from tests.support.vaults import NARRATIVE, PASSPHRASE, sample_fields, unlocked
+from tests.vault.test_storage_failures import run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 AWKWARD_NAMES = ("what? now", "notes #2", "100% done", "a?b#c%41d")
 
 
@@ -68,17 +65,7 @@ def test_a_read_only_vault_in_an_awkwardly_named_folder_opens_read_only():
             v.unlock({PASSPHRASE!r})
             print(v.note({note_id!r}).latest.fields["narrative"])
             """
-        env = {**os.environ, "WAYMARK_KDF_FAST": "1"}
-        env.pop("PYTHON_KEYRING_BACKEND", None)
-        done = subprocess.run(
-            [sys.executable, "-c", textwrap.dedent(code)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_python(code)
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines() == ["True", NARRATIVE]
     finally:

@@ -9,6 +9,7 @@ All clients send `Host: 127.0.0.1:5000` unless a test passes its own Host header
 from __future__ import annotations
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from helper.web import create_app
@@ -26,11 +27,25 @@ class WaymarkClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-@pytest.fixture
-def app(waymark_home):
-    app = create_app({"TESTING": True, "LAUNCH_TOKEN": TOKEN, "PORT": PORT})
+def make_app(**config) -> Flask:
+    """A fresh app with our token and port (TESTING on), plus any other `config`; its test
+    clients are WaymarkClients. The `app` fixtures use it; so may a test that needs two."""
+    app = create_app({"TESTING": True, "LAUNCH_TOKEN": TOKEN, "PORT": PORT, **config})
     app.test_client_class = WaymarkClient
     return app
+
+
+def signed_in(app) -> WaymarkClient:
+    """A new test client of `app` that has exchanged the launch token for its session cookie."""
+    c = app.test_client()
+    response = c.get(f"/?token={TOKEN}")
+    assert response.status_code == 303, "the launch token exchange must succeed"
+    return c
+
+
+@pytest.fixture
+def app(waymark_home):
+    return make_app()
 
 
 @pytest.fixture
@@ -40,10 +55,7 @@ def anon(app) -> WaymarkClient:
 
 @pytest.fixture
 def client(app) -> WaymarkClient:
-    c = app.test_client()
-    response = c.get(f"/?token={TOKEN}")
-    assert response.status_code == 303, "the launch token exchange must succeed"
-    return c
+    return signed_in(app)
 
 
 def session_of(app, client: WaymarkClient) -> dict:

@@ -15,6 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from tests.support.notes_pages import NOTE
 from tests.support.vaults import PASSPHRASE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,17 +88,7 @@ class LiveSession:
             "/pro/create",
             {"csrf_token": token, "passphrase": PASSPHRASE, "again": PASSPHRASE},
         )
-        note = {
-            "csrf_token": token,
-            "concern": "sextortion",
-            "concern_at": "2026-11-28T15:30",
-            "recorder_name": "Sam Teacher",
-            "recorder_role": "Form tutor",
-            "child": "J.B.",
-            "child_age": "14",
-            "narrative": NARRATIVE,
-            "status": "open",
-        }
+        note = {**NOTE, "narrative": NARRATIVE, "csrf_token": token}
         self.request("POST", "/pro/notes/new", note, expect=303)
 
     def stop(self) -> tuple[str, str]:

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_browser_pages import go_through, serious_violations
+from tests.support.pages import scan_tab, serious_violations
+from tests.web.test_browser_pages import go_through
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_pick_a_borough_on_the_routes_page(chromium, live_helper, artifacts, scheme):
-    ctx = chromium.new_context(
-        bypass_csp=True, viewport={"width": 360, "height": 640}, color_scheme=scheme
-    )
-    try:
-        tab = ctx.new_page()
-        tab.goto(live_helper.url)
+    with scan_tab(chromium, live_helper, scheme, 360, 640) as tab:
         go_through(tab, "professional", "15", "sextortion")
         options = tab.locator("#borough option").all_inner_texts()
         assert options[0] == "Choose a borough" and len(options) == 34
@@ -44,5 +40,3 @@ def test_pick_a_borough_on_the_routes_page(chromium, live_helper, artifacts, sch
         assert numbers.locator("a[href^='tel:']").count() == 0
         assert numbers.locator(".not-confirmed").count() == 5
         assert serious_violations(tab) == []
-    finally:
-        ctx.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.pages import scan_tab, serious_violations
 from tests.support.screenshots import keep_for_readme
 
 pytestmark = pytest.mark.browser
@@ -102,27 +103,9 @@ def test_everything_works_with_javascript_off(chromium, live_helper):
         ctx.close()
 
 
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, artifacts, scheme):
-    # axe is injected as a script, which our CSP (rightly) forbids; bypass_csp is for the scan
-    # only, it does not change what the pages are checked for.
-    ctx = chromium.new_context(
-        bypass_csp=True, viewport={"width": 1100, "height": 900}, color_scheme=scheme
-    )
-    try:
-        tab = ctx.new_page()
-        tab.goto(live_helper.url)
+    with scan_tab(chromium, live_helper, scheme, 1100, 900) as tab:
         found = {"/": serious_violations(tab)}
         if scheme == "light":
             tab.screenshot(path=artifacts / "web-start.png", full_page=True)
@@ -154,8 +137,6 @@ def test_axe_finds_no_serious_problem_on_any_public_page(chromium, live_helper, 
         found["/help/age (error)"] = serious_violations(tab)
         tab.goto(live_helper.base + "/away")
         found["/away"] = serious_violations(tab)
-    finally:
-        ctx.close()
     assert {page: v for page, v in found.items() if v} == {}
 
 

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_browser_pages import go_through, serious_violations
+from tests.support.pages import scan_tab, serious_violations
+from tests.web.test_browser_pages import go_through
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_parents_guidance_reads_well_and_passes_axe(chromium, live_helper, artifacts, scheme):
-    ctx = chromium.new_context(
-        bypass_csp=True, viewport={"width": 360, "height": 640}, color_scheme=scheme
-    )
-    try:
-        tab = ctx.new_page()
-        tab.goto(live_helper.url)
+    with scan_tab(chromium, live_helper, scheme, 360, 640) as tab:
         go_through(tab, "parent-carer", "6", "grooming")
         guidance = tab.locator("section.guidance")
         assert guidance.locator("h3").all_inner_texts()[:4] == [
@@ -45,5 +41,3 @@ def test_parents_guidance_reads_well_and_passes_axe(chromium, live_helper, artif
         assert tab.evaluate("document.documentElement.scrollWidth") <= 360
         assert serious_violations(tab) == []
         tab.screenshot(path=artifacts / f"web-parent-guidance-{scheme}.png", full_page=True)
-    finally:
-        ctx.close()

@@ -13,6 +13,17 @@ DOC = ROOT / "docs" / "SECURITY.md"
 CITED = re.compile(r"`(tests/[\w/.-]+)(?:::(\w+))?`|`::(\w+)`")
 
 
+def tracked_files() -> list[str]:
+    """The repository's own files in the folders that can cite or point anywhere."""
+    return subprocess.run(
+        ["git", "ls-files", "helper", "tests", "extension", "resources", "docs"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
 def names_in(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     return {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
@@ -40,13 +51,7 @@ def test_every_heading_the_code_cites_is_in_the_threat_model():
         for line in DOC.read_text(encoding="utf-8").splitlines()
         if line.startswith("#")
     }
-    files = subprocess.run(
-        ["git", "ls-files", "helper", "tests", "extension", "resources", "docs"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    files = tracked_files()
     cites = re.compile(r'docs/SECURITY\.md, \\?"([^"\\]+)\\?"')
     found = 0
     for name in files:
@@ -64,13 +69,7 @@ def test_nothing_points_outside_the_repository():
     outside = re.compile(
         r"/w[o]rk/|\.\./shared|shared/|SECURITY\.md (items? )?\d|DESIGN\.md|TESTING\.md|SOURCES\.md"
     )
-    files = subprocess.run(
-        ["git", "ls-files", "helper", "tests", "extension", "resources", "docs"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    files = tracked_files()
     bad = []
     for name in files:
         path = ROOT / name

@@ -10,16 +10,8 @@ import stat
 import pytest
 from jinja2 import DictLoader, Environment
 
-from helper.web import create_app
 from helper.web.template_cache import template_cache
-from tests.web.conftest import PORT, TOKEN, WaymarkClient
-
-
-def signed_in(app) -> WaymarkClient:
-    app.test_client_class = WaymarkClient
-    client = app.test_client()
-    assert client.get(f"/?token={TOKEN}").status_code == 303
-    return client
+from tests.web.conftest import make_app, signed_in
 
 
 def start_page(app) -> bytes:
@@ -29,23 +21,19 @@ def start_page(app) -> bytes:
     return re.sub(rb'name="csrf_token" value="[^"]*"', b"", response.data)
 
 
-def new_app():
-    return create_app({"TESTING": True, "LAUNCH_TOKEN": TOKEN, "PORT": PORT})
-
-
 def test_a_start_fills_an_owner_only_cache_and_the_next_start_gives_the_same_page(waymark_home):
-    first = start_page(new_app())
+    first = start_page(make_app())
     folder = waymark_home / "cache" / "templates"
     entries = list(folder.iterdir())
     assert entries, "the start page's templates were not cached"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(e.stat().st_mode) == 0o600 for e in entries)
-    assert start_page(new_app()) == first  # read back from the cache
+    assert start_page(make_app()) == first  # read back from the cache
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated"])
 def test_a_damaged_entry_is_compiled_afresh(waymark_home, damage):
-    first = start_page(new_app())
+    first = start_page(make_app())
     for entry in (waymark_home / "cache" / "templates").iterdir():
         data = entry.read_bytes()
         entry.write_bytes(
@@ -53,18 +41,18 @@ def test_a_damaged_entry_is_compiled_afresh(waymark_home, damage):
                 damage
             ]
         )
-    assert start_page(new_app()) == first
+    assert start_page(make_app()) == first
 
 
 def test_a_cache_folder_that_cannot_be_made_or_written_costs_nothing(waymark_home):
-    first = start_page(new_app())
+    first = start_page(make_app())
     folder = waymark_home / "cache" / "templates"
     shutil.rmtree(folder)
     folder.write_text("a file where the folder should be")  # mkdir fails: no cache at all
-    assert start_page(new_app()) == first
+    assert start_page(make_app()) == first
 
     folder.unlink()
-    app = new_app()  # the folder is made here ...
+    app = make_app()  # the folder is made here ...
     folder.rmdir()
     folder.write_text("and gone again")  # ... and cannot be written when the page compiles
     assert start_page(app) == first

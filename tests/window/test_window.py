@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import stat
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.support.hostproc import launch_target, recorder
 from tests.support.tools import require
 from tests.support.vaults import PASSPHRASE
 
@@ -35,11 +34,9 @@ def private_env(tmp_path: Path) -> dict[str, str]:
 
 
 def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
-    if not os.environ.get("DISPLAY"):
-        require("xvfb-run", "a virtual display for the window")
-        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    require_display()
     pytest.importorskip("webview")
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests/window/show_window.py")],
         env={**private_env(tmp_path), "BROWSER": str(script)},
@@ -60,19 +57,22 @@ def test_real_window_shows_the_start_page_and_closes_cleanly(tmp_path):
     assert "window_at=/platforms" in done.stdout
 
 
-def recording_browser(tmp_path: Path) -> tuple[Path, Path]:
-    """A stand-in system browser: a script that records the URL it was asked to open."""
-    record = tmp_path / "opened.txt"
-    script = tmp_path / "browser.sh"
-    script.write_text(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{record}"\n')
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return script, record
+def require_display() -> None:
+    """The tests that show a real window need a display (tests/run.sh runs under xvfb-run)."""
+    if not os.environ.get("DISPLAY"):
+        require("xvfb-run", "a virtual display for the window")
+        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
 
 
-def launch_page(uri: str) -> str:
-    """What the stand-in browser was given: a private page that carries the token."""
-    assert uri.startswith("file://") and "token" not in uri
-    return Path(unquote(urlsplit(uri).path)).read_text()
+def helper_process(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """`python -m helper ARGS` with `env`, its stdout and stderr read as text by the test."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "helper", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run_open_without_display(tmp_path: Path, env_extra: dict[str, str], *args: str):
@@ -80,18 +80,11 @@ def run_open_without_display(tmp_path: Path, env_extra: dict[str, str], *args: s
     env.pop("DISPLAY", None)
     env.pop("WAYLAND_DISPLAY", None)
     env.update(env_extra)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "helper", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    return proc
+    return helper_process(env, *args)
 
 
 def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     proc = run_open_without_display(tmp_path, {"BROWSER": str(script)})
     try:
         first = proc.stdout.readline()
@@ -111,17 +104,17 @@ def test_no_display_says_so_once_and_opens_the_system_browser(tmp_path):
 
 
 def test_new_note_from_the_extension_starts_at_the_notes_page(tmp_path):
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     args = ("open", "--new-note", "--platform", "example.com", "--at", "2026-11-29T10:00:00Z")
     proc = run_open_without_display(tmp_path, {"BROWSER": str(script)}, *args)
     try:
         proc.stdout.readline()
         proc.stdout.readline()
-        page = launch_page(record.read_text().split()[0])  # removed again when it stops
+        target = launch_target(record.read_text().split()[0])  # removed again when it stops
     finally:
         proc.terminate()
         proc.communicate(timeout=20)
-    assert "/pro/notes/new?platform=example.com&amp;at=2026-11-29T10%3A00%3A00Z&amp;token=" in page
+    assert "/pro/notes/new?platform=example.com&at=2026-11-29T10%3A00%3A00Z&token=" in target
 
 
 def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
@@ -141,15 +134,9 @@ def test_no_browser_prints_the_address_and_keeps_serving(tmp_path):
 
 
 def test_browser_flag_skips_the_window_and_uses_the_system_browser(tmp_path):
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     env = {**private_env(tmp_path), "BROWSER": str(script), "DISPLAY": ":99"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "helper", "--browser"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = helper_process(env, "--browser")
     try:
         first = proc.stdout.readline()
     finally:
@@ -181,7 +168,7 @@ def test_open_on_a_display_that_kills_qt_falls_back_to_the_browser(tmp_path):
     tries the display: on a display that makes Qt abort, only the child dies, and the helper
     says why in one line and opens the system browser."""
     pytest.importorskip("webview")
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     env = {
         **private_env(tmp_path),
         "BROWSER": str(script),
@@ -189,13 +176,7 @@ def test_open_on_a_display_that_kills_qt_falls_back_to_the_browser(tmp_path):
         "QT_QPA_PLATFORM": "xcb",
     }
     env.pop("WAYLAND_DISPLAY", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "helper", "open"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = helper_process(env, "open")
     try:
         said = proc.stdout.readline()
         opened_line = proc.stdout.readline()
@@ -209,9 +190,7 @@ def test_open_on_a_display_that_kills_qt_falls_back_to_the_browser(tmp_path):
 
 
 def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
-    if not os.environ.get("DISPLAY"):
-        require("xvfb-run", "a virtual display for the window")
-        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    require_display()
     pytest.importorskip("webview")
     from helper import window
 
@@ -224,9 +203,7 @@ def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
     """Issue 4's promise, in the window itself: unlock (here: create), record a note from the
     extension's link, follow the checklist, export, lock. Then the vault file is opened
     independently to prove what the window saved."""
-    if not os.environ.get("DISPLAY"):
-        require("xvfb-run", "a virtual display for the window")
-        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    require_display()
     pytest.importorskip("webview")
     env = {**private_env(tmp_path), "WAYMARK_TESTING": "1", "WAYMARK_KDF_FAST": "1"}
     done = subprocess.run(
@@ -276,26 +253,18 @@ def test_a_second_launch_opens_in_a_new_window_of_the_running_helper(tmp_path):
     import socket
     import time
 
-    if not os.environ.get("DISPLAY"):
-        require("xvfb-run", "a virtual display for the window")
-        pytest.skip("no DISPLAY: run under xvfb-run (tests/run.sh does)")
+    require_display()
     pytest.importorskip("webview")
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         devtools = probe.getsockname()[1]
-    script, record = recording_browser(tmp_path)
+    script, record = recorder(tmp_path)
     env = {
         **private_env(tmp_path),
         "BROWSER": str(script),
         "QTWEBENGINE_REMOTE_DEBUGGING": str(devtools),
     }
-    first = subprocess.Popen(
-        [sys.executable, "-m", "helper", "open"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = helper_process(env, "open")
     try:
         deadline = time.monotonic() + 60
         while not any("127.0.0.1" in url for url in devtools_pages(devtools)):

@@ -9,10 +9,9 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from helper.web import create_app
 from tests.support.notes_pages import Clock, create_vault
 from tests.support.vaults import MemoryKeyring
-from tests.web.conftest import PORT, TOKEN, WaymarkClient
+from tests.web.conftest import make_app
 
 
 @pytest.fixture(autouse=True)
@@ -38,16 +37,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def app(waymark_home, clock):
-    app = create_app(
-        {
-            "TESTING": True,
-            "LAUNCH_TOKEN": TOKEN,
-            "PORT": PORT,
-            "VAULT_CLOCK": clock,
-            "VAULT_WATCHDOG_SECONDS": None,
-        }
-    )
-    app.test_client_class = WaymarkClient
+    app = make_app(VAULT_CLOCK=clock, VAULT_WATCHDOG_SECONDS=None)
     yield app
     from helper.web import close
 

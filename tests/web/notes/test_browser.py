@@ -7,16 +7,13 @@ note in it, then unlocked through the page). Run any one with `-k`, in any order
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from helper.vault import Vault
-from tests.support.pages import axe_clean, base
+from tests.support.pages import axe_clean, base, serving
 from tests.support.screenshots import keep_for_readme
 from tests.support.tools import require
 from tests.support.vaults import PASSPHRASE
@@ -35,30 +32,8 @@ def server(tmp_path):
     require("chromium", "the real browser")
     home = tmp_path / "waymark"
     home.mkdir(mode=0o700)
-    env = dict(os.environ)
-    env.update(
-        WAYMARK_HOME=str(home),
-        HOME=str(tmp_path),
-        WAYMARK_KDF_FAST="1",
-        WAYMARK_TESTING="1",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        PYTHONPATH=str(ROOT),
-    )
-    log = tmp_path / "server.log"
-    with log.open("w") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "helper", "serve"],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            env=env,
-            text=True,
-        )
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), log.read_text()
-        yield {"url": url, "home": home, "log": log, "process": process}
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=20)
+    with serving(home) as server:
+        yield server
 
 
 @pytest.fixture

@@ -5,22 +5,15 @@ hands a note to the member of staff as a downloaded file, and imports one back."
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from helper.vault import Vault, contacts, followups, handover, identity
 from helper.web.notes.form import shown_time
 from tests.support.browser import chromium_context
-from tests.support.pages import axe_clean
+from tests.support.pages import axe_clean, base, serving
 from tests.support.tools import require
 from tests.support.vaults import PASSPHRASE
 
-ROOT = Path(__file__).resolve().parents[3]
 NARRATIVE = "Pupil said a stranger in a game asked for photos."
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(240)]
 
@@ -54,41 +47,23 @@ def world(tmp_path_factory):
         incoming = tmp / "from-staff.age"
         handover.hand_over(staff, [staff_note], incoming, to=contacts.find(staff, "Alex DSL"))
         dsl.close()
-    env = dict(os.environ)
-    env.update(
-        WAYMARK_HOME=str(home),
-        HOME=str(tmp),
-        WAYMARK_KDF_FAST="1",
-        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        PYTHONPATH=str(ROOT),
-    )
-    log = tmp / "server.log"
-    with log.open("w") as err:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "helper", "serve"],
-            stdout=subprocess.PIPE,
-            stderr=err,
-            env=env,
-            text=True,
-        )
-        url = process.stdout.readline().strip()
-        assert url.startswith("http://127.0.0.1:"), log.read_text()
-        with chromium_context(tmp_path_factory.mktemp("handover-chromium")) as ctx:
-            page = ctx.new_page()
-            page.goto(url)
-            yield {
-                "page": page,
-                "base": url.split("/?", 1)[0],
-                "staff": staff,
-                "note_id": note_id,
-                "incoming": incoming,
-                "dsl_fingerprint": dsl_id.fingerprint,
-                "tmp": tmp,
-            }
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
-        staff.close()
-        assert "Traceback" not in log.read_text()
+    with (
+        serving(home) as server,
+        chromium_context(tmp_path_factory.mktemp("handover-chromium")) as ctx,
+    ):
+        page = ctx.new_page()
+        page.goto(server["url"])
+        yield {
+            "page": page,
+            "base": base(server),
+            "staff": staff,
+            "note_id": note_id,
+            "incoming": incoming,
+            "dsl_fingerprint": dsl_id.fingerprint,
+            "tmp": tmp,
+        }
+    staff.close()
+    assert "Traceback" not in server["log"].read_text()
 
 
 def test_your_identity_shows_the_codes_and_a_qr_code(world, artifacts):
