@@ -72,4 +72,4 @@ def test_an_edited_template_is_never_served_from_the_cache(tmp_path):
 def test_a_cache_folder_blocked_by_a_file_costs_nothing(waymark_home):
     (waymark_home / "cache").write_text("a file where the user's cache folder should be")
     assert template_cache() is None
-    assert b"<h1" in start_page(new_app())
+    assert b"<h1" in start_page(make_app())
