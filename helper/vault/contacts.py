@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 
 from helper.errors import BadInput, IntegrityError
-from helper.vault import inside, keys, store
+from helper.vault import inside, store
 from helper.vault.identity import parse_fingerprint, parse_recipient
 from helper.vault.notes import MAX_LINE, clean_text
+from helper.vault.sealed import seal
 
 RECORDS_PURPOSE = "waymark/v1 handover"
 MAX_CONTACTS = 500
@@ -122,8 +123,7 @@ def insert(vault, conn, contact: Contact) -> None:
         sort_keys=True,
         ensure_ascii=False,
     ).encode()
-    nonce = secrets.token_bytes(keys.NONCE_LEN)
-    ct = aead.encrypt(nonce, plaintext, _ad(vault.vault_id, contact.id, contact.added_at))
+    nonce, ct = seal(aead, plaintext, _ad(vault.vault_id, contact.id, contact.added_at))
     conn.execute(
         "INSERT INTO contacts VALUES (?, ?, ?, ?)", (contact.id, contact.added_at, nonce, ct)
     )

@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.vault import bundle as wire
-from helper.vault import contacts, followups, identity, inside, keys, store
+from helper.vault import contacts, followups, identity, inside, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
 from helper.vault.notes import MAX_TEXT, MAX_TOLD, Note, validate_fields
 from helper.vault.sealed import seal, seal_revision
@@ -470,10 +470,11 @@ def _prepare(
             "audit": note.audit,
         },
     ]
-    seal_key = inside.sealer(vault, RECORDS_PURPOSE)
-    nonce = secrets.token_bytes(keys.NONCE_LEN)
-    plaintext = wire.canonical(hops)
-    ct = seal_key.encrypt(nonce, plaintext, _provenance_ad(vault.vault_id, new_id, received_at))
+    nonce, ct = seal(
+        inside.sealer(vault, RECORDS_PURPOSE),
+        wire.canonical(hops),
+        _provenance_ad(vault.vault_id, new_id, received_at),
+    )
     events = []
     for number, event in enumerate(note.casework, start=1):
         payload = {k: v for k, v in event.items() if k != "at"}
