@@ -389,8 +389,6 @@ def import_bundle(
                 conn.execute(store.INSERT_REVISION, row)
                 action = "create" if row[1] == 1 else "revise"
                 inside.log(vault, conn, action, new_id, row[1], row[2])
-            if events:
-                conn.execute(followups.DDL)
             for row in events:  # follow-ups keep their times; the audit entry is at that time
                 conn.execute("INSERT INTO casework VALUES (?, ?, ?, ?, ?)", row)
                 inside.log(vault, conn, followups.ACTION, new_id, row[1], row[2])
