@@ -21,7 +21,7 @@ from cryptography.exceptions import InvalidTag
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
 from helper.vault import bundle as wire
-from helper.vault import contacts, followups, identity, inside, store
+from helper.vault import contacts, followups, identity, inside, keys, store
 from helper.vault.contacts import RECORDS_PURPOSE, Contact
 from helper.vault.notes import MAX_TEXT, MAX_TOLD, Note, validate_fields
 from helper.vault.sealed import seal, seal_revision
@@ -341,7 +341,10 @@ def _handed_over_fields(fields: dict[str, Any], name: str, at: str, bundle_id: s
 def bundle_tag(vault, bundle_id: str) -> bytes:
     """A keyed tag of the bundle id: replay is caught without keeping ids in clear."""
     key = inside.subkey(vault, BUNDLE_ID_PURPOSE)
-    return hmac.new(key, bundle_id.encode(), hashlib.sha256).digest()
+    try:
+        return hmac.new(key, bundle_id.encode(), hashlib.sha256).digest()
+    finally:
+        keys.wipe(key)
 
 
 def import_bundle(
