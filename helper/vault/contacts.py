@@ -100,11 +100,14 @@ def add(vault, name: str, recipient: str, fingerprint: str) -> Contact:
     return contact
 
 
-def _checked(vault, name: str, recipient: str, fingerprint: str) -> Contact:
+def _checked(
+    vault, name: str, recipient: str, fingerprint: str, existing: list[Contact] | None = None
+) -> Contact:
     from helper.vault.times import now_utc
 
     fingerprint = parse_fingerprint(fingerprint)
-    existing = list_contacts(vault)
+    if existing is None:
+        existing = list_contacts(vault)
     if len(existing) >= MAX_CONTACTS:
         raise BadInput(f"This vault already has {MAX_CONTACTS} contacts; remove one first.")
     for other in existing:
@@ -133,11 +136,12 @@ def insert(vault, conn, contact: Contact) -> None:
 def new_contact(vault, name: str, recipient: str, fingerprint: str) -> Contact:
     """A checked contact not yet saved (import --trust-new saves it with the notes)."""
     base = clean_name(name)
-    taken = {c.name.casefold() for c in list_contacts(vault)}
+    existing = list_contacts(vault)
+    taken = {c.name.casefold() for c in existing}
     candidate, n = base, 2
     while candidate.casefold() in taken:
         candidate, n = f"{base} ({n})", n + 1
-    return _checked(vault, candidate, parse_recipient(recipient), fingerprint)
+    return _checked(vault, candidate, parse_recipient(recipient), fingerprint, existing)
 
 
 def remove(vault, name: str) -> Contact:
