@@ -44,10 +44,7 @@ def casework_ad(vault_id: str, note_id: str, number: int, at: str) -> bytes:
 
 
 def has_table(conn: sqlite3.Connection) -> bool:
-    rows = store.query(
-        conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-    )
-    return bool(rows)
+    return store.has_table(conn, TABLE)
 
 
 # ---- writing -----------------------------------------------------------------------------------

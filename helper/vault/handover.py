@@ -75,7 +75,7 @@ def provenance_problems(vault) -> list[str]:
     """For `verify`: every provenance record must open under this vault's key and belong to a
     note the vault has. The note page would say so when shown; verify says it up front."""
     conn = inside.connection(vault)
-    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+    if not store.has_table(conn, "provenance"):
         return []
     notes = {r[0] for r in store.query(conn, "SELECT id FROM notes")}
     problems = []
@@ -100,7 +100,7 @@ def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
     (kept in the vault and passed on with the note, too long to show); None for a note made in
     this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
     conn = inside.connection(vault)
-    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+    if not store.has_table(conn, "provenance"):
         return None
     hops = provenance(vault, note_id)
     return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None

@@ -265,3 +265,11 @@ def query(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[tuple]
         return conn.execute(sql, params).fetchall()
     except STORE_ERRORS as err:
         raise storage_error(err) from None
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the file has this table: a vault from before a later group of tables, opened
+    read-only (so not upgraded), has none of that group."""
+    return bool(
+        query(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    )
