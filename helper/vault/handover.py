@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
@@ -59,11 +60,14 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
     )
     if not rows:
         return []
-    received_at, nonce, ct = rows[0]
-    aead = inside.sealer(vault, RECORDS_PURPOSE)
+    return _open_hops(inside.sealer(vault, RECORDS_PURPOSE), vault.vault_id, note_id, *rows[0])
+
+
+def _open_hops(
+    aead: AESGCM, vault_id: str, note_id: str, received_at: str, nonce: bytes, ct: bytes
+) -> list[dict[str, Any]]:
     try:
-        ad = _provenance_ad(vault.vault_id, note_id, received_at)
-        data = json.loads(aead.decrypt(nonce, ct, ad))
+        data = json.loads(aead.decrypt(nonce, ct, _provenance_ad(vault_id, note_id, received_at)))
         return [wire.hop(h) for h in data]
     except (InvalidTag, ValueError, TypeError):
         raise IntegrityError(
@@ -73,18 +77,22 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
 
 def provenance_problems(vault) -> list[str]:
     """For `verify`: every provenance record must open under this vault's key and belong to a
-    note the vault has. The note page would say so when shown; verify says it up front."""
+    note the vault has. The note page would say so when shown; verify says it up front. The
+    records are read in one query and opened with one sealer."""
     conn = inside.connection(vault)
     if not store.has_table(conn, "provenance"):
         return []
     notes = {r[0] for r in store.query(conn, "SELECT id FROM notes")}
+    aead = inside.sealer(vault, RECORDS_PURPOSE)
     problems = []
-    for (note_id,) in store.query(conn, "SELECT note_id FROM provenance ORDER BY note_id"):
+    for note_id, received_at, nonce, ct in store.query(
+        conn, "SELECT note_id, received_at, nonce, ct FROM provenance ORDER BY note_id"
+    ):
         if note_id not in notes:
             problems.append(f"Note {note_id}: a record of where it came from, but no such note.")
             continue
         try:
-            provenance(vault, note_id)
+            _open_hops(aead, vault.vault_id, note_id, received_at, nonce, ct)
         except IntegrityError as err:
             problems.append(str(err))
     return problems
