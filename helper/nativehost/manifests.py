@@ -335,10 +335,6 @@ def current_plan(browser: str, user_data_dir: Path | None = None) -> InstallPlan
     )
 
 
-def launcher_path() -> Path:
-    return data_dir() / "native-host" / "waymark-native-host"
-
-
 def install(browser: str, user_data_dir: Path | None = None) -> list[Path]:
     """Write the launcher and this browser's host manifest (and on Windows the registry key);
     return the files written."""

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from helper.casework import MAX_WHAT
 from helper.errors import BadInput, IntegrityError, WaymarkError
+from helper.vault.keys import b64
 from helper.vault.notes import clean_signature, clean_text, validate_fields
 
 FORMAT = "waymark-handover"
@@ -53,10 +54,6 @@ class HandoverRefused(IntegrityError):
 # ---- canonical JSON -----------------------------------------------------------------------------
 def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def unb64(text: object, length: int) -> bytes:

@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from helper.errors import IntegrityError
 from helper.vault import audit, followups, keys, store
 from helper.vault import header as hdr
-from helper.vault.handover import provenance_problems
 from helper.vault.notes import VerifyReport
 from helper.vault.sealed import (
     deletion_ad,
@@ -191,6 +190,8 @@ class Checking:
             ),
             keyring_head=head,
         )
+        from helper.vault.handover import provenance_problems  # hand-over loads on first use
+
         report.problems.extend(provenance_problems(self))
         if paper_head is not None:
             report.problems.extend(self._paper_head_problems(*paper_head))

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 
 from helper.errors import BadInput, IntegrityError
-from helper.vault import inside, keys, store
+from helper.vault import inside, store
 from helper.vault.identity import parse_fingerprint, parse_recipient
 from helper.vault.notes import MAX_LINE, clean_text
+from helper.vault.sealed import seal
 
 RECORDS_PURPOSE = "waymark/v1 handover"
 MAX_CONTACTS = 500
@@ -99,11 +100,14 @@ def add(vault, name: str, recipient: str, fingerprint: str) -> Contact:
     return contact
 
 
-def _checked(vault, name: str, recipient: str, fingerprint: str) -> Contact:
+def _checked(
+    vault, name: str, recipient: str, fingerprint: str, existing: list[Contact] | None = None
+) -> Contact:
     from helper.vault.times import now_utc
 
     fingerprint = parse_fingerprint(fingerprint)
-    existing = list_contacts(vault)
+    if existing is None:
+        existing = list_contacts(vault)
     if len(existing) >= MAX_CONTACTS:
         raise BadInput(f"This vault already has {MAX_CONTACTS} contacts; remove one first.")
     for other in existing:
@@ -122,8 +126,7 @@ def insert(vault, conn, contact: Contact) -> None:
         sort_keys=True,
         ensure_ascii=False,
     ).encode()
-    nonce = secrets.token_bytes(keys.NONCE_LEN)
-    ct = aead.encrypt(nonce, plaintext, _ad(vault.vault_id, contact.id, contact.added_at))
+    nonce, ct = seal(aead, plaintext, _ad(vault.vault_id, contact.id, contact.added_at))
     conn.execute(
         "INSERT INTO contacts VALUES (?, ?, ?, ?)", (contact.id, contact.added_at, nonce, ct)
     )
@@ -133,11 +136,12 @@ def insert(vault, conn, contact: Contact) -> None:
 def new_contact(vault, name: str, recipient: str, fingerprint: str) -> Contact:
     """A checked contact not yet saved (import --trust-new saves it with the notes)."""
     base = clean_name(name)
-    taken = {c.name.casefold() for c in list_contacts(vault)}
+    existing = list_contacts(vault)
+    taken = {c.name.casefold() for c in existing}
     candidate, n = base, 2
     while candidate.casefold() in taken:
         candidate, n = f"{base} ({n})", n + 1
-    return _checked(vault, candidate, parse_recipient(recipient), fingerprint)
+    return _checked(vault, candidate, parse_recipient(recipient), fingerprint, existing)
 
 
 def remove(vault, name: str) -> Contact:

@@ -32,10 +32,8 @@ if TYPE_CHECKING:
     from helper.vault.audit import AuditEntry
     from helper.vault.vault import Vault
 
-TABLE = "casework"
+TABLE = "casework"  # in store.SCHEMA; a writable vault made before it gains it on open (upgrade)
 ACTION = "casework"  # the audit action of every casework event
-# Also in store.SCHEMA (new vaults); created on first use in a vault made before it existed.
-DDL = store.CASEWORK_DDL.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1)
 KINDS = ("follow-up", "done", "note-deleted")
 EVENTS_SQL = "SELECT note_id, number, at, nonce, ct FROM casework ORDER BY at, note_id, number"
 
@@ -46,10 +44,7 @@ def casework_ad(vault_id: str, note_id: str, number: int, at: str) -> bytes:
 
 
 def has_table(conn: sqlite3.Connection) -> bool:
-    rows = store.query(
-        conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
-    )
-    return bool(rows)
+    return store.has_table(conn, TABLE)
 
 
 # ---- writing -----------------------------------------------------------------------------------
@@ -68,7 +63,6 @@ def _write(vault: Vault, conn: sqlite3.Connection, note_id: str, payload: dict[s
     """Seal and append one event, with its audit entry, inside the caller's transaction."""
     from helper.vault.times import now_utc
 
-    conn.execute(DDL)
     number = _next_number(conn, note_id)
     at = now_utc()
     aead = vault._require_aead()
@@ -136,8 +130,7 @@ def complete(
 def on_delete(vault: Vault, conn: sqlite3.Connection, note_id: str) -> None:
     """Called by Vault.delete_note inside its transaction, before the revisions go: removes the
     note's casework rows and keeps a sealed note-deleted event with its child reference."""
-    if has_table(conn):
-        conn.execute("DELETE FROM casework WHERE note_id = ?", (note_id,))
+    conn.execute("DELETE FROM casework WHERE note_id = ?", (note_id,))
     ref = _latest_ref(vault, conn, note_id)
     if ref:
         _write(vault, conn, note_id, {"kind": "note-deleted", "child_ref": ref})

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from helper import files
 from helper.errors import BadInput, IntegrityError, WaymarkError
@@ -59,11 +60,14 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
     )
     if not rows:
         return []
-    received_at, nonce, ct = rows[0]
-    aead = inside.sealer(vault, RECORDS_PURPOSE)
+    return _open_hops(inside.sealer(vault, RECORDS_PURPOSE), vault.vault_id, note_id, *rows[0])
+
+
+def _open_hops(
+    aead: AESGCM, vault_id: str, note_id: str, received_at: str, nonce: bytes, ct: bytes
+) -> list[dict[str, Any]]:
     try:
-        ad = _provenance_ad(vault.vault_id, note_id, received_at)
-        data = json.loads(aead.decrypt(nonce, ct, ad))
+        data = json.loads(aead.decrypt(nonce, ct, _provenance_ad(vault_id, note_id, received_at)))
         return [wire.hop(h) for h in data]
     except (InvalidTag, ValueError, TypeError):
         raise IntegrityError(
@@ -73,18 +77,22 @@ def provenance(vault, note_id: str) -> list[dict[str, Any]]:
 
 def provenance_problems(vault) -> list[str]:
     """For `verify`: every provenance record must open under this vault's key and belong to a
-    note the vault has. The note page would say so when shown; verify says it up front."""
+    note the vault has. The note page would say so when shown; verify says it up front. The
+    records are read in one query and opened with one sealer."""
     conn = inside.connection(vault)
-    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+    if not store.has_table(conn, "provenance"):
         return []
     notes = {r[0] for r in store.query(conn, "SELECT id FROM notes")}
+    aead = inside.sealer(vault, RECORDS_PURPOSE)
     problems = []
-    for (note_id,) in store.query(conn, "SELECT note_id FROM provenance ORDER BY note_id"):
+    for note_id, received_at, nonce, ct in store.query(
+        conn, "SELECT note_id, received_at, nonce, ct FROM provenance ORDER BY note_id"
+    ):
         if note_id not in notes:
             problems.append(f"Note {note_id}: a record of where it came from, but no such note.")
             continue
         try:
-            provenance(vault, note_id)
+            _open_hops(aead, vault.vault_id, note_id, received_at, nonce, ct)
         except IntegrityError as err:
             problems.append(str(err))
     return problems
@@ -100,7 +108,7 @@ def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
     (kept in the vault and passed on with the note, too long to show); None for a note made in
     this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
     conn = inside.connection(vault)
-    if not store.query(conn, "SELECT 1 FROM sqlite_master WHERE name = 'provenance'"):
+    if not store.has_table(conn, "provenance"):
         return None
     hops = provenance(vault, note_id)
     return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None
@@ -341,7 +349,10 @@ def _handed_over_fields(fields: dict[str, Any], name: str, at: str, bundle_id: s
 def bundle_tag(vault, bundle_id: str) -> bytes:
     """A keyed tag of the bundle id: replay is caught without keeping ids in clear."""
     key = inside.subkey(vault, BUNDLE_ID_PURPOSE)
-    return hmac.new(key, bundle_id.encode(), hashlib.sha256).digest()
+    try:
+        return hmac.new(key, bundle_id.encode(), hashlib.sha256).digest()
+    finally:
+        keys.wipe(key)
 
 
 def import_bundle(
@@ -389,8 +400,6 @@ def import_bundle(
                 conn.execute(store.INSERT_REVISION, row)
                 action = "create" if row[1] == 1 else "revise"
                 inside.log(vault, conn, action, new_id, row[1], row[2])
-            if events:
-                conn.execute(followups.DDL)
             for row in events:  # follow-ups keep their times; the audit entry is at that time
                 conn.execute("INSERT INTO casework VALUES (?, ?, ?, ?, ?)", row)
                 inside.log(vault, conn, followups.ACTION, new_id, row[1], row[2])
@@ -470,10 +479,11 @@ def _prepare(
             "audit": note.audit,
         },
     ]
-    seal_key = inside.sealer(vault, RECORDS_PURPOSE)
-    nonce = secrets.token_bytes(keys.NONCE_LEN)
-    plaintext = wire.canonical(hops)
-    ct = seal_key.encrypt(nonce, plaintext, _provenance_ad(vault.vault_id, new_id, received_at))
+    nonce, ct = seal(
+        inside.sealer(vault, RECORDS_PURPOSE),
+        wire.canonical(hops),
+        _provenance_ad(vault.vault_id, new_id, received_at),
+    )
     events = []
     for number, event in enumerate(note.casework, start=1):
         payload = {k: v for k, v in event.items() if k != "at"}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
@@ -16,6 +15,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from helper.errors import BadInput, IntegrityError
 from helper.vault import inside, keys, store
+from helper.vault.sealed import seal
 
 IDENTITY_PURPOSE = "waymark/v1 identity"
 FINGERPRINT_BYTES = 16  # 128 bits, read out as 8 groups of 4 hex digits
@@ -119,8 +119,7 @@ def _make(vault) -> Identity:
     plaintext = json.dumps({"age": str(age), "signing": keys.b64(raw)}, sort_keys=True).encode()
     created_at = now_utc()
     aead = inside.sealer(vault, IDENTITY_PURPOSE)
-    nonce = secrets.token_bytes(keys.NONCE_LEN)
-    ct = aead.encrypt(nonce, plaintext, _ad(vault.vault_id, created_at))
+    nonce, ct = seal(aead, plaintext, _ad(vault.vault_id, created_at))
     with inside.writing(vault) as conn:
         conn.execute("INSERT INTO identity VALUES (1, ?, ?, ?)", (created_at, nonce, ct))
         inside.log(vault, conn, "identity", at=created_at)

@@ -19,12 +19,18 @@ if TYPE_CHECKING:
 
 
 def subkey(vault: Vault, purpose: str) -> bytes:
-    """A purpose key derived from the vault key (raises VaultLocked when locked)."""
-    return keys.subkey(bytes(vault._require_key()), purpose)
+    """A purpose key derived from the vault key (raises VaultLocked when locked); the caller
+    wipes it (keys.wipe) once used. Derived from the held bytearray itself: a bytes copy of
+    the vault key would outlive lock in freed memory."""
+    return keys.subkey(vault._require_key(), purpose)
 
 
 def sealer(vault: Vault, purpose: str) -> AESGCM:
-    return AESGCM(subkey(vault, purpose))
+    key = subkey(vault, purpose)
+    try:
+        return AESGCM(key)  # copies the key into OpenSSL's own context, as Vault's note cipher
+    finally:
+        keys.wipe(key)
 
 
 def note_aead(vault: Vault) -> AESGCM:

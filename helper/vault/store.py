@@ -37,8 +37,8 @@ CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT 
                          mac BLOB NOT NULL);
 CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
 """
-# casework (issue 12): sealed follow-up events (helper/vault/followups.py, which creates the
-# table with this very text in a vault made before it existed, so the layout check matches).
+# casework (issue 12): sealed follow-up events (helper/vault/followups.py); a vault made before
+# it existed gains the table on a writable open (upgrade, below).
 CASEWORK_DDL = (
     "CREATE TABLE casework (note_id TEXT NOT NULL, number INTEGER NOT NULL, at TEXT NOT NULL, "
     "nonce BLOB NOT NULL, ct BLOB NOT NULL, PRIMARY KEY (note_id, number)) WITHOUT ROWID"
@@ -265,3 +265,11 @@ def query(conn: sqlite3.Connection, sql: str, params: tuple = ()) -> list[tuple]
         return conn.execute(sql, params).fetchall()
     except STORE_ERRORS as err:
         raise storage_error(err) from None
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the file has this table: a vault from before a later group of tables, opened
+    read-only (so not upgraded), has none of that group."""
+    return bool(
+        query(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))
+    )
