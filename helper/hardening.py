@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import functools
 import sys
 
 PR_SET_DUMPABLE = 4
 PR_GET_DUMPABLE = 3
 
 
-@functools.cache  # find_library runs `ldconfig -p` (a few ms); the answer cannot change
 def _libc() -> ctypes.CDLL | None:
     try:
         return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
