@@ -42,6 +42,9 @@ DUE_FORMAT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM"
 _DUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 # Steps of resources/procedure.json whose completion starts a clock.
 SOCIAL_CARE_STEPS = frozenset({"refer-social-care", "adult-refer-social-care"})
+# Steps that need the front door's numbers: the referrals above, and the step where the DSL
+# decides whether to refer (ticking that one proposes nothing: the decision may be not to).
+SOCIAL_CARE_NUMBER_STEPS = SOCIAL_CARE_STEPS | {"consider-social-care"}
 LADO_STEPS = frozenset({"colleague-lado", "adult-viewing-works-with-children"})
 PLATFORM_STEPS = frozenset({"report-platform", "report-to-platform"})
 
@@ -242,7 +245,8 @@ def platform_proposal(fields: Mapping[str, Any], reported_at: datetime, step: st
     child of its minimum age or over (or whose age is not recorded)."""
     age = _age(fields)
     service = _rhc_service()
-    refuses = service is None or str(fields.get("concern") or "") in _refused(service)
+    concern = str(fields.get("concern") or "")
+    refuses = service is None or (bool(concern) and concern not in _taken(service))
     min_age = _min_age(service)
     what = "If the platform has not answered the report, "
     if refuses:
@@ -271,8 +275,9 @@ def _rhc_service() -> Mapping[str, Any] | None:
     return resources.default().services.get(RHC_SERVICE)
 
 
-def _refused(service: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(service.get("cannot_help", {}).get("concerns", ()))
+def _taken(service: Mapping[str, Any]) -> frozenset[str]:
+    """The concerns the service's entry says it takes (its `for.concerns`)."""
+    return frozenset(service.get("for", {}).get("concerns", ()))
 
 
 def _min_age(service: Mapping[str, Any] | None) -> int:

@@ -28,6 +28,7 @@ _HERE = Path(__file__).parent
 CHECKER_SOURCES: tuple[Path, ...] = (
     _HERE / "resources.py",
     _HERE / "resource_checks.py",
+    _HERE / "eligibility.py",
     _HERE / "checked_record.py",
     _HERE / "domain.py",
 )

@@ -28,10 +28,12 @@ CONCERNS: tuple[str, ...] = (
     "self-harm",
     "online-hate",
     "ai-nude-image",
+    "forwarded-nude-image",
 )
-# The concerns about a person's own intimate image: only for these (and an age of 18 or over) is
-# "was the image taken before you were 18?" asked.
-IMAGE_CONCERNS: tuple[str, ...] = ("nude-image-shared", "sextortion")
+# The concerns about a person's own intimate image, real or made: only for these (and an age of
+# 18 or over) is "was the image taken before you were 18?" asked. A fake made from a photo taken
+# at 16 is an image of a child, whatever the person's age now, so AI-made images count too.
+IMAGE_CONCERNS: tuple[str, ...] = ("nude-image-shared", "sextortion", "ai-nude-image")
 
 AGE_LIMITS: tuple[int, int] = (0, 120)
 ADULT_AGE = 18

@@ -7,8 +7,8 @@ resources/vectors.json; keeping this side free of side effects makes that compar
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from helper import domain
@@ -24,6 +24,8 @@ AGE_LIMITS = domain.AGE_LIMITS
 ASCII_SPACE = domain.ASCII_SPACE
 host_of = domain.host_of
 CHILD_AGES: tuple[int, int] = domain.UNKNOWN_AGE_RANGE
+# The route id for an app that is named but not in platforms.json.
+UNKNOWN_PLATFORM = "platform:unknown"
 
 
 @dataclass(frozen=True)
@@ -242,7 +244,7 @@ def admits(service: Mapping[str, Any], answers: Answers) -> bool:
         return False
     if _overlap(answers, _service_bound(service, answers)) is None:
         return False
-    return answers.concern not in service["cannot_help"]["concerns"]
+    return answers.concern in who["concerns"]
 
 
 def route(answers: Answers | Mapping[str, Any], resources: Resources) -> Result:
@@ -262,16 +264,13 @@ def route(answers: Answers | Mapping[str, Any], resources: Resources) -> Result:
         candidates.append(
             ((platform_rule["priority"], -1), _platform_route(platform, checked, resources))
         )
+    unknown_rule = resources.unknown_platform_rule
+    if checked.platform and platform is None and holds(unknown_rule["when"], checked, None):
+        candidates.append(
+            ((unknown_rule["priority"], -1), _unknown_platform_route(unknown_rule, checked))
+        )
     candidates.sort(key=lambda pair: pair[0])
-    # One route per id: the first without a condition, or the first of all if each has one.
-    unconditional = {c.id for _, c in candidates if c.condition is None}
-    routes: list[Route] = []
-    seen: set[str] = set()
-    for _, candidate in candidates:
-        if candidate.id in seen or (candidate.condition and candidate.id in unconditional):
-            continue
-        seen.add(candidate.id)
-        routes.append(candidate)
+    routes = one_per_id(candidates)
     warnings = tuple(
         Warning(w["id"], w["text"][checked.audience])
         for w in resources.warnings
@@ -291,6 +290,35 @@ def route(answers: Answers | Mapping[str, Any], resources: Resources) -> Result:
     return Result(tuple(routes), warnings, procedure, platform_id, tools)
 
 
+def one_per_id(candidates: Iterable[tuple[tuple[int, int], Route]]) -> list[Route]:
+    """One route per id, from candidates already in order: the first without a condition where
+    there is one. Where every candidate for an id has a condition, the route applies if any of
+    them holds, so it keeps the first one's place and says each condition once, in order ("If
+    the child is under 13; or if an adult made it")."""
+    unconditional = {c.id for _, c in candidates if c.condition is None}
+    kept: dict[str, Route] = {}
+    conditions: dict[str, list[str]] = {}
+    for _, candidate in candidates:
+        if candidate.id in unconditional:
+            if candidate.condition is None:
+                kept.setdefault(candidate.id, candidate)
+            continue
+        kept.setdefault(candidate.id, candidate)
+        said = conditions.setdefault(candidate.id, [])
+        if candidate.condition not in said:
+            said.append(candidate.condition)
+    return [
+        replace(r, condition=join_conditions(conditions[r.id])) if r.id in conditions else r
+        for r in kept.values()
+    ]
+
+
+def join_conditions(conditions: list[str]) -> str:
+    """Several conditions as one sentence: the first as written, the others after "; or "."""
+    rest = [c[:1].lower() + c[1:] for c in conditions[1:]]
+    return "; or ".join([conditions[0], *rest])
+
+
 def _service_route(
     service: Mapping[str, Any], rule: Mapping[str, Any], answers: Answers, platform: str | None
 ) -> Route:
@@ -303,7 +331,7 @@ def _service_route(
         url=service.get("url"),
         phone=service.get("phone"),
         why=rule["why"][audience],
-        steps=tuple(service.get("steps", {}).get(audience, ())),
+        steps=tuple(service_steps(service, answers, platform)),
         hours=service.get("hours"),
         condition=condition,
         limits=tuple(
@@ -312,6 +340,21 @@ def _service_route(
             if audience in limit["text"] and holds(limit["when"], answers, platform)
         ),
     )
+
+
+def service_steps(service: Mapping[str, Any], answers: Answers, platform: str | None) -> list[str]:
+    """The service's steps for this audience: the first `steps_when` entry that holds and has
+    steps for the audience (999 asks for an ambulance for self-harm), else its plain `steps`."""
+    for variant in service.get("steps_when", ()):
+        if answers.audience in variant["steps"] and holds(variant["when"], answers, platform):
+            return list(variant["steps"][answers.audience])
+    return list(service.get("steps", {}).get(answers.audience, ()))
+
+
+def once(texts: Iterable[str]) -> tuple[str, ...]:
+    """The texts in order with exact repeats left out: a platform whose report and block steps
+    share a sentence (Signal, Character.AI) must not print it twice."""
+    return tuple(dict.fromkeys(texts))
 
 
 def _intersect(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
@@ -327,10 +370,22 @@ def _platform_route(platform: Mapping[str, Any], answers: Answers, resources: Re
         url=platform["report_url"],
         phone=None,
         why=why,
-        steps=tuple(
+        steps=once(
             steps["report_message"]
             + steps["report_account"]
             + steps["report_post"]
             + steps["block"]
         ),
+    )
+
+
+def _unknown_platform_route(rule: Mapping[str, Any], answers: Answers) -> Route:
+    """An app Waymark does not know gets one line: its own report button, evidence first."""
+    return Route(
+        id=UNKNOWN_PLATFORM,
+        name=rule["name"],
+        url=None,
+        phone=None,
+        why=rule["why"][answers.audience],
+        steps=tuple(rule["steps"].get(answers.audience, ())),
     )

@@ -19,6 +19,7 @@ from helper.errors import BadInput
 
 KEYS: tuple[str, ...] = ("now", "avoid", "talk", "support")
 UNKNOWN = "unknown"
+ADULT = "adult"
 # The parts of one piece of guidance, in the order every front end shows them, with headings.
 HEADINGS = (
     ("now", "What to do now"),
@@ -32,7 +33,8 @@ MAX_AGE = domain.AGE_LIMITS[1]  # the engine's age range; 18 and over gets no ch
 def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
     """The guidance for one concern and one child's age, or None when there is none.
 
-    Age None means "a child under 18, age not known" and gives the "unknown" band. 18 and over,
+    Age None means "a child under 18, age not known" and gives the "unknown" band. 18 and over
+    gives the "adult" band (adult texts only). Without adult texts in the file, 18 and over,
     or a concern the file does not cover (professional-only concerns), gives None. An age that
     is not a whole number from 0 to 120, or a concern that is not a string, is BadInput.
     Each list is the concern's common texts, then its band's, then the file's `always` texts.
@@ -57,12 +59,16 @@ def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
 
 def _parts(entry: dict, band: str, document: dict) -> tuple[dict, ...]:
     """Where one band's texts come from, in order: the concern's common texts, the band's own,
-    then the file's `always` texts."""
+    then the file's `always` texts. A son or daughter of 18 or over gets adult texts only (the
+    concern's, then the file's): children's advice, CEOP or the NSPCC, does not fit an adult."""
+    if band == ADULT:
+        return (entry.get("adult", {}), document.get("adult", {}))
     return (entry.get("common", {}), entry["bands"].get(band, {}), document.get("always", {}))
 
 
 def band_for(age: int | None, document: dict) -> str | None:
-    """ "under-8", "8-12", "13-17", "unknown" (age None) or None (18 and over)."""
+    """ "under-8", "8-12", "13-17", "unknown" (age None), "adult" (18 and over, where the file
+    has adult texts) or None."""
     if age is None:
         return UNKNOWN
     if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
@@ -70,7 +76,7 @@ def band_for(age: int | None, document: dict) -> str | None:
     for band in document["bands"]:
         if band["age_min"] <= age <= band["age_max"]:
             return band["id"]
-    return None
+    return ADULT if "adult" in document else None
 
 
 def general(document: dict) -> list[dict]:
@@ -111,7 +117,7 @@ def problems(document: dict) -> Iterator[str]:
                 yield f"guidance.json: {section}: id {item['id']!r} appears twice"
             seen.add(item["id"])
     for entry in document["concerns"]:
-        for band in entry["bands"]:
+        for band in [*entry["bands"], *([ADULT] if "adult" in document else [])]:
             parts = _parts(entry, band, document)
             for key in KEYS:
                 texts = [t for part in parts for t in part.get(key, [])]

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from helper import eligibility
 from helper.domain import AUDIENCES, CONCERNS
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ def problems(resources: Resources) -> Iterator[str]:
     for name, document in resources.documents.items():
         yield from control_characters(name, document)
     yield from _check_ids(resources)
+    yield from eligibility.problems(resources)
     yield from _check_texts_per_audience(resources)
     for name, document in resources.documents.items():
         yield from bad_links(name, document, resources.domains)
@@ -66,9 +68,9 @@ def _check_ids(res: Resources) -> Iterator[str]:
         yield f"concerns.json: ids must be exactly, in order: {', '.join(CONCERNS)}"
     concerns = set(res.concerns)
     for s in res.services.values():
-        for c in s["cannot_help"]["concerns"]:
+        for c in s["for"]["concerns"]:
             if c not in concerns:
-                yield f"services.json: {s['id']!r} cannot_help names unknown concern {c!r}"
+                yield f"services.json: {s['id']!r} for.concerns names unknown concern {c!r}"
     conditions = [("routes.json rule", r["id"], r["when"]) for r in res.rules]
     conditions += [("routes.json warning", w["id"], w["when"]) for w in res.warnings]
     conditions += [("procedure.json step", p["id"], p["when"]) for p in res.procedure]

@@ -46,6 +46,7 @@ class Resources:
     platforms: Mapping[str, dict]
     rules: tuple[dict, ...]
     platform_rule: dict
+    unknown_platform_rule: dict
     warnings: tuple[dict, ...]
     procedure: tuple[dict, ...]
     domains: Mapping[str, dict] = field(default_factory=dict)
@@ -240,6 +241,7 @@ def _build(documents: Mapping[str, dict]) -> Resources:
         platforms=by_id(documents["platforms"]["platforms"], "platforms"),
         rules=tuple(routes["rules"]),
         platform_rule=routes["platform_rule"],
+        unknown_platform_rule=routes["unknown_platform_rule"],
         warnings=tuple(routes["warnings"]),
         procedure=tuple(documents["procedure"]["steps"]),
         domains=by_id(documents["domains"]["domains"], "domains", key="domain"),

@@ -82,7 +82,7 @@ export const ADULT_AGE = 18;
 // An unknown age (parents and professionals only) means "a child under 18, age not known".
 export const CHILD_AGES = Object.freeze([0, ADULT_AGE - 1]);
 export const AGE_REQUIRED = Object.freeze(["young-person"]);
-export const IMAGE_CONCERNS = Object.freeze(["nude-image-shared", "sextortion"]);
+export const IMAGE_CONCERNS = Object.freeze(["nude-image-shared", "sextortion", "ai-nude-image"]);
 
 function checkAge(value, audience) {
   const [low, high] = AGE_LIMITS;
@@ -200,8 +200,29 @@ export function admits(service, answers) {
   if (!who.audiences.includes(answers.audience)) return false;
   if (answers.taken_under_18 === true && who.taken_under_18 === "refuses") return false;
   if (overlap(answers, serviceBound(service, answers)) === null) return false;
-  return !service.cannot_help.concerns.includes(answers.concern);
+  return who.concerns.includes(answers.concern);
 }
+
+/**
+ * The service's steps for this audience: the first `steps_when` entry that holds and has steps for
+ * the audience (999 asks for an ambulance for self-harm), else its plain `steps`.
+ */
+export function serviceSteps(service, answers, platform) {
+  for (const variant of service.steps_when ?? []) {
+    if (answers.audience in variant.steps && holds(variant.when, answers, platform)) {
+      return [...variant.steps[answers.audience]];
+    }
+  }
+  return [...((service.steps ?? {})[answers.audience] ?? [])];
+}
+
+/** The texts in order with exact repeats left out (a platform's report and block steps may share one). */
+export function once(texts) {
+  return [...new Set(texts)];
+}
+
+// The route id for an app that is named but not in platforms.json.
+export const UNKNOWN_PLATFORM = "platform:unknown";
 
 function serviceRoute(service, rule, answers, platform) {
   const audience = answers.audience;
@@ -213,7 +234,7 @@ function serviceRoute(service, rule, answers, platform) {
     phone: service.phone ?? null,
     hours: service.hours ?? null,
     why: rule.why[audience],
-    steps: [...((service.steps ?? {})[audience] ?? [])],
+    steps: serviceSteps(service, answers, platform),
     condition: (rule.condition ?? {})[audience] || ageCondition(answers, range),
     limits: (service.limits ?? [])
       .filter((limit) => audience in limit.text && holds(limit.when, answers, platform))
@@ -230,10 +251,55 @@ function platformRoute(platform, rule, answers) {
     phone: null,
     hours: null,
     why: rule.why[answers.audience].replaceAll("{platform}", platform.name),
-    steps: [...s.report_message, ...s.report_account, ...s.report_post, ...s.block],
+    steps: once([...s.report_message, ...s.report_account, ...s.report_post, ...s.block]),
     condition: null,
     limits: [],
   };
+}
+
+/** An app Waymark does not know gets one line: its own report button, evidence first. */
+function unknownPlatformRoute(rule, answers) {
+  return {
+    id: UNKNOWN_PLATFORM,
+    name: rule.name,
+    url: null,
+    phone: null,
+    hours: null,
+    why: rule.why[answers.audience],
+    steps: [...(rule.steps[answers.audience] ?? [])],
+    condition: null,
+    limits: [],
+  };
+}
+
+/**
+ * One route per id, from candidates already in order: the first without a condition where there
+ * is one. Where every candidate for an id has a condition, the route applies if any of them
+ * holds, so it keeps the first one's place and says each condition once, in order.
+ */
+export function onePerId(candidates) {
+  const unconditional = new Set(candidates.filter((c) => c.route.condition === null).map((c) => c.route.id));
+  const kept = new Map();
+  const conditions = new Map();
+  for (const { route: candidate } of candidates) {
+    if (unconditional.has(candidate.id)) {
+      if (candidate.condition === null && !kept.has(candidate.id)) kept.set(candidate.id, candidate);
+      continue;
+    }
+    if (!kept.has(candidate.id)) kept.set(candidate.id, candidate);
+    const said = conditions.get(candidate.id) ?? [];
+    if (!said.includes(candidate.condition)) said.push(candidate.condition);
+    conditions.set(candidate.id, said);
+  }
+  return [...kept.values()].map((r) =>
+    conditions.has(r.id) ? { ...r, condition: joinConditions(conditions.get(r.id)) } : r,
+  );
+}
+
+/** Several conditions as one sentence: the first as written, the others after "; or ". */
+export function joinConditions(conditions) {
+  const rest = conditions.slice(1).map((c) => c.slice(0, 1).toLowerCase() + c.slice(1));
+  return [conditions[0], ...rest].join("; or ");
 }
 
 function compareKeys(a, b) {
@@ -260,16 +326,12 @@ export function route(answers, kb) {
   if (platform !== null && holds(platformRule.when, checked, platformId)) {
     candidates.push({ key: [platformRule.priority, -1], route: platformRoute(platform, platformRule, checked) });
   }
-  candidates.sort(compareKeys);
-  // One route per id: the first without a condition, or the first of all if each has one.
-  const unconditional = new Set(candidates.filter((c) => c.route.condition === null).map((c) => c.route.id));
-  const seen = new Set();
-  const routes = [];
-  for (const { route: candidate } of candidates) {
-    if (seen.has(candidate.id) || (candidate.condition !== null && unconditional.has(candidate.id))) continue;
-    seen.add(candidate.id);
-    routes.push(candidate);
+  const unknownRule = kb.routes.unknown_platform_rule;
+  if (checked.platform && platform === null && holds(unknownRule.when, checked, null)) {
+    candidates.push({ key: [unknownRule.priority, -1], route: unknownPlatformRoute(unknownRule, checked) });
   }
+  candidates.sort(compareKeys);
+  const routes = onePerId(candidates);
   const warnings = kb.routes.warnings
     .filter((w) => holds(w.when, checked, platformId))
     .map((w) => ({ id: w.id, text: w.text[checked.audience] }));

@@ -6,6 +6,7 @@
 
 export const KEYS = Object.freeze(["now", "avoid", "talk", "support"]);
 export const UNKNOWN = "unknown";
+export const ADULT = "adult";
 const MAX_AGE = 120; // the engine's age range is 0..120; 18 and over gets no children's guidance
 
 /** An invalid argument. `name` is "BadInput", as in the engine, so callers can tell it from a bug. */
@@ -16,14 +17,15 @@ export class BadInput extends Error {
   }
 }
 
-/** "under-8", "8-12", "13-17", "unknown" (age null or undefined) or null (18 and over). */
+/** "under-8", "8-12", "13-17", "unknown" (age null or undefined), "adult" (18 and over) or null. */
 export function bandFor(age, document) {
   if (age === null || age === undefined) return UNKNOWN;
   if (!Number.isInteger(age) || age < 0 || age > MAX_AGE) {
     throw new BadInput(`age must be a whole number from 0 to ${MAX_AGE}, or unknown`);
   }
   const band = document.bands.find((b) => b.age_min <= age && age <= b.age_max);
-  return band ? band.id : null;
+  if (band) return band.id;
+  return "adult" in document ? ADULT : null;
 }
 
 /**
@@ -37,7 +39,11 @@ export function guidanceFor(concern, age, document) {
   if (band === null) return null;
   const entry = document.concerns.find((c) => c.id === concern);
   if (!entry) return null;
-  const parts = [entry.common ?? {}, entry.bands[band] ?? {}, document.always ?? {}];
+  // A son or daughter of 18 or over gets adult texts only: children's advice does not fit.
+  const parts =
+    band === ADULT
+      ? [entry.adult ?? {}, document.adult ?? {}]
+      : [entry.common ?? {}, entry.bands[band] ?? {}, document.always ?? {}];
   const result = { band };
   for (const key of KEYS) {
     const texts = [];

@@ -171,7 +171,7 @@ def _evidenced(planted: Planted, checked: str = "2026-11-30") -> None:
 
 
 def test_doctor_on_the_real_knowledge_base_is_valid_and_reviewed_and_counts_evidence():
-    done = waymark("doctor", "--today", "2026-11-30")
+    done = waymark("doctor", "--today", "2026-12-07")
     assert "all reviewed within 12 months" in done.stdout and "[ok] knowledge base" in done.stdout
     assert "entries have evidence (services.json" in done.stdout
     assert done.returncode == 0, done.stdout  # every entry carries its evidence
@@ -180,7 +180,7 @@ def test_doctor_on_the_real_knowledge_base_is_valid_and_reviewed_and_counts_evid
 def test_doctor_passes_on_a_fully_evidenced_knowledge_base(tmp_path: Path):
     planted = _planted(tmp_path)
     _evidenced(planted)
-    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    done = waymark("doctor", "--today", "2026-12-07", env={"WAYMARK_RESOURCES": str(planted.root)})
     assert done.returncode == 0, done.stdout
     assert "[ok] evidence" in done.stdout
 
@@ -189,7 +189,7 @@ def test_doctor_names_an_entry_without_evidence_and_exits_1(tmp_path: Path):
     planted = _planted(tmp_path)
     _evidenced(planted)
     planted.edit("services", lambda d: d["services"][4].pop("evidence"))
-    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    done = waymark("doctor", "--today", "2026-12-07", env={"WAYMARK_RESOURCES": str(planted.root)})
     assert done.returncode == 1
     assert "1 entries have no evidence:" in done.stdout and "services.json ceop" in done.stdout
 
@@ -197,7 +197,7 @@ def test_doctor_names_an_entry_without_evidence_and_exits_1(tmp_path: Path):
 def test_doctor_names_evidence_older_than_twelve_months(tmp_path: Path):
     planted = _planted(tmp_path)
     _evidenced(planted, checked="2025-10-01")
-    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    done = waymark("doctor", "--today", "2026-12-07", env={"WAYMARK_RESOURCES": str(planted.root)})
     assert done.returncode == 1
     assert "platforms.json tiktok: checked 2025-10-01" in done.stdout
 
@@ -205,7 +205,7 @@ def test_doctor_names_evidence_older_than_twelve_months(tmp_path: Path):
 def test_doctor_lists_entries_not_reviewed_for_over_twelve_months(tmp_path: Path):
     planted = _planted(tmp_path)
     planted.edit("services", lambda d: d["services"][4].update({"last_reviewed": "2025-10-01"}))
-    done = waymark("doctor", "--today", "2026-11-30", env={"WAYMARK_RESOURCES": str(planted.root)})
+    done = waymark("doctor", "--today", "2026-12-07", env={"WAYMARK_RESOURCES": str(planted.root)})
     assert done.returncode == 1
     assert "services.json ceop: last reviewed 2025-10-01" in done.stdout
     assert "1 entries need review" in done.stdout

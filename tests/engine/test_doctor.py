@@ -43,7 +43,7 @@ def test_stale_entries_lists_only_older_than_twelve_months_or_future():
 
 def test_checks_are_a_list_of_functions_returning_checks():
     for check in CHECKS:
-        result = check(D(2026, 11, 30))
+        result = check(D(2026, 12, 7))
         assert isinstance(result, Check) and result.lines
         assert result.ok, result.lines
 

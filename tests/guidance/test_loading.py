@@ -17,7 +17,7 @@ def refused(planted) -> str:
 
 
 def test_the_real_file_loads(planted):
-    assert guidance.load(planted.root)["checked"] == "2026-11-30"
+    assert guidance.load(planted.root)["checked"] == "2026-12-07"
 
 
 def test_the_default_is_the_installed_file():
