@@ -176,6 +176,8 @@ def bad_links(name: str, document: Any, domains: Mapping[str, dict]) -> Iterator
 _SHORT_CODES = frozenset({"999", "112", "101", "111", "105"})
 # Childline's number is a rare seven-digit 0800 number kept from before the national plan.
 _SHORT_NATIONAL = frozenset({"08001111"})
+# Text-only lines are reached by a five-digit SMS short code: Shout's is 85258 ("text SHOUT").
+_SMS_SHORT_CODES = frozenset({"85258"})
 
 
 def is_uk_phone(number: str) -> bool:
@@ -184,7 +186,9 @@ def is_uk_phone(number: str) -> bool:
     digits = number.replace(" ", "")
     if not re.fullmatch(r"[0-9]+", digits):
         return False
-    if digits in _SHORT_CODES or digits in _SHORT_NATIONAL or re.fullmatch(r"116[0-9]{3}", digits):
+    if digits in _SHORT_CODES | _SHORT_NATIONAL | _SMS_SHORT_CODES:
+        return True
+    if re.fullmatch(r"116[0-9]{3}", digits):
         return True
     if re.fullmatch(r"0[1237][0-9]{9}", digits) or re.fullmatch(r"08[047][0-9]{8}", digits):
         return True

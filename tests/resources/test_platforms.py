@@ -69,7 +69,7 @@ def test_every_platform_has_evidence_with_a_real_date_and_what_it_confirms():
         assert p["evidence"], p["id"]
         for item in p["evidence"]:
             assert set(item) == {"url", "checked", "confirms"}, (p["id"], item)
-            assert dt.date.fromisoformat(item["checked"]) <= dt.date.fromisoformat("2026-11-30")
+            assert dt.date.fromisoformat(item["checked"]) <= dt.date.fromisoformat("2026-12-07")
             assert len(item["confirms"].split()) >= 5, (p["id"], item["confirms"])
 
 
