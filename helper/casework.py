@@ -46,6 +46,18 @@ SOCIAL_CARE_STEPS = frozenset({"refer-social-care", "adult-refer-social-care"})
 # decides whether to refer (ticking that one proposes nothing: the decision may be not to).
 SOCIAL_CARE_NUMBER_STEPS = SOCIAL_CARE_STEPS | {"consider-social-care"}
 LADO_STEPS = frozenset({"colleague-lado", "adult-viewing-works-with-children"})
+
+
+def numbers_for_step(step_id: str) -> str | None:
+    """Which of a borough's numbers a procedure step needs: "social-care", "lado" or None.
+    The note page and `waymark signpost --borough` put them in the same steps."""
+    if step_id in SOCIAL_CARE_NUMBER_STEPS:
+        return "social-care"
+    if step_id in LADO_STEPS:
+        return "lado"
+    return None
+
+
 PLATFORM_STEPS = frozenset({"report-platform", "report-to-platform"})
 
 

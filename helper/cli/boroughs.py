@@ -44,21 +44,31 @@ def run(args: argparse.Namespace) -> int:
         else:
             print("\n\n".join(render(e) for e in entries))
         return 0
-    if not args.name.strip() or len(args.name) > 100:
-        raise BadInput('give a London borough\'s name, e.g. "Tower Hamlets"')
-    entry = boroughs.find(args.name, document)
-    if entry is None:
-        suggestions = boroughs.closest(args.name, document)
-        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-        raise BadInput(
-            f"{_shown(args.name)!r} is not a London borough.{hint} "
-            f"For a council outside London: {boroughs.OUTSIDE_LONDON_URL}"
-        )
+    entry = entry_for(args.name, document)
     if args.json:
         _print_json(boroughs.as_dict(entry))
     else:
         print(render(entry))
     return 0
+
+
+def entry_for(name: str, document: dict | None = None) -> dict:
+    """The London borough `name` means, or BadInput with the closest names ("did you mean")
+    and where to look outside London. Shared by `waymark boroughs` and `signpost --borough`."""
+    from helper import boroughs
+
+    document = boroughs.default() if document is None else document
+    if not name.strip() or len(name) > 100:
+        raise BadInput('give a London borough\'s name, e.g. "Tower Hamlets"')
+    entry = boroughs.find(name, document)
+    if entry is None:
+        suggestions = boroughs.closest(name, document)
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise BadInput(
+            f"{_shown(name)!r} is not a London borough.{hint} "
+            f"For a council outside London: {boroughs.OUTSIDE_LONDON_URL}"
+        )
+    return entry
 
 
 def _shown(name: str) -> str:
@@ -81,25 +91,37 @@ def _print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
+def number_lines(entry: dict, kind: str = "all") -> list[str]:
+    """The borough's numbers a step needs ("social-care", "lado" or "all"), one line each,
+    indented by two. Unconfirmed fields say so rather than vanish."""
+    lines: list[str] = []
+    if kind in ("social-care", "all"):
+        mash = entry.get("mash", {})
+        front = mash.get("phone", UNCONFIRMED)
+        if "hours" in mash:
+            front += f" ({mash['hours']})"
+        out_of_hours = entry.get("out_of_hours", {}).get("phone", UNCONFIRMED)
+        lines += [
+            f"  Children's services front door (MASH): {front}",
+            f"  Out of hours (emergency duty team):    {out_of_hours}",
+        ]
+    if kind in ("lado", "all"):
+        lado = entry.get("lado", {})
+        lado_text = " / ".join(lado[k] for k in ("phone", "email") if k in lado) or UNCONFIRMED
+        lines.append(f"  LADO (allegations about staff):        {lado_text}")
+    if kind in ("social-care", "all"):
+        lines.append(
+            f"  Referral form:                         {entry.get('referral_url', UNCONFIRMED)}"
+        )
+        if "written_confirmation_hours" in entry:
+            hours = entry["written_confirmation_hours"]
+            lines.append(f"  After a phone referral, send it in writing within {hours} hours.")
+    return lines
+
+
 def render(entry: dict) -> str:
     """A borough as readable text. Unconfirmed fields say so rather than vanish."""
-    mash = entry.get("mash", {})
-    front = mash.get("phone", UNCONFIRMED)
-    if "hours" in mash:
-        front += f" ({mash['hours']})"
-    out_of_hours = entry.get("out_of_hours", {}).get("phone", UNCONFIRMED)
-    lado = entry.get("lado", {})
-    lado_text = " / ".join(lado[k] for k in ("phone", "email") if k in lado) or UNCONFIRMED
-    lines = [
-        entry["name"],
-        f"  Children's services front door (MASH): {front}",
-        f"  Out of hours (emergency duty team):    {out_of_hours}",
-        f"  LADO (allegations about staff):        {lado_text}",
-        f"  Referral form:                         {entry.get('referral_url', UNCONFIRMED)}",
-    ]
-    if "written_confirmation_hours" in entry:
-        hours = entry["written_confirmation_hours"]
-        lines.append(f"  After a phone referral, send it in writing within {hours} hours.")
+    lines = [entry["name"], *number_lines(entry)]
     evidence = entry.get("evidence", [])
     if evidence:
         checked = max(item["checked"] for item in evidence)

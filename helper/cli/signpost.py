@@ -44,6 +44,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--platform", metavar="HOST_OR_URL", help="where it happened, e.g. tiktok.com")
     p.add_argument("--danger-now", action="store_true", help="someone is in danger right now")
+    p.add_argument(
+        "--borough",
+        metavar="NAME",
+        help="professionals: the London borough where the child lives, to put its front door "
+        "and LADO numbers in the steps that need them (see `waymark boroughs`)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -81,16 +87,41 @@ def run(args: argparse.Namespace) -> int:
     from helper import engine, resources
 
     answers = answers_from(args)
+    borough = borough_from(args)
     kb = resources.default()
     result = engine.route(answers, kb)
     advice = parents_guidance(answers)
     if args.json:
-        print(json.dumps({**result.as_dict(), "guidance": advice}, indent=2, ensure_ascii=False))
+        print(json.dumps(as_json(result, advice, borough), indent=2, ensure_ascii=False))
     else:
         label = kb.concerns[answers["concern"]]["label"][answers["audience"]]
         platform = kb.platforms[result.platform]["name"] if result.platform else None
-        print(render(result, label, platform, advice))
+        print(render(result, label, platform, advice, borough))
     return 0
+
+
+def as_json(result: Result, advice: dict | None, borough: dict | None) -> dict:
+    """The `--json` answer: the engine's result, the parents' guidance (or null) and, when one
+    was given, the borough's entry."""
+    extra: dict = {"guidance": advice}
+    if borough is not None:
+        from helper import boroughs
+
+        extra["borough"] = boroughs.as_dict(borough)
+    return {**result.as_dict(), **extra}
+
+
+def borough_from(args: argparse.Namespace) -> dict | None:
+    """The borough `--borough` names (professionals only), or None; BadInput with "did you
+    mean" for a name that is not a London borough."""
+    name = getattr(args, "borough", None)
+    if name is None:
+        return None
+    if args.audience != "professional":
+        raise BadInput("--borough is for professionals: it adds the council's referral numbers")
+    from helper.cli.boroughs import entry_for
+
+    return entry_for(name)
 
 
 def parents_guidance(answers: dict) -> dict | None:
@@ -104,10 +135,15 @@ def parents_guidance(answers: dict) -> dict | None:
 
 
 def render(
-    result: Result, concern_label: str, platform_name: str | None, advice: dict | None = None
+    result: Result,
+    concern_label: str,
+    platform_name: str | None,
+    advice: dict | None = None,
+    borough: dict | None = None,
 ) -> str:
     """Plain text for a terminal: warnings first, then numbered routes, then parents' guidance
-    or the procedure."""
+    or the procedure, with the borough's numbers in the steps that need them (or where to find
+    them when no borough was given)."""
     lines = [f"Where to go: {concern_label}"]
     if platform_name:
         lines.append(f"(on {platform_name})")
@@ -148,7 +184,22 @@ def render(
         for number, p in enumerate(result.procedure, start=1):
             lines.append(f"{number:2}. {p.title} [{p.section}]")
             lines += _wrap(p.text, "    ", "    ")
+            lines += _numbers(p.id, borough)
     return "\n".join(lines)
+
+
+def _numbers(step_id: str, borough: dict | None) -> list[str]:
+    """The borough's numbers under the step that needs them, or where to find them."""
+    from helper.casework import numbers_for_step
+
+    kind = numbers_for_step(step_id)
+    if kind is None:
+        return []
+    if borough is None:
+        return ["    Numbers: `waymark boroughs NAME` gives the council's front door and LADO."]
+    from helper.cli.boroughs import number_lines
+
+    return [f"    {borough['name']}:", *(f"  {line}" for line in number_lines(borough, kind))]
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:

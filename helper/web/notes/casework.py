@@ -257,11 +257,7 @@ def borough_places(fields: Mapping[str, Any]) -> tuple[list[tuple[str, str, str]
 @bp.app_template_global("borough_step_kind")
 def borough_step_kind(step_id: str) -> str | None:
     """Which of the borough's numbers a checklist step needs: "social-care", "lado" or None."""
-    if step_id in casework.SOCIAL_CARE_NUMBER_STEPS:
-        return "social-care"
-    if step_id in casework.LADO_STEPS:
-        return "lado"
-    return None
+    return casework.numbers_for_step(step_id)
 
 
 @bp.app_template_global("note_borough")
