@@ -266,3 +266,42 @@ def test_a_parent_gets_guidance_for_the_childs_age_band_and_others_get_none():
     assert "Talking with your child:" in text and "What not to do:" in text
     pro = waymark("signpost", "--audience", "professional", "--concern", "grooming", "--json")
     assert json.loads(pro.stdout)["guidance"] is None
+
+
+def test_a_professional_gets_the_boroughs_numbers_in_the_steps_that_need_them():
+    pro = ("--audience", "professional", "--age", "14", "--concern", "grooming")
+    done = waymark("signpost", *pro, "--borough", "croydon")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    social_care = text.index("Refer to children's social care")
+    croydon = text.index("Croydon:", social_care)
+    assert "Children's services front door (MASH): 020 8255 2888" in text[croydon:]
+    assert text.count("Croydon:") == 1  # in the step it belongs to, and nowhere else
+    data = signpost_json(*pro, "--borough", "Croydon")
+    assert data["borough"]["mash"]["phone"] == "020 8255 2888"
+    # Without a borough the step says where the numbers are.
+    plain = waymark("signpost", *pro).stdout
+    assert "`waymark boroughs NAME`" in plain and "Croydon" not in plain
+    # An allegation about staff puts the LADO in its LADO step.
+    colleague = waymark(
+        "signpost",
+        "--audience",
+        "professional",
+        "--concern",
+        "colleague-allegation",
+        "--borough",
+        "Havering",
+    )
+    assert "LADO (allegations about staff):        01708 431653" in colleague.stdout
+
+
+def test_a_wrong_borough_or_a_borough_for_a_parent_is_one_plain_line():
+    done = waymark(
+        "signpost", "--audience", "professional", "--concern", "grooming", "--borough", "Croyden"
+    )
+    assert done.returncode == 2 and "Did you mean: Croydon" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    parent = waymark(
+        "signpost", "--audience", "parent-carer", "--concern", "grooming", "--borough", "Croydon"
+    )
+    assert parent.returncode == 2 and "--borough is for professionals" in parent.stderr
