@@ -1,5 +1,6 @@
 """Cases an independent reviewer wrote from the seed procedure and the services' own pages,
-without reading the knowledge base, the vectors or these tests (tests/engine/review_cases.json,
+without reading the knowledge base, the vectors or these tests (tests/engine/review_cases*.json,
+one file per round,
 kept as written: a case is never edited to match the code; where one is judged wrong, the reason
 and its source go in REVIEW.md beside it, and the case is listed in DISPUTED).
 
@@ -20,10 +21,17 @@ from helper import engine, resources
 from helper.cli import signpost
 from helper.paths import REPO_ROOT
 
-CASES = json.loads((REPO_ROOT / "tests" / "engine" / "review_cases.json").read_text("utf-8"))
+ROUNDS = {
+    path.stem: json.loads(path.read_text("utf-8"))
+    for path in sorted((REPO_ROOT / "tests" / "engine").glob("review_cases*.json"))
+}
+CASES = [case for cases in ROUNDS.values() for case in cases]
+IDS = [f"{stem}: {case['name']}" for stem, cases in ROUNDS.items() for case in cases]
 KB = resources.default()
 # Cases whose expectation the team judged wrong, each with its reason in REVIEW.md.
-DISPUTED: dict[str, str] = {}
+DISPUTED: dict[str, str] = {
+    "A 19-year-old with an AI-made nude depicting them at 16": "Take It Down for made images",
+}
 
 
 def answer(args: dict) -> dict:
@@ -66,14 +74,15 @@ def problems(case: dict, output: dict) -> list[str]:
     return found
 
 
-def test_there_are_at_least_40_independent_cases():
-    assert len(CASES) >= 40
-    assert len({c["name"] for c in CASES}) == len(CASES)
+def test_there_are_at_least_40_independent_cases_in_each_round():
+    for stem, cases in ROUNDS.items():
+        assert len(cases) >= 40, stem
+        assert len({c["name"] for c in cases}) == len(cases), stem
     for case in CASES:
         assert case["why"] and case["sources"], case["name"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_review_case(case):
     found = problems(case, answer(case["args"]))
     if case["name"] in DISPUTED:

@@ -30,7 +30,7 @@ def test_order_pairs_are_pinned_where_order_matters():
 
 
 def test_every_route_id_a_case_mentions_exists():
-    known = set(KB.services) | {f"platform:{p}" for p in KB.platforms}
+    known = set(KB.services) | {f"platform:{p}" for p in KB.platforms} | {engine.UNKNOWN_PLATFORM}
     for v in VECTORS:
         mentioned = v.get("must", []) + v.get("must_not", []) + [v.get("first", "police-999")]
         mentioned += [i for pair in v.get("before", []) for i in pair]
