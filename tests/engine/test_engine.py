@@ -53,8 +53,11 @@ def test_children_are_never_sent_to_adult_only_services(age):
     for audience in engine.AUDIENCES:
         got = ids({"audience": audience, "age": age, "concern": "nude-image-shared"})
         assert "stopncii" not in got and "revenge-porn-helpline" not in got
-        if audience != "professional":
+        if audience == "young-person" or (audience == "parent-carer" and age >= 8):
             assert "report-remove" in got
+        if audience != "young-person" and age < 8:
+            # A young child cannot make a Report Remove report; anyone can tell the IWF.
+            assert "report-remove" not in got and "iwf" in got
 
 
 @pytest.mark.parametrize("age", [18, 19, 40, 120])
@@ -83,7 +86,8 @@ def test_unknown_age_keeps_every_under_18_service(audience, concern):
     if concern != "nude-image-shared":
         assert "ceop" in got
     if concern != "grooming":
-        assert "report-remove" in got and got["report-remove"].condition is None
+        # The child makes a Report Remove report: not a child under 8.
+        assert got["report-remove"].condition == "If the child is 8 or over"
     assert not {"stopncii", "revenge-porn-helpline"} & set(got)
 
 

@@ -344,13 +344,18 @@ def escape(text: str) -> str:
     [
         ("professional", "10", "grooming"),
         ("young-person", "14", "grooming"),
-        ("parent-carer", "19", "nude-image-shared"),  # an adult child: adult routes, no guidance
     ],
 )
 def test_no_parents_guidance_for_others(client, csrf_token, audience, age, concern):
     html = answer_all(client, csrf_token, audience, age, concern)
     assert "Where to go next" in html
     assert 'class="guidance"' not in html and "Talking with your child" not in html
+
+
+def test_a_parent_of_an_adult_gets_adult_guidance_not_childrens(client, csrf_token):
+    html = answer_all(client, csrf_token, "parent-carer", "19", "nude-image-shared")
+    assert 'class="guidance"' in html and "what happens next is their choice" in html
+    assert "NSPCC" not in html and "CEOP" not in html
 
 
 def test_a_child_of_unknown_age_gets_the_unknown_band(client, csrf_token):
