@@ -35,6 +35,17 @@ CONCERNS: tuple[str, ...] = (
 # at 16 is an image of a child, whatever the person's age now, so AI-made images count too.
 IMAGE_CONCERNS: tuple[str, ...] = ("nude-image-shared", "sextortion", "ai-nude-image")
 
+# Where the child lives decides the procedure, the front door and which services cover it.
+NATIONS: tuple[str, ...] = ("england", "wales", "scotland", "northern-ireland")
+NATION_NAMES: dict[str, str] = {
+    "england": "England",
+    "wales": "Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
+# Answers without a place get London's chapter, as before nations were asked.
+DEFAULT_NATION = "england"
+
 AGE_LIMITS: tuple[int, int] = (0, 120)
 ADULT_AGE = 18
 # Concerns about an adult (a colleague, an adult viewing abuse images): no child's age is asked.
@@ -59,6 +70,20 @@ def check_age(value: object, audience: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise BadInput(f"age must be a whole number from {low} to {high}, got {value!r}")
     return value
+
+
+def check_place(nation: object, london: object) -> tuple[str, bool]:
+    """The nation (default England) and whether the place is a London borough (default true,
+    only ever true in England); BadInput naming the nations for anything else."""
+    if nation is None:
+        nation = DEFAULT_NATION
+    if not isinstance(nation, str) or nation not in NATIONS:
+        raise BadInput(f"unknown nation {nation!r}: choose one of {', '.join(NATIONS)}")
+    if london is None:
+        london = True
+    if not isinstance(london, bool):
+        raise BadInput("london must be true or false")
+    return nation, london and nation == "england"
 
 
 def asks_taken_under_18(concern: str, age: int | None) -> bool:

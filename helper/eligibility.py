@@ -1,11 +1,12 @@
 """Service eligibility owns admission: a rule may only choose among services that take the case.
 
-Each service in resources/services.json says whom it takes (`for`: audiences, ages, the concerns
-it takes, images taken under 18), from its own pages, with evidence. A rule in routes.json only
-chooses and orders. The engine still drops a service that does not admit the answers, but that
-is a safety net: a rule whose `when` reaches answers its service does not admit is a mistake in
-the knowledge base (it would hide a wrong route behind a silent filter), so it is refused here,
-when the knowledge base is checked, with a line naming the rule and what it reaches.
+Each service in resources/services.json says whom it takes (`for`: audiences, nations, ages,
+the concerns it takes, images taken under 18), from its own pages, with evidence. A rule in
+routes.json only chooses and orders. The engine still drops a service that does not admit the
+answers, but that is a safety net: a rule whose `when` reaches answers its service does not
+admit is a mistake in the knowledge base (it would hide a wrong route behind a silent filter),
+so it is refused here, when the knowledge base is checked, with a line naming the rule and what
+it reaches.
 
 Pure: it takes the loaded entries and reasons over intervals, never routing a single answer.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from helper.domain import ADULT_AGE, AGE_LIMITS, AUDIENCES, IMAGE_CONCERNS
+from helper.domain import ADULT_AGE, AGE_LIMITS, AUDIENCES, IMAGE_CONCERNS, NATIONS
 
 
 def _range(entry: Mapping[str, Any]) -> tuple[int, int]:
@@ -36,6 +37,11 @@ def overreach(
         yield f"{audience}, whom it does not take"
     for concern in sorted({c for _, c in pairs} - set(who["concerns"]), key=list(open_to).index):
         yield f"the concern {concern!r}, which it does not take"
+    nations = when.get("nations", NATIONS)
+    if when.get("london") is True:
+        nations = [n for n in nations if n == "england"]
+    for nation in [n for n in NATIONS if n in nations and n not in who["nations"]]:
+        yield f"the nation {nation!r}, which it does not cover (add when.nations)"
     low, high = _range(when)
     s_low, s_high = _range(who)
     taken_rule = when.get("taken_under_18")

@@ -40,6 +40,8 @@ class Answers:
     platform: str | None = None
     danger_now: bool = False
     taken_under_18: bool | None = None
+    nation: str = domain.DEFAULT_NATION
+    london: bool = True
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def validate(answers: Answers | Mapping[str, Any], resources: Resources) -> Answ
         platform = None
     if platform is not None:
         platform = host_of(platform)
-    return Answers(audience, age, concern, platform, bool(danger_now), taken)
+    nation, london = domain.check_place(raw.get("nation"), raw.get("london"))
+    return Answers(audience, age, concern, platform, bool(danger_now), taken, nation, london)
 
 
 def _flag(value: object, name: str) -> bool:
@@ -223,6 +226,10 @@ def holds(when: Mapping[str, Any], answers: Answers, platform: str | None) -> bo
         return False
     if "platforms" in when and platform not in when["platforms"]:
         return False
+    if "nations" in when and answers.nation not in when["nations"]:
+        return False
+    if "london" in when and answers.london != when["london"]:
+        return False
     return not ("platform_known" in when and (platform is not None) != when["platform_known"])
 
 
@@ -238,7 +245,7 @@ def _service_bound(service: Mapping[str, Any], answers: Answers) -> tuple[int, i
 def admits(service: Mapping[str, Any], answers: Answers) -> bool:
     """Whether a service can take this person and concern; one that cannot is never offered."""
     who = service["for"]
-    if answers.audience not in who["audiences"]:
+    if answers.audience not in who["audiences"] or answers.nation not in who["nations"]:
         return False
     if answers.taken_under_18 is True and who.get("taken_under_18") == "refuses":
         return False

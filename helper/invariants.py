@@ -23,7 +23,6 @@ from typing import Any
 from helper import domain, resource_checks, resources
 
 EMERGENCY = "police-999"
-EMERGENCY_STEPS = frozenset({"call-999", "call-999-allegation"})
 SENTENCE_END = re.compile(r"[.!?]+\s+")
 
 
@@ -42,12 +41,32 @@ def load(directory: Path | None = None, domains: Mapping[str, Any] | None = None
     return resources.load_document("invariants", directory, problems)
 
 
+def emergency_steps(kb: Any) -> frozenset[str]:
+    """The procedure steps that are a 999 call (every nation has its own)."""
+    return frozenset(s["id"] for s in kb.procedure if s.get("service") == EMERGENCY)
+
+
+def places(document: Mapping[str, Any]) -> list[dict]:
+    """The places of `space`, each {nation, london, ages}: a place without `ages` is checked at
+    every age from age_min to age_max."""
+    every = list(range(document["space"]["age_min"], document["space"]["age_max"] + 1))
+    return [
+        {"nation": p["nation"], "london": p["london"], "ages": list(p.get("ages", every))}
+        for p in document["space"]["places"]
+    ]
+
+
 def space(document: Mapping[str, Any], kb: Any) -> Iterator[dict]:
-    """Every answer the invariants are checked over, always in the same order."""
-    ages_given = range(document["space"]["age_min"], document["space"]["age_max"] + 1)
+    """Every answer the invariants are checked over, always in the same order: each place, then
+    each audience, concern, age, danger now, image taken under 18 and platform."""
+    for place in places(document):
+        yield from _space_at(document, kb, place)
+
+
+def _space_at(document: Mapping[str, Any], kb: Any, place: Mapping[str, Any]) -> Iterator[dict]:
     for audience in domain.AUDIENCES:
         ages: list[int | None] = [] if audience in domain.AGE_REQUIRED else [None]
-        ages += list(ages_given)
+        ages += list(place["ages"])
         for concern, entry in kb.concerns.items():
             if audience not in entry["audiences"]:
                 continue
@@ -65,6 +84,8 @@ def space(document: Mapping[str, Any], kb: Any) -> Iterator[dict]:
                                 "platform": platform,
                                 "danger_now": danger,
                                 "taken_under_18": taken,
+                                "nation": place["nation"],
+                                "london": place["london"],
                             }
 
 
@@ -86,6 +107,10 @@ def applies(when: Mapping[str, Any], answers: Mapping[str, Any], result: Mapping
     if "taken_under_18" in when and (answers["taken_under_18"] is True) != when["taken_under_18"]:
         return False
     if "platforms" in when and result["platform"] not in when["platforms"]:
+        return False
+    if "nations" in when and answers["nation"] not in when["nations"]:
+        return False
+    if "london" in when and answers["london"] != when["london"]:
         return False
     unknown = answers["platform"] is not None and result["platform"] is None
     return not ("platform_unknown" in when and unknown != when["platform_unknown"])
@@ -117,6 +142,8 @@ def admitted(service: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
     taken = answers["taken_under_18"] is True
     if answers["audience"] not in who["audiences"] or answers["concern"] not in who["concerns"]:
         return False
+    if answers["nation"] not in who["nations"]:
+        return False
     if taken and who.get("taken_under_18") == "refuses":
         return False
     if taken and who.get("taken_under_18") == "admits":
@@ -144,6 +171,7 @@ def broken(
     ids = [r["id"] for r in routes]
     by_id = {r["id"]: r for r in routes}
     warnings = [w["id"] for w in result["warnings"]]
+    steps = [p["id"] for p in result["procedure"]]
     found: list[str] = []
     checks: dict[str, Callable[[Any], list[str]]] = {
         "first_route": lambda v: (
@@ -151,8 +179,22 @@ def broken(
         ),
         "first_after_999": lambda v: _first_not(ids, {EMERGENCY}, v, "route"),
         "first_procedure_after_999": lambda v: _first_not(
-            [p["id"] for p in result["procedure"]], EMERGENCY_STEPS, v, "procedure step"
+            [p["id"] for p in result["procedure"]], emergency_steps(kb), v, "procedure step"
         ),
+        "first_procedure": lambda v: (
+            [] if steps and steps[0] in v else [f"the first procedure step is {_first(steps)}"]
+        ),
+        "all_procedure": lambda v: [f"no procedure step {i}" for i in v if i not in steps],
+        "procedure_section_match": lambda v: (
+            []
+            if any(_found(v, p["section"]) for p in result["procedure"])
+            else [f"no procedure step cites {v!r}"]
+        ),
+        "no_procedure_section_match": lambda v: [
+            f"{p['id']} cites {p['section']!r}"
+            for p in result["procedure"]
+            if _found(v, p["section"])
+        ],
         "all_routes": lambda v: [f"no route {i}" for i in v if i not in ids],
         "some_route": lambda v: [] if set(v) & set(ids) else [f"none of {', '.join(v)}"],
         "no_route": lambda v: [f"route {i} is shown" for i in v if i in ids],
@@ -251,4 +293,6 @@ def describe(answers: Mapping[str, Any]) -> str:
         parts.append("taken under 18")
     if answers["platform"]:
         parts.append(f"on {answers['platform']}")
+    place = "London" if answers.get("london") else domain.NATION_NAMES[answers["nation"]]
+    parts.append(f"in {place}")
     return ", ".join(parts)

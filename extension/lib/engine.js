@@ -6,6 +6,10 @@
 
 export const AUDIENCES = Object.freeze(["young-person", "parent-carer", "professional"]);
 export const AGE_LIMITS = Object.freeze([0, 120]);
+// Where the child lives: it decides the procedure, the front door and which services cover it.
+export const NATIONS = Object.freeze(["england", "wales", "scotland", "northern-ireland"]);
+// Answers without a place get London's chapter, as before nations were asked.
+export const DEFAULT_NATION = "england";
 
 // Kept character for character in step with helper/engine.py (a parity test compares them).
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
@@ -134,7 +138,22 @@ export function validate(answers, kb) {
   let platform = answers.platform ?? null;
   if (typeof platform === "string" && !trimAscii(platform)) platform = null;
   if (platform !== null) platform = hostOf(platform);
-  return { audience, age, concern, platform, danger_now: dangerNow, taken_under_18: taken };
+  const nation = answers.nation ?? DEFAULT_NATION;
+  if (typeof nation !== "string" || !NATIONS.includes(nation)) {
+    throw new BadInput(`unknown nation "${nation}": choose one of ${NATIONS.join(", ")}`);
+  }
+  const london = answers.london ?? true;
+  if (typeof london !== "boolean") throw new BadInput("london must be true or false");
+  return {
+    audience,
+    age,
+    concern,
+    platform,
+    danger_now: dangerNow,
+    taken_under_18: taken,
+    nation,
+    london: london && nation === "england",
+  };
 }
 
 function ages(answers) {
@@ -186,6 +205,8 @@ export function holds(when, answers, platform) {
   if ("danger_now" in when && answers.danger_now !== when.danger_now) return false;
   if ("taken_under_18" in when && (answers.taken_under_18 === true) !== when.taken_under_18) return false;
   if ("platforms" in when && !when.platforms.includes(platform)) return false;
+  if ("nations" in when && !when.nations.includes(answers.nation)) return false;
+  if ("london" in when && answers.london !== when.london) return false;
   return !("platform_known" in when && (platform !== null) !== when.platform_known);
 }
 
@@ -197,7 +218,7 @@ function serviceBound(service, answers) {
 /** Whether a service can take this person and concern; one that cannot is never offered. */
 export function admits(service, answers) {
   const who = service.for;
-  if (!who.audiences.includes(answers.audience)) return false;
+  if (!who.audiences.includes(answers.audience) || !who.nations.includes(answers.nation)) return false;
   if (answers.taken_under_18 === true && who.taken_under_18 === "refuses") return false;
   if (overlap(answers, serviceBound(service, answers)) === null) return false;
   return who.concerns.includes(answers.concern);

@@ -87,7 +87,8 @@ def test_every_id_an_invariant_names_exists():
             *then.get("first_warning", []),
         ]
         assert set(named) <= warnings, inv["id"]
-        assert set(then.get("first_procedure_after_999", [])) <= steps, inv["id"]
+        for key in ("first_procedure_after_999", "first_procedure", "all_procedure"):
+            assert set(then.get(key, [])) <= steps, (inv["id"], key)
         assert set(when.get("concerns", [])) <= set(KB.concerns), inv["id"]
         assert set(when.get("platforms", [])) <= set(KB.platforms), inv["id"]
 
@@ -124,6 +125,30 @@ def test_the_space_includes_the_kinds_of_platform_that_change_routes():
                 {"id": "x", "text": "Save the image to show the police."}
             ),
         ),
+        (
+            "wales-procedure-cites-the-wales-procedures",
+            {"audience": "professional", "nation": "wales"},
+            lambda r: r["procedure"].append(dict(r["procedure"][0], section="9.4")),
+        ),
+        (
+            "scotland-and-ni-have-no-lado",
+            {"audience": "professional", "nation": "scotland", "concern": "colleague-allegation"},
+            lambda r: r["procedure"].append(
+                dict(r["procedure"][0], text="Phone the LADO within one working day.")
+            ),
+        ),
+        (
+            "scotland-professional-starts-with-the-coordinator",
+            {"audience": "professional", "nation": "scotland"},
+            lambda r: r["procedure"].reverse(),
+        ),
+        (
+            "ni-child-protection-goes-to-gateway",
+            {"audience": "professional", "nation": "northern-ireland"},
+            lambda r: r["routes"].pop(
+                next(i for i, x in enumerate(r["routes"]) if x["id"] == "gateway-ni")
+            ),
+        ),
     ],
 )
 def test_an_invariant_catches_a_result_that_breaks_it(invariant, answers, break_it):
@@ -134,8 +159,12 @@ def test_an_invariant_catches_a_result_that_breaks_it(invariant, answers, break_
         "platform": None,
         "danger_now": False,
         "taken_under_18": None,
+        "nation": "england",
+        "london": True,
     }
     answers = {**base, **answers}
+    if answers["nation"] != "england":
+        answers["london"] = False
     result = engine.route(answers, KB).as_dict()
     inv = next(i for i in DOC["invariants"] if i["id"] == invariant)
     assert invariants.applies(inv["when"], answers, result)

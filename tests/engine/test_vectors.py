@@ -37,7 +37,8 @@ def test_every_route_id_a_case_mentions_exists():
         mentioned += list(v.get("conditions", {})) + v.get("limited", [])
         assert set(mentioned) <= known, v["name"]
         assert set(v.get("warnings", [])) <= {w["id"] for w in KB.warnings}, v["name"]
-        assert set(v.get("procedure", [])) <= {s["id"] for s in KB.procedure}, v["name"]
+        steps = {s["id"] for s in KB.procedure}
+        assert set(v.get("procedure", []) + v.get("procedure_not", [])) <= steps, v["name"]
 
 
 @pytest.mark.parametrize("case", VECTORS, ids=[v["name"] for v in VECTORS])
@@ -62,6 +63,8 @@ def test_vector(case):
         assert [w.id for w in result.warnings] == case["warnings"]
     if "procedure" in case:
         assert [p.id for p in result.procedure] == case["procedure"]
+    for step in case.get("procedure_not", []):
+        assert step not in [p.id for p in result.procedure], step
     if "platform" in case:
         assert result.platform == case["platform"]
     by_id = {r.id: r for r in result.routes}

@@ -4,15 +4,31 @@
 import { AGE_LIMITS, AGE_REQUIRED, AUDIENCES, ADULT_AGE, CHILD_AGES, asksTakenUnder18 } from "../../extension/lib/engine.js";
 
 const EMERGENCY = "police-999";
-const EMERGENCY_STEPS = new Set(["call-999", "call-999-allegation"]);
+const NATION_NAMES = { england: "England", wales: "Wales", scotland: "Scotland", "northern-ireland": "Northern Ireland" };
+
+/** The procedure steps that are a 999 call (every nation has its own). */
+function emergencySteps(kb) {
+  return new Set(kb.procedure.steps.filter((s) => s.service === EMERGENCY).map((s) => s.id));
+}
+
+/** The places of `space`, each {nation, london, ages}; one without `ages` takes age_min..age_max. */
+export function places(doc) {
+  const every = [];
+  for (let age = doc.space.age_min; age <= doc.space.age_max; age += 1) every.push(age);
+  return doc.space.places.map((p) => ({ nation: p.nation, london: p.london, ages: p.ages ?? every }));
+}
 const SENTENCE_END = /[.!?]+\s+/;
 
 /** Every answer the invariants are checked over, in the same order as the Python side. */
 export function* space(doc, kb) {
-  const { age_min: low, age_max: high, platforms } = doc.space;
+  for (const place of places(doc)) yield* spaceAt(doc, kb, place);
+}
+
+function* spaceAt(doc, kb, place) {
+  const { platforms } = doc.space;
   for (const audience of AUDIENCES) {
     const ages = AGE_REQUIRED.includes(audience) ? [] : [null];
-    for (let age = low; age <= high; age += 1) ages.push(age);
+    ages.push(...place.ages);
     for (const entry of kb.concerns.concerns) {
       if (!entry.audiences.includes(audience)) continue;
       for (const age of ages) {
@@ -20,7 +36,16 @@ export function* space(doc, kb) {
         for (const danger of [false, true]) {
           for (const taken of takenChoices) {
             for (const platform of platforms) {
-              yield { audience, age, concern: entry.id, platform, danger_now: danger, taken_under_18: taken };
+              yield {
+                audience,
+                age,
+                concern: entry.id,
+                platform,
+                danger_now: danger,
+                taken_under_18: taken,
+                nation: place.nation,
+                london: place.london,
+              };
             }
           }
         }
@@ -40,6 +65,8 @@ export function applies(when, answers, result) {
   if ("danger_now" in when && answers.danger_now !== when.danger_now) return false;
   if ("taken_under_18" in when && (answers.taken_under_18 === true) !== when.taken_under_18) return false;
   if ("platforms" in when && !when.platforms.includes(result.platform)) return false;
+  if ("nations" in when && !when.nations.includes(answers.nation)) return false;
+  if ("london" in when && answers.london !== when.london) return false;
   const unknown = answers.platform !== null && result.platform === null;
   return !("platform_unknown" in when && unknown !== when.platform_unknown);
 }
@@ -69,6 +96,7 @@ export function admitted(service, answers) {
   const who = service.for;
   const taken = answers.taken_under_18 === true;
   if (!who.audiences.includes(answers.audience) || !who.concerns.includes(answers.concern)) return false;
+  if (!who.nations.includes(answers.nation)) return false;
   if (taken && who.taken_under_18 === "refuses") return false;
   if (taken && who.taken_under_18 === "admits") return true;
   const low = who.age_min ?? 0;
@@ -102,12 +130,19 @@ export function broken(then, answers, result, advice, kb, texts = shownTexts(res
   const ids = routes.map((r) => r.id);
   const byId = new Map(routes.map((r) => [r.id, r]));
   const warnings = result.warnings.map((w) => w.id);
+  const steps = result.procedure.map((p) => p.id);
   const services = new Map(kb.services.services.map((s) => [s.id, s]));
   const isService = (i) => !i.startsWith("platform:");
   const checks = {
     first_route: (v) => (ids.length && v.includes(ids[0]) ? [] : [`the first route is ${first(ids)}`]),
     first_after_999: (v) => firstNot(ids, new Set([EMERGENCY]), v, "route"),
-    first_procedure_after_999: (v) => firstNot(result.procedure.map((p) => p.id), EMERGENCY_STEPS, v, "procedure step"),
+    first_procedure_after_999: (v) => firstNot(result.procedure.map((p) => p.id), emergencySteps(kb), v, "procedure step"),
+    first_procedure: (v) => (steps.length && v.includes(steps[0]) ? [] : [`the first procedure step is ${first(steps)}`]),
+    all_procedure: (v) => v.filter((i) => !steps.includes(i)).map((i) => `no procedure step ${i}`),
+    procedure_section_match: (v) =>
+      result.procedure.some((p) => found(v, p.section)) ? [] : [`no procedure step cites ${JSON.stringify(v)}`],
+    no_procedure_section_match: (v) =>
+      result.procedure.filter((p) => found(v, p.section)).map((p) => `${p.id} cites ${JSON.stringify(p.section)}`),
     all_routes: (v) => v.filter((i) => !ids.includes(i)).map((i) => `no route ${i}`),
     some_route: (v) => (v.some((i) => ids.includes(i)) ? [] : [`none of ${v.join(", ")}`]),
     no_route: (v) => v.filter((i) => ids.includes(i)).map((i) => `route ${i} is shown`),
@@ -150,5 +185,6 @@ export function describe(answers) {
   if (answers.danger_now) parts.push("danger now");
   if (answers.taken_under_18) parts.push("taken under 18");
   if (answers.platform) parts.push(`on ${answers.platform}`);
+  parts.push(`in ${answers.london ? "London" : NATION_NAMES[answers.nation]}`);
   return parts.join(", ");
 }

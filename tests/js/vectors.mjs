@@ -19,6 +19,7 @@ export function problemsWith(vector, result, error) {
   for (const id of vector.warnings ?? []) if (!warnings.includes(id)) problems.push(`missing warning ${id}`);
   const steps = result.procedure.map((s) => s.id);
   for (const id of vector.procedure ?? []) if (!steps.includes(id)) problems.push(`missing procedure step ${id}`);
+  for (const id of vector.procedure_not ?? []) if (steps.includes(id)) problems.push(`forbidden procedure step ${id}`);
   const byId = new Map(result.routes.map((r) => [r.id, r]));
   for (const [id, text] of Object.entries(vector.conditions ?? {})) {
     const got = byId.get(id);
