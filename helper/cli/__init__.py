@@ -17,13 +17,14 @@ from helper import __version__
 from helper.errors import WaymarkError
 
 # Modules of helper.cli, in the order `waymark --help` shows them.
-AREAS = ("app", "signpost", "boroughs", "notes", "extension", "doctor", "bench")
+AREAS = ("app", "signpost", "boroughs", "councils", "notes", "extension", "doctor", "bench")
 # Which area registers each command (tests/test_cli.py checks this against the areas).
 COMMAND_AREAS = {
     "open": "app",
     "serve": "app",
     "signpost": "signpost",
     "boroughs": "boroughs",
+    "councils": "councils",
     "notes": "notes",
     "verify": "notes",
     "native-host": "extension",

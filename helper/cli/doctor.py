@@ -57,19 +57,21 @@ def stale_entries(
 def check_resources(today: dt.date) -> Check:
     """The knowledge base loads: schema, links, phone numbers, ids, dates; and so do the
     borough directory and the parents' guidance, which have loaders of their own."""
-    from helper import boroughs, guidance, resources
+    from helper import boroughs, councils, guidance, resources
     from helper.errors import IntegrityError
 
     try:
         kb = resources.load()
         directory = boroughs.load()
         advice = guidance.load()
+        elsewhere = councils.load() if resources.present(councils.FILE) else {"councils": []}
     except IntegrityError as err:
         return Check("knowledge base", False, (f"invalid: {err}",))
     counts = (
         f"{len(kb.services)} services, {len(kb.platforms)} platforms, {len(kb.rules)} rules, "
         f"{len(kb.warnings)} warnings, {len(kb.procedure)} procedure steps, "
-        f"{len(directory['boroughs'])} boroughs, guidance for {len(advice['concerns'])} concerns"
+        f"{len(directory['boroughs'])} boroughs, {len(elsewhere['councils'])} councils and "
+        f"trusts outside London, guidance for {len(advice['concerns'])} concerns"
     )
     return Check("knowledge base", True, (f"valid: {counts}",))
 
@@ -173,6 +175,44 @@ def check_evidence(today: dt.date) -> Check:
     return Check("evidence", not report.missing and not report.stale, tuple(lines))
 
 
+def check_councils(today: dt.date) -> Check:
+    """Evidence per nation: the services that cover each nation, and the front doors outside
+    London (resources/councils.json). A council no page confirmed yet is named, not a failure:
+    the nation's official finder is shown for it. Evidence older than 12 months is a problem."""
+    from helper import councils, resources
+    from helper.domain import NATION_NAMES
+    from helper.errors import IntegrityError
+
+    if not resources.present(councils.FILE):
+        return Check("nations", True, ("no councils.json: London boroughs only",))
+    try:
+        document = councils.load()
+        kb = resources.load()
+    except IntegrityError as err:
+        return Check("nations", False, (f"invalid: {err}",))
+    cutoff = review_cutoff(today)
+    lines: list[str] = []
+    stale = [
+        e["id"]
+        for e in document["councils"]
+        if e["evidence"]
+        and not cutoff <= dt.date.fromisoformat(max(i["checked"] for i in e["evidence"])) <= today
+    ]
+    for nation, n in councils.evidence_by_nation(document).items():
+        covering = [s for s in kb.services.values() if nation in s["for"]["nations"]]
+        with_evidence = sum(1 for s in covering if s.get("evidence"))
+        lines.append(
+            f"{NATION_NAMES[nation]}: {len(covering)} services cover it ({with_evidence} with "
+            f"evidence); {n['entries']} front doors, {n['with_evidence']} with evidence, "
+            f"{n['with_phone']} with a confirmed number"
+        )
+        if n["without"]:
+            lines.append(f"  not yet confirmed (the finder is shown): {', '.join(n['without'])}")
+    if stale:
+        lines.append(f"checked before {cutoff} or in the future: {', '.join(stale)}")
+    return Check("nations", not stale, tuple(lines))
+
+
 def check_native_hosts(today: dt.date) -> Check:
     """The browsers set up to start the helper (helper/nativehost/manifests.py)."""
     from helper.nativehost.manifests import doctor_check
@@ -184,6 +224,7 @@ CHECKS: tuple[Callable[[dt.date], Check], ...] = (
     check_resources,
     check_reviews,
     check_evidence,
+    check_councils,
     check_native_hosts,
 )
 

@@ -44,11 +44,25 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--platform", metavar="HOST_OR_URL", help="where it happened, e.g. tiktok.com")
     p.add_argument("--danger-now", action="store_true", help="someone is in danger right now")
+    from helper.domain import NATIONS
+
+    p.add_argument(
+        "--nation",
+        metavar="N",
+        help=f"where the child lives: {', '.join(NATIONS)}; it decides the procedure and the "
+        "services that cover the case (without --nation or --council: London, as before)",
+    )
+    p.add_argument(
+        "--council",
+        metavar="NAME",
+        help="professionals: the council (a London borough, a council in England, Wales or "
+        "Scotland, or a Northern Ireland HSC Trust) where the child lives; it sets the nation "
+        "and puts the front door's numbers in the steps that need them (see `waymark councils`)",
+    )
     p.add_argument(
         "--borough",
         metavar="NAME",
-        help="professionals: the London borough where the child lives, to put its front door "
-        "and LADO numbers in the steps that need them (see `waymark boroughs`)",
+        help="the same as --council (kept for London boroughs, see `waymark boroughs`)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
@@ -73,6 +87,7 @@ def answers_from(args: argparse.Namespace) -> dict:
             ) from None
     elif args.audience in AGE_REQUIRED:
         raise BadInput(f"--age is needed for {args.audience}: your age, {low} to {high}")
+    nation, london, _ = place_from(args)
     return {
         "audience": args.audience,
         "age": age,
@@ -80,6 +95,8 @@ def answers_from(args: argparse.Namespace) -> dict:
         "platform": args.platform,
         "danger_now": bool(args.danger_now),
         "taken_under_18": bool(getattr(args, "taken_under_18", False)),
+        "nation": nation,
+        "london": london,
     }
 
 
@@ -87,41 +104,79 @@ def run(args: argparse.Namespace) -> int:
     from helper import engine, resources
 
     answers = answers_from(args)
-    borough = borough_from(args)
+    _, _, place = place_from(args)
     kb = resources.default()
     result = engine.route(answers, kb)
     advice = parents_guidance(answers)
     if args.json:
-        print(json.dumps(as_json(result, advice, borough), indent=2, ensure_ascii=False))
+        print(json.dumps(as_json(result, advice, place, answers), indent=2, ensure_ascii=False))
     else:
         label = kb.concerns[answers["concern"]]["label"][answers["audience"]]
         platform = kb.platforms[result.platform]["name"] if result.platform else None
-        print(render(result, label, platform, advice, borough))
+        print(render(result, label, platform, advice, place, answers["nation"]))
     return 0
 
 
-def as_json(result: Result, advice: dict | None, borough: dict | None) -> dict:
-    """The `--json` answer: the engine's result, the parents' guidance (or null) and, when one
-    was given, the borough's entry."""
+def as_json(
+    result: Result, advice: dict | None, place: object = None, answers: dict | None = None
+) -> dict:
+    """The `--json` answer: the engine's result, the parents' guidance (or null), where the
+    child lives (`place`) and, when one was given, the borough's or council's entry."""
     extra: dict = {"guidance": advice}
-    if borough is not None:
-        from helper import boroughs
+    if answers is not None:
+        extra["place"] = {
+            "nation": answers.get("nation", "england"),
+            "london": answers.get("london", True),
+            "council": getattr(place, "name", None),
+        }
+    entry = _entry(place)
+    if entry is not None:
+        if getattr(place, "london", True):
+            from helper import boroughs
 
-        extra["borough"] = boroughs.as_dict(borough)
+            extra["borough"] = boroughs.as_dict(entry)
+        else:
+            from helper import councils
+
+            extra["council"] = councils.as_dict(entry, councils.default())
     return {**result.as_dict(), **extra}
 
 
-def borough_from(args: argparse.Namespace) -> dict | None:
-    """The borough `--borough` names (professionals only), or None; BadInput with "did you
-    mean" for a name that is not a London borough."""
-    name = getattr(args, "borough", None)
-    if name is None:
+def _entry(place: object) -> dict | None:
+    """The directory entry of a Place, or a borough entry given directly (older callers)."""
+    if place is None:
         return None
-    if args.audience != "professional":
-        raise BadInput("--borough is for professionals: it adds the council's referral numbers")
-    from helper.cli.boroughs import entry_for
+    return dict(getattr(place, "entry", place))  # type: ignore[arg-type]
 
-    return entry_for(name)
+
+def place_from(args: argparse.Namespace) -> tuple[str, bool, object]:
+    """(nation, london, Place or None) from --nation and --council/--borough. Without either,
+    London, as before nations were asked; --nation alone is that nation (England outside
+    London for england). BadInput for a council outside the nation given, an unknown council
+    without --nation ("did you mean"), or a council for anyone but a professional."""
+    from helper.domain import DEFAULT_NATION
+
+    nation = getattr(args, "nation", None)
+    council, borough = getattr(args, "council", None), getattr(args, "borough", None)
+    if council is not None and borough is not None:
+        raise BadInput("give --council or --borough, not both (they mean the same)")
+    name = council if council is not None else borough
+    flag = "--council" if council is not None else "--borough"
+    from helper.cli.councils import check_nation, place_for
+
+    check_nation(nation)
+    if name is None:
+        return (nation or DEFAULT_NATION, nation is None, None)
+    if args.audience != "professional":
+        raise BadInput(f"{flag} is for professionals: it adds the council's referral numbers")
+    place = place_for(name, nation)
+    return (place.nation, place.london, place)
+
+
+def borough_from(args: argparse.Namespace) -> dict | None:
+    """The London borough --borough or --council names, or None (kept for older callers)."""
+    _, london, place = place_from(args)
+    return _entry(place) if london else None
 
 
 def parents_guidance(answers: dict) -> dict | None:
@@ -139,7 +194,8 @@ def render(
     concern_label: str,
     platform_name: str | None,
     advice: dict | None = None,
-    borough: dict | None = None,
+    borough: object = None,
+    nation: str = "england",
 ) -> str:
     """Plain text for a terminal: warnings first, then numbered routes, then parents' guidance
     or the procedure, with the borough's numbers in the steps that need them (or where to find
@@ -184,22 +240,54 @@ def render(
         for number, p in enumerate(result.procedure, start=1):
             lines.append(f"{number:2}. {p.title} [{p.section}]")
             lines += _wrap(p.text, "    ", "    ")
-            lines += _numbers(p.id, borough)
+            lines += _numbers(p, borough, nation)
     return "\n".join(lines)
 
 
-def _numbers(step_id: str, borough: dict | None) -> list[str]:
-    """The borough's numbers under the step that needs them, or where to find them."""
+# Steps whose service is a referral to the front door, or to the LADO, carry its numbers.
+FRONT_DOOR_SERVICES = frozenset({"social-care-referral", "social-work-scotland", "gateway-ni"})
+
+
+def numbers_kind(step: object) -> str | None:
+    """Which numbers a procedure step needs: "social-care", "lado" or None."""
     from helper.casework import numbers_for_step
 
-    kind = numbers_for_step(step_id)
+    kind = numbers_for_step(getattr(step, "id", ""))
+    if kind is not None:
+        return kind
+    service = getattr(step, "service", None)
+    if service in FRONT_DOOR_SERVICES:
+        return "social-care"
+    return "lado" if service == "lado" else None
+
+
+def _numbers(step: object, place: object, nation: str = "england") -> list[str]:
+    """The borough's or council's numbers under the step that needs them, or where to find
+    them."""
+    kind = numbers_kind(step)
     if kind is None:
         return []
-    if borough is None:
-        return ["    Numbers: `waymark boroughs NAME` gives the council's front door and LADO."]
-    from helper.cli.boroughs import number_lines
+    entry = _entry(place)
+    if entry is None:
+        if nation == "england" and place is None and getattr(step, "id", "") in _LONDON_STEPS:
+            return ["    Numbers: `waymark boroughs NAME` gives the council's front door and LADO."]
+        return ["    Numbers: `waymark councils NAME` gives the council's front door."]
+    if getattr(place, "london", True):
+        from helper.cli.boroughs import number_lines
 
-    return [f"    {borough['name']}:", *(f"  {line}" for line in number_lines(borough, kind))]
+        return [f"    {entry['name']}:", *(f"  {line}" for line in number_lines(entry, kind))]
+    from helper import councils
+    from helper.cli.councils import number_lines as council_lines
+
+    lines = council_lines(entry, councils.default(), kind)
+    return [f"    {entry['name']}:", *(f"  {line}" for line in lines)]
+
+
+# The London chapter's steps that name a borough's numbers.
+_LONDON_STEPS = frozenset(
+    {"refer-social-care", "consider-social-care", "adult-refer-social-care", "colleague-lado",
+     "adult-viewing-works-with-children"}
+)  # fmt: skip
 
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:

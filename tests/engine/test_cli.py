@@ -38,6 +38,7 @@ def test_json_output_is_the_contract_in_priority_order():
         "platform",
         "parent_tools",
         "guidance",
+        "place",
     }
     ids = [r["id"] for r in result["routes"]]
     assert ids[0] == "report-remove" and "childline" in ids and "stopncii" not in ids
@@ -305,3 +306,59 @@ def test_a_wrong_borough_or_a_borough_for_a_parent_is_one_plain_line():
         "signpost", "--audience", "parent-carer", "--concern", "grooming", "--borough", "Croydon"
     )
     assert parent.returncode == 2 and "--borough is for professionals" in parent.stderr
+
+
+def test_nation_and_council_set_the_procedure_and_the_front_door():
+    pro = ("--audience", "professional", "--age", "14", "--concern", "grooming")
+    # No place: London's chapter, as before nations were asked.
+    london = signpost_json(*pro)
+    assert london["place"] == {"nation": "england", "london": True, "council": None}
+    assert "refer-social-care" in [p["id"] for p in london["procedure"]]
+    # A Welsh council: the Wales procedures, and its numbers (or the finder) in the duty step.
+    wales = waymark("signpost", *pro, "--council", "Merthyr Tydfil")
+    assert wales.returncode == 0, wales.stderr
+    duty = wales.stdout.index("Report a child at risk to the council")
+    assert "01685 725000" in wales.stdout[duty:] and "[WSP" in wales.stdout
+    # Scotland by --nation: social work or Police Scotland, an IRD, never a LADO.
+    scotland = signpost_json(*pro, "--nation", "scotland")
+    ids = [r["id"] for r in scotland["routes"]]
+    assert "social-work-scotland" in ids and "lado" not in ids
+    assert "scotland-ird" in [p["id"] for p in scotland["procedure"]]
+    # --borough stays a synonym for a London borough; --council takes one too.
+    assert (
+        signpost_json(*pro, "--council", "Croydon")["borough"]["mash"]["phone"] == "020 8255 2888"
+    )
+    # A Northern Ireland trust: the Gateway team and the regional out-of-hours number.
+    ni = signpost_json(*pro, "--council", "Belfast Trust")
+    assert ni["place"]["nation"] == "northern-ireland"
+    assert ni["council"]["out_of_hours"]["phone"] == "028 9504 9999"
+    # England outside London: the local partnership's procedures.
+    leeds = signpost_json(*pro, "--council", "Leeds")
+    assert leeds["place"] == {"nation": "england", "london": False, "council": "Leeds"}
+    assert "england-local-procedures" in [p["id"] for p in leeds["procedure"]]
+
+
+def test_a_wrong_nation_or_a_council_in_another_nation_is_one_plain_line():
+    pro = ("signpost", "--audience", "professional", "--concern", "grooming")
+    bad = waymark(*pro, "--nation", "ireland")
+    assert bad.returncode == 2 and "northern-ireland" in bad.stderr
+    elsewhere = waymark(*pro, "--council", "Cardiff", "--nation", "scotland")
+    assert elsewhere.returncode == 2 and "Cardiff is in Wales, not Scotland" in elsewhere.stderr
+    both = waymark(*pro, "--council", "Fife", "--borough", "Croydon")
+    assert both.returncode == 2 and "not both" in both.stderr
+    parent = waymark(
+        "signpost", "--audience", "parent-carer", "--concern", "grooming", "--council", "Fife"
+    )
+    assert parent.returncode == 2 and "--council is for professionals" in parent.stderr
+    # A parent may still give the nation: Scotland's hate crime goes to Police Scotland.
+    hate = signpost_json(
+        "--audience",
+        "parent-carer",
+        "--age",
+        "12",
+        "--concern",
+        "online-hate",
+        "--nation",
+        "scotland",
+    )
+    assert "police-scotland-hate" in [r["id"] for r in hate["routes"]]
