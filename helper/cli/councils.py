@@ -149,9 +149,7 @@ def render(entry: dict, document: dict) -> str:
     nation = NATION_NAMES[entry["nation"]]
     if entry.get("kind") == "former":
         names = ", ".join(s["name"] for s in councils.successors(entry, document))
-        return "\n".join(
-            [f"{entry['name']} ({nation})", f"  Now: {names}. Look up each by name."]
-        )
+        return "\n".join([f"{entry['name']} ({nation})", f"  Now: {names}. Look up each by name."])
     lines = [f"{entry['name']} ({nation})", *number_lines(entry, document)]
     evidence = entry.get("evidence", [])
     if evidence:
