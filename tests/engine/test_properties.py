@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helper import engine, resources
+from helper.domain import NATIONS
 from helper.errors import BadInput
 from helper.paths import REPO_ROOT
 
@@ -42,6 +43,8 @@ valid_answers = st.sampled_from(
             "platform": platforms,
             "danger_now": st.booleans(),
             "taken_under_18": st.one_of(st.none(), st.booleans()),
+            "nation": st.one_of(st.none(), st.sampled_from(NATIONS)),
+            "london": st.one_of(st.none(), st.booleans()),
         }
     )
 )
@@ -60,6 +63,7 @@ def test_no_route_ever_goes_to_a_service_that_does_not_admit_the_answers(answers
         who = service["for"]
         assert answers["audience"] in who["audiences"]
         assert answers["concern"] in who["concerns"]
+        assert checked.nation in who["nations"], (r.id, answers)
         taken = checked.taken_under_18 is True
         if taken:
             assert who.get("taken_under_18") != "refuses", (r.id, answers)
