@@ -85,7 +85,6 @@ def test_guidance_is_read_only_after_the_routes_are_shown(browser):
     [
         ("young-person", "sextortion", "13-17"),
         ("professional", "grooming", "under-13"),
-        ("parent-carer", "nude-image-shared", "18-plus"),
     ],
 )
 def test_no_parents_guidance_for_others(browser, audience, concern, band):
@@ -94,6 +93,17 @@ def test_no_parents_guidance_for_others(browser, audience, concern, band):
     to_routes(page, audience, concern, band)
     page.wait_for_function("!document.getElementById('guidance-slot')")
     assert page.locator("section.guidance").count() == 0
+
+
+def test_a_parent_of_an_adult_gets_adult_guidance_not_childrens(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    to_routes(page, "parent-carer", "nude-image-shared", "18-plus")
+    guidance = page.locator("section.guidance")
+    guidance.wait_for()
+    assert guidance.get_attribute("data-band") == "adult"
+    text = guidance.inner_text()
+    assert "their choice" in text and "NSPCC" not in text and "CEOP" not in text
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
