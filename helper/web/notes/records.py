@@ -15,7 +15,7 @@ from flask import Response, redirect, render_template, request, session, url_for
 from helper.errors import BadInput, NotFound
 from helper.web import vault_session
 from helper.web.errors import error_page
-from helper.web.notes import bp, form, take_draft
+from helper.web.notes import autolocking, bp, form, keep_form, locked_away, take_draft
 from helper.web.notes.checklist import concern_label, procedure_for
 from helper.web.vault_session import PinnedVault
 
@@ -90,6 +90,9 @@ def save_new_note():
     guided = "guided" in request.form
     holder = vault_session.current()
     with holder.use() as vault:
+        if autolocking() and not guided:  # a whole note is never saved behind anyone's back
+            keep_form()
+            return locked_away(request.path)
         try:
             raw = _checked(values)
             signer = str(values.get("recorder_name", "")).strip()
@@ -97,10 +100,15 @@ def save_new_note():
                 raise BadInput("Give your name as the person recording this concern.")
             note_id = vault.new_note(raw if guided else _recorded(raw), signed_by=signer)
         except BadInput as err:
+            if autolocking():  # cannot be sealed as a draft yet: kept in memory instead
+                keep_form()
+                return locked_away(request.path)
             if guided:
                 return _step_page(values, str(err), form.step_ids()[0]), 400
             return _form_page(values, str(err), mode="new"), 400
     session[SIGNER_KEY] = signer
+    if guided and autolocking():  # sealed as a draft: come back to this same step
+        return locked_away(url_for("notes.guided", note_id=note_id, step=form.step_ids()[0]))
     if guided:
         step = form.next_step(form.step_ids()[0])
         return redirect(url_for("notes.guided", note_id=note_id, step=step), code=303)
@@ -199,7 +207,12 @@ def save_step(note_id: str, step: str):
             if raw != _checked(form.values_from_fields(latest.fields)):
                 vault.revise(note_id, raw, signed_by=_signer_for(raw, signer))
         except BadInput as err:
+            if autolocking():  # cannot be sealed as a draft yet: kept in memory instead
+                keep_form()
+                return locked_away(request.path)
             return _step_page(values, str(err), step, note_id=note_id), 400
+    if autolocking():  # sealed as a draft revision: come back to this same step
+        return locked_away(request.path)
     target = form.next_step(step)
     return redirect(url_for("notes.guided", note_id=note_id, step=target), code=303)
 
@@ -319,6 +332,9 @@ def revise(note_id: str):
 def save_revision(note_id: str):
     signer = request.form.get("signed_by", "").strip()
     with vault_session.current().use() as vault:
+        if autolocking():  # a signed revision is never saved behind anyone's back
+            keep_form()
+            return locked_away(request.path)
         latest = _latest(vault, note_id)
         checklist = latest.fields.get("checklist") or {}
         values = form.values_from_form(request.form.to_dict(flat=False), checklist)
