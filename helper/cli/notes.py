@@ -256,7 +256,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(handover.note_json(vault, note), ensure_ascii=False, indent=1))
             return 0
-        print(note_text(note), end="")
+        print(note_text(note, newest_first=True), end="")
         print(handover.provenance_text(vault, note.id), end="")
     return 0
 

@@ -16,7 +16,7 @@ from helper.errors import BadInput, NotFound
 from helper.web import vault_session
 from helper.web.errors import error_page
 from helper.web.notes import autolocking, bp, form, keep_form, locked_away, take_draft
-from helper.web.notes.checklist import concern_label, procedure_for
+from helper.web.notes.checklist import concern_label, procedure_for, told_offers, told_time
 from helper.web.vault_session import PinnedVault
 
 if TYPE_CHECKING:  # types only: the vault's note model loads when a note is first shown
@@ -32,6 +32,7 @@ def _not_found(_err: NotFound):
 
 @bp.get("/notes")
 def note_list():
+    from helper.vault.unlocking import NO_KEYRING  # said in the vault's words; shown in plain ones
     from helper.web.notes.casework import list_view  # casework: search, filters, pages, due
 
     with vault_session.current().use() as vault:
@@ -44,6 +45,7 @@ def note_list():
         label=concern_label,
         message=request.args.get("done"),
         notices=notices,
+        no_keyring=NO_KEYRING,
     )
 
 
@@ -286,6 +288,7 @@ def note(note_id: str):
         specs=form.specs(),
         steps=steps,
         ticked=dict(latest.fields.get("checklist") or {}),
+        offers=told_offers(latest.fields, latest.fields.get("checklist") or {}),
         label=concern_label,
         signer=session.get(SIGNER_KEY) or latest.signed_by,
         done=request.args.get("done"),
@@ -296,7 +299,11 @@ def note(note_id: str):
 @bp.post("/notes/<note_id>/tick")
 def tick(note_id: str):
     signer = request.form.get("signed_by", "").strip()
-    step = request.form.get("step", "")
+    # "Tick it, done at 12:00" names the step and the "Who you told" entry that shows it done.
+    from_told = request.form.get("from_told", "")
+    step, _sep, told_index = (
+        from_told.partition(":") if from_told else (request.form.get("step", ""), "", "")
+    )
     with vault_session.current().use() as vault:
         latest = _latest(vault, note_id)
         if step not in {s.id for s in procedure_for(latest.fields)}:
@@ -305,7 +312,7 @@ def tick(note_id: str):
             raise BadInput("Give your name so the tick is signed.")
         fields = dict(latest.fields)
         checklist = dict(fields.get("checklist") or {})
-        checklist[step] = form.now_iso()
+        checklist[step] = told_time(fields, step, told_index) if from_told else form.now_iso()
         fields["checklist"] = checklist
         vault.revise(note_id, fields, signed_by=signer)
     session[SIGNER_KEY] = signer
@@ -417,6 +424,7 @@ def export(note_id: str):
         specs=form.specs(),
         steps=procedure_for(latest.fields),
         ticked=dict(latest.fields.get("checklist") or {}),
+        offers=told_offers(latest.fields, latest.fields.get("checklist") or {}),
         label=concern_label,
     )
 
