@@ -28,13 +28,15 @@ def test_right_now_comes_first_in_three_lines_with_the_first_route(client, csrf_
     assert main.index('class="right-now"') < main.index('class="warning"') < main.index("cards")
     lines = right_now(html)
     assert len(lines) == 3
-    # Without a right_now entry in guidance.json: the first "now" text naming no service on the
-    # page, the first route, then the first "avoid" text.
-    assert lines[0] == advice["now"][1]  # now[0] is the 999 line
+    # The concern's right_now entry in guidance.json: what to keep, the first route, what to
+    # hold off doing.
+    entry = next(c for c in guidance.default()["concerns"] if c["id"] == "grooming")
+    assert lines[0] == entry["right_now"]["keep"]
     assert lines[1] == "Report it to CEOP Safety Centre."
     assert '<a href="#route-ceop">Report it to CEOP Safety Centre.</a>' in html
     assert 'id="route-ceop"' in html
-    assert lines[2] == advice["avoid"][0]
+    assert lines[2] == entry["right_now"]["wait"]
+    assert advice["now"]  # the full guidance is still on the page below
     jumps = html[html.index('class="jumps"') : html.index("</nav>", html.index('class="jumps"'))]
     assert re.findall(r'href="#([a-z-]+)">([^<]+)<', jumps) == [
         ("report", "Report"),
@@ -58,6 +60,26 @@ def test_right_now_takes_its_lines_from_guidance_when_it_has_them(client, csrf_t
         "Save the messages.",
         "Report it to CEOP Safety Centre.",
         "Do not block them yet.",
+    ]
+
+
+def test_without_a_right_now_entry_the_lines_come_from_the_guidance_lists(
+    client, csrf_token, monkeypatch
+):
+    """A concern without `right_now`: the first "now" text naming no service on the page, the
+    first route, then the first "avoid" text."""
+    from helper import guidance
+
+    document = copy.deepcopy(guidance.default())
+    entry = next(c for c in document["concerns"] if c["id"] == "grooming")
+    del entry["right_now"]
+    monkeypatch.setattr(guidance, "default", lambda: document)
+    advice = guidance.guidance_for("grooming", 9, document)
+    html = answer_all(client, csrf_token, "parent-carer", "9", "grooming")
+    assert right_now(html) == [
+        advice["now"][1],  # now[0] is the 999 line
+        "Report it to CEOP Safety Centre.",
+        advice["avoid"][0],
     ]
 
 
