@@ -108,7 +108,8 @@ def shown_texts(result: Mapping[str, Any], advice: Mapping[str, Any] | None) -> 
 @functools.lru_cache(maxsize=1 << 16)
 def _found(pattern: str, text: str) -> bool:
     """Cached: the same sentences come back in thousands of answers."""
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    # ASCII: \b and case folding as JavaScript's /i reads them (every text is ASCII today).
+    return re.search(pattern, text, re.IGNORECASE | re.ASCII) is not None
 
 
 def admitted(service: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
@@ -144,12 +145,18 @@ def broken(
     ids = [r["id"] for r in routes]
     by_id = {r["id"]: r for r in routes}
     warnings = [w["id"] for w in result["warnings"]]
+    procedure = [p["id"] for p in result["procedure"]]
     found: list[str] = []
     checks: dict[str, Callable[[Any], list[str]]] = {
         "first_route": lambda v: (
             [] if ids and ids[0] in v else [f"the first route is {_first(ids)}"]
         ),
         "first_after_999": lambda v: _first_not(ids, {EMERGENCY}, v, "route"),
+        "first_procedure": lambda v: (
+            []
+            if procedure and procedure[0] in v
+            else [f"the first procedure step is {_first(procedure)}"]
+        ),
         "first_procedure_after_999": lambda v: _first_not(
             [p["id"] for p in result["procedure"]], EMERGENCY_STEPS, v, "procedure step"
         ),
@@ -196,9 +203,7 @@ def broken(
             [] if warnings and warnings[0] in v else [f"the first warning is {_first(warnings)}"]
         ),
         "no_text_match": lambda v: [
-            f"a text says {p!r}"
-            for p in v
-            if any(_found(p, t) for t in shown_texts(result, advice))
+            f"a text says {p!r}" for p in v if any(_found(p, t) for t in texts)
         ],
         "negated_sentences": lambda v: [
             f"unnegated: {s!r}"

@@ -125,8 +125,9 @@ def borough_from(args: argparse.Namespace) -> dict | None:
 
 
 def parents_guidance(answers: dict) -> dict | None:
-    """A parent or carer also gets guidance for the child's age band (None for others, and for
-    an adult child): the engine says where to go, this says how to get through it at home."""
+    """A parent or carer also gets guidance for the child's age band, or adult guidance for a
+    son or daughter of 18 or over (None for others): the engine says where to go, this says how
+    to get through it at home."""
     if answers["audience"] != "parent-carer":
         return None
     from helper import guidance

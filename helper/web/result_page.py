@@ -169,6 +169,10 @@ def report_line(route: object, services: Mapping[str, Mapping]) -> Line:
     name = short_name(str(route_field(route, "name") or ""))
     words = REPORT_WORDS.get(kind_of(route, services), "Contact {name}.")
     text = words.format(name=name, lower_name=name[:1].lower() + name[1:])
+    condition = route_field(route, "condition")
+    if condition:
+        # A one-line summary must not drop "If the child is under 13": it says it first.
+        text = f"{condition}: {text[:1].lower()}{text[1:]}"
     return Line(text=text, target=card_id(route))
 
 
@@ -187,7 +191,8 @@ def parent_page(
     first "now" text that names no service on the page and line 3 the first "avoid" text."""
     lists = {key: list(advice.get(key, [])) for key, _heading in headings}
     used: set[str] = set()
-    chosen = (entry or {}).get("right_now") or {}
+    # right_now is written for a child; a son or daughter of 18 or over gets the fallback.
+    chosen = {} if advice.get("band") == "adult" else (entry or {}).get("right_now") or {}
     keep = chosen.get("keep") if isinstance(chosen, Mapping) else None
     wait = chosen.get("wait") if isinstance(chosen, Mapping) else None
     if not isinstance(keep, str) or not keep:

@@ -321,8 +321,8 @@ def result():
 def parents_guidance(audience: str, given: dict) -> dict | None:
     """For parents and carers: the guidance for the concern and the child's age band (how to
     handle it at home, beside where to report), the concern's own entry (for "Right now") and
-    the general sections. None for others, for an adult child, or a concern the guidance does
-    not cover."""
+    the general sections (a son or daughter of 18 or over gets the adult band). None for others,
+    or a concern the guidance does not cover."""
     if audience != "parent-carer":
         return None
     from helper import guidance

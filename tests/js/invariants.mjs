@@ -96,17 +96,27 @@ function duplicates(routes) {
   return out;
 }
 
+const byKb = new WeakMap();
+function servicesOf(kb) {
+  if (!byKb.has(kb)) byKb.set(kb, new Map(kb.services.services.map((s) => [s.id, s])));
+  return byKb.get(kb);
+}
+
 /** What in `result` breaks `then`, as short phrases (empty when it holds). */
 export function broken(then, answers, result, advice, kb, texts = shownTexts(result, advice)) {
   const routes = result.routes;
   const ids = routes.map((r) => r.id);
   const byId = new Map(routes.map((r) => [r.id, r]));
   const warnings = result.warnings.map((w) => w.id);
-  const services = new Map(kb.services.services.map((s) => [s.id, s]));
+  const services = servicesOf(kb);
   const isService = (i) => !i.startsWith("platform:");
   const checks = {
     first_route: (v) => (ids.length && v.includes(ids[0]) ? [] : [`the first route is ${first(ids)}`]),
     first_after_999: (v) => firstNot(ids, new Set([EMERGENCY]), v, "route"),
+    first_procedure: (v) => {
+      const steps = result.procedure.map((p) => p.id);
+      return steps.length && v.includes(steps[0]) ? [] : [`the first procedure step is ${first(steps)}`];
+    },
     first_procedure_after_999: (v) => firstNot(result.procedure.map((p) => p.id), EMERGENCY_STEPS, v, "procedure step"),
     all_routes: (v) => v.filter((i) => !ids.includes(i)).map((i) => `no route ${i}`),
     some_route: (v) => (v.some((i) => ids.includes(i)) ? [] : [`none of ${v.join(", ")}`]),

@@ -5,6 +5,7 @@ test client; tests/web/test_parent_page_browser.py checks the same in real Chrom
 from __future__ import annotations
 
 import copy
+import html as html_text
 import re
 
 import pytest
@@ -12,11 +13,21 @@ import pytest
 from helper.web import result_page
 from tests.web.test_signposting import answer_all, escape
 
+# CEOP's route for a parent carries a condition, which the one-line summary says first.
+CEOP_LINE = (
+    "If you have not already told the police or children's social care: "
+    "report it to CEOP Safety Centre."
+)
+CEOP_LINK = (
+    '<a href="#route-ceop">If you have not already told the police or children&#39;s social '
+    "care: report it to CEOP Safety Centre.</a>"
+)
+
 
 def right_now(html: str) -> list[str]:
     section = html[html.index('class="right-now"') : html.index("</section>")]
     items = re.findall(r"<li>(.*?)</li>", section, re.S)
-    return [re.sub(r"<[^>]+>", "", li).strip() for li in items]
+    return [html_text.unescape(re.sub(r"<[^>]+>", "", li)).strip() for li in items]
 
 
 def test_right_now_comes_first_in_three_lines_with_the_first_route(client, csrf_token):
@@ -32,8 +43,8 @@ def test_right_now_comes_first_in_three_lines_with_the_first_route(client, csrf_
     # hold off doing.
     entry = next(c for c in guidance.default()["concerns"] if c["id"] == "grooming")
     assert lines[0] == entry["right_now"]["keep"]
-    assert lines[1] == "Report it to CEOP Safety Centre."
-    assert '<a href="#route-ceop">Report it to CEOP Safety Centre.</a>' in html
+    assert lines[1] == CEOP_LINE
+    assert CEOP_LINK in html
     assert 'id="route-ceop"' in html
     assert lines[2] == entry["right_now"]["wait"]
     assert advice["now"]  # the full guidance is still on the page below
@@ -58,7 +69,7 @@ def test_right_now_takes_its_lines_from_guidance_when_it_has_them(client, csrf_t
     html = answer_all(client, csrf_token, "parent-carer", "9", "grooming")
     assert right_now(html) == [
         "Save the messages.",
-        "Report it to CEOP Safety Centre.",
+        CEOP_LINE,
         "Do not block them yet.",
     ]
 
@@ -78,7 +89,7 @@ def test_without_a_right_now_entry_the_lines_come_from_the_guidance_lists(
     html = answer_all(client, csrf_token, "parent-carer", "9", "grooming")
     assert right_now(html) == [
         advice["now"][1],  # now[0] is the 999 line
-        "Report it to CEOP Safety Centre.",
+        CEOP_LINE,
         advice["avoid"][0],
     ]
 
