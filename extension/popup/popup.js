@@ -170,10 +170,10 @@ const actions = {
     });
     render();
   },
+  /** Open a help page in a new tab. The background opens it and remembers its tab, so a
+   * quick exit closes it (and, with the history option, takes it out of the history). */
   async openLink(href) {
-    const { opened = [] } = await chrome.storage.session.get("opened");
-    await chrome.storage.session.set({ opened: [...new Set([...opened, href])] });
-    await chrome.tabs.create({ url: href });
+    await chrome.runtime.sendMessage({ type: "open-help-page", url: href });
   },
   /** Open the helper at a new note. From the routes, the concern, the child's age and the
    * website go with it, so nothing is typed twice (never any text about the child). */

@@ -50,10 +50,13 @@ export function concernScreen(state, act) {
  * remember it for the optional history clean-up). Only https addresses become links. */
 function outsideLink(text, href, act) {
   const link = el("a", { text, attrs: { href, target: "_blank", rel: "noreferrer noopener" } });
-  link.addEventListener("click", (event) => {
+  const open = (event) => {
     event.preventDefault();
     act.openLink(href);
-  });
+  };
+  link.addEventListener("click", open);
+  // The middle button opens a link in a new tab too: the same way, so quick exit knows the tab.
+  link.addEventListener("auxclick", (event) => event.button === 1 && open(event));
   return link;
 }
 
