@@ -26,9 +26,14 @@ export function ageScreen(state, act) {
   const title = state.audience === "young-person" ? "yp_age_title" : "adult_age_title";
   return [
     el("h1", { text: t(title) }),
-    ...bandsFor(state.audience).map((band) =>
-      button(t(band.label), () => act.chooseAge(band.id), { name: `age:${band.id}` }),
-    ),
+    ...bandsFor(state.audience).flatMap((band) => {
+      const choice = button(t(band.label), () => act.chooseAge(band.id), { name: `age:${band.id}` });
+      if (!band.hint) return [choice];
+      // The line that says what a choice means, read with it by screen readers.
+      const id = `age-hint-${band.id}`;
+      choice.setAttribute("aria-describedby", id);
+      return [choice, el("p", { className: "choice-hint", text: t(band.hint), attrs: { id } })];
+    }),
   ];
 }
 

@@ -14,7 +14,8 @@ SCREENS = {
     "young-person-concern": ["audience:young-person"],
     "young-person-age": ["audience:young-person", "concern:nude-image-shared"],
     "young-person-routes": ["audience:young-person", "concern:nude-image-shared", "age:13-17"],
-    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:under-13"],
+    "parent-age": ["audience:parent-carer", "concern:grooming"],
+    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:8-12"],
     "professional-routes": ["audience:professional", "concern:csam-found", "age:not-sure"],
 }
 # The README shows these (tests/support/screenshots.py).

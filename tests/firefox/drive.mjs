@@ -24,7 +24,7 @@ const ALL = ["flows", "quick-exit", "options", "vectors", "native"];
 const SCENARIOS = (process.env.SCENARIOS ?? ALL.join(",")).split(",").filter(Boolean);
 const FLOWS = [
   ["young-person", "13-17", "sextortion"],
-  ["parent-carer", "under-13", "grooming"],
+  ["parent-carer", "8-12", "grooming"],
   ["professional", "not-sure", "csam-found"],
 ];
 
