@@ -14,6 +14,8 @@ const AUDIENCE_LABELS = {
 
 export function audienceScreen(_state, act) {
   return [
+    // The first words anyone reads: calm, before any question.
+    el("p", { className: "reassure", text: t("audience_reassure") }),
     el("h1", { text: t("audience_title") }),
     el("p", { text: t("audience_intro") }),
     ...Object.entries(AUDIENCE_LABELS).map(([id, key]) =>
