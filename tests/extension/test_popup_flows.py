@@ -61,6 +61,30 @@ def test_a_parent_is_offered_7_or_under_and_told_what_18_or_over_means(browser):
     page.locator("section.guidance[data-band='under-8']").wait_for()
 
 
+def test_a_young_person_reads_short_names_with_the_full_one_in_the_details(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    page.click("[data-name='audience:young-person']")
+    page.click("[data-name='concern:sextortion']")
+    page.click("[data-name='age:13-17']")
+    card = page.locator("li.card[data-route='ceop']")
+    assert card.locator("h2").inner_text() == "CEOP: the police team that keeps children safe online"
+    assert card.locator("a[target='_blank']").inner_text() == "Open the CEOP page on ceop.police.uk"
+    card.locator("summary").click()
+    full = card.locator("details .full-name")
+    assert full.inner_text() == "Full name: CEOP Safety Centre (National Crime Agency)"
+    remove = page.locator("li.card[data-route='report-remove'] h2")
+    assert remove.inner_text() == "Report Remove: help to get a nude picture of you taken down"
+    # A parent reads the knowledge base's own names.
+    page.click("[data-name='change-audience']")
+    page.click("[data-name='audience:parent-carer']")
+    page.click("[data-name='concern:sextortion']")
+    page.click("[data-name='age:13-17']")
+    heading = page.locator("li.card[data-route='ceop'] h2")
+    assert heading.inner_text() == "CEOP Safety Centre (National Crime Agency)"
+    assert page.locator(".full-name").count() == 0
+
+
 def test_danger_now_puts_999_first(browser):
     context, _, _ = browser
     page = open_popup(context)
