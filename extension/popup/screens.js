@@ -53,8 +53,9 @@ export function concernScreen(state, act) {
   ];
 }
 
-/** A link to an outside page that opens in a new tab through the browser (so the page can
- * remember it for the optional history clean-up). Only https addresses become links. */
+/** A link to an outside page that opens in a new tab through the background (which keeps the
+ * page and its tab, for quick exit and the optional history clean-up). Only https addresses
+ * become links. */
 function outsideLink(text, href, act) {
   const link = el("a", { text, attrs: { href, target: "_blank", rel: "noreferrer noopener" } });
   const open = (event) => {
@@ -70,7 +71,8 @@ function outsideLink(text, href, act) {
 /** The name a young person reads for a route: a short one with what it is ("CEOP: the police
  * team that keeps children safe online") where _locales has one for the route's id
  * (route_short_ID and route_what_ID), else the knowledge base's own name. Adults read the
- * knowledge base's names. {short, heading}, short being what the link names. */
+ * knowledge base's names. {short, heading, full}: short is what the link names, full the name
+ * the details keep (null when the heading already is it). */
 function shownName(route, audience) {
   const key = route.id.replaceAll("-", "_");
   const short = audience === "young-person" && /^[a-z0-9_]+$/.test(key) ? tIfAny(`route_short_${key}`) : null;
