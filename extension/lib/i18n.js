@@ -7,6 +7,11 @@ export function t(key, ...substitutions) {
   return text || key;
 }
 
+/** The message for `key`, or null when there is none (for messages only some items have). */
+export function tIfAny(key, ...substitutions) {
+  return chrome.i18n.getMessage(key, substitutions.map(String)) || null;
+}
+
 /** Fill every [data-i18n] element under `root` with its message, as text (never HTML). */
 export function localise(root) {
   for (const node of root.querySelectorAll("[data-i18n]")) {

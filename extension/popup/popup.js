@@ -99,6 +99,7 @@ function platformName(host) {
 
 function render({ focus = true } = {}) {
   const screen = screenFor(state);
+  const newScreen = document.body.dataset.screen !== screen;
   document.body.dataset.screen = screen;
   if (screen === "routes") {
     state.result = engine.route(engineAnswers(state, state.host), state.kb);
@@ -114,10 +115,13 @@ function render({ focus = true } = {}) {
   if (state.helperMissing) parts.push(helperMissing());
   parts.push(...RENDER[screen](state, actions));
   main.replaceChildren(...parts.filter(Boolean));
+  // A new screen starts at its top, not where the last one was scrolled to (its question would
+  // be out of sight, or under the header).
+  if (newScreen) window.scrollTo(0, 0);
   // Move focus to the new screen so keyboard and screen-reader users start at its top.
   const heading = typeof focus === "string" ? main.querySelector(focus) : main.querySelector("h1");
   if (focus) heading?.setAttribute("tabindex", "-1");
-  if (focus) heading?.focus();
+  if (focus) heading?.focus({ preventScroll: newScreen });
   performance.mark(`waymark:${screen}`);
   if (main.querySelector("#guidance-slot")) fillGuidance();
 }
@@ -170,10 +174,10 @@ const actions = {
     });
     render();
   },
+  /** Open a help page in a new tab. The background opens it and remembers its tab, so a
+   * quick exit closes it (and, with the history option, takes it out of the history). */
   async openLink(href) {
-    const { opened = [] } = await chrome.storage.session.get("opened");
-    await chrome.storage.session.set({ opened: [...new Set([...opened, href])] });
-    await chrome.tabs.create({ url: href });
+    await chrome.runtime.sendMessage({ type: "open-help-page", url: href });
   },
   /** Open the helper at a new note. From the routes, the concern, the child's age and the
    * website go with it, so nothing is typed twice (never any text about the child). */
@@ -204,9 +208,19 @@ const actions = {
 // are long read by then).
 let firstReady = null;
 
+/** Keep scroll-padding-top at the sticky header's height, which changes with zoom, text size and
+ * width, so the browser never scrolls a focused control in under the header (WCAG 2.4.11). */
+function padForHeader() {
+  const header = document.querySelector("header.top");
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = `${header.getBoundingClientRect().height}px`;
+  }).observe(header);
+}
+
 async function start() {
   performance.mark("waymark:start");
   localise(document);
+  padForHeader();
   document.getElementById("quick-exit").addEventListener("click", quickExit);
   document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
   const settingsRead = loadSettings();

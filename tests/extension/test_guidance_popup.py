@@ -29,7 +29,9 @@ def test_the_shipped_guidance_is_the_knowledge_base_s():
 
 
 @pytest.mark.parametrize(
-    ("band", "age"), [("under-13", 12), ("13-17", 15), ("not-sure", None)], ids=str
+    ("band", "age"),
+    [("under-8", 7), ("8-12", 12), ("13-17", 15), ("not-sure", None)],
+    ids=str,
 )
 def test_a_parent_gets_the_guidance_for_the_age_band_after_the_routes(browser, band, age):
     context, _, asked = browser
@@ -60,7 +62,7 @@ def test_guidance_is_read_only_after_the_routes_are_shown(browser):
     """Marks, not timings: the routes screen is drawn before guidance.json is even asked for."""
     context, _, _ = browser
     page = open_popup(context)
-    to_routes(page, "parent-carer", "grooming", "under-13")
+    to_routes(page, "parent-carer", "grooming", "8-12")
     page.locator("section.guidance").wait_for()
     times = page.evaluate(
         """() => {
