@@ -10,9 +10,9 @@
 // against the engine's age bounds in resources/ (every age a choice stands for gets the routes
 // its `age` gets, but for the exceptions named there) and against the parents' guidance bands
 // (each of a parent's choices falls in one band: under 8, 8 to 12, 13 to 17).
-// - Parents are offered "7 or under" and "8 to 12" because the guidance for them differs; the
-//   routes do not (the engine's lowest bound is 12|13), so young people and professionals are
-//   offered "12 or under".
+// - Parents and professionals are offered "7 or under" and "8 to 12": a child under 8 cannot
+//   make a Report Remove report (the IWF is offered instead), and parents' guidance differs too.
+//   A young person's own routes do not change below 13, so they are offered "12 or under".
 // - "18 or over" is given to the engine as 19: Childline is for under-19s, so it is not offered
 //   to every adult (an 18-year-old misses Childline here, and is still sent to the adult routes).
 //   A parent reads "18 or over (an adult child)" and a line on what that means.
@@ -24,9 +24,9 @@ const PRO = "professional";
 const ADULT_MAX = 120; // the engine's oldest age (AGE_LIMITS in engine.js)
 
 export const AGE_BANDS = deepFreeze([
-  { id: "under-8", label: "age_under_8", audiences: [PARENT], ages: [0, 7], age: 7 },
-  { id: "8-12", label: "age_8_12", audiences: [PARENT], ages: [8, 12], age: 12 },
-  { id: "under-13", label: "age_under_13", audiences: [YOUNG, PRO], ages: [0, 12], age: 12 },
+  { id: "under-8", label: "age_under_8", audiences: [PARENT, PRO], ages: [0, 7], age: 7 },
+  { id: "8-12", label: "age_8_12", audiences: [PARENT, PRO], ages: [8, 12], age: 12 },
+  { id: "under-13", label: "age_under_13", audiences: [YOUNG], ages: [0, 12], age: 12 },
   { id: "13-17", label: "age_13_17", audiences: [YOUNG, PARENT, PRO], ages: [13, 17], age: 15 },
   { id: "18-plus", label: "age_18_plus", audiences: [YOUNG, PRO], ages: [18, ADULT_MAX], age: 19 },
   {

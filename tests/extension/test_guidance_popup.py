@@ -86,7 +86,7 @@ def test_guidance_is_read_only_after_the_routes_are_shown(browser):
     ("audience", "concern", "band"),
     [
         ("young-person", "sextortion", "13-17"),
-        ("professional", "grooming", "under-13"),
+        ("professional", "grooming", "8-12"),
     ],
 )
 def test_no_parents_guidance_for_others(browser, audience, concern, band):

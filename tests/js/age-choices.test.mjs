@@ -21,7 +21,9 @@ const childline = kb.services.services.find((s) => s.id === "childline");
 // What each audience reads, in order, and the engine age each must give: [low, high], or null
 // for an unknown age. "18 or over" must be an adult's age (ADULT_AGE and over) and past
 // Childline's last age (it is for under-19s), so that Childline is not offered to every adult.
-// A parent's choice also names the guidance band it must give (null: no children's guidance).
+// A parent's choice also names the guidance band it must give ("adult": a son or daughter of 18
+// or over). Parents and professionals choose 7 or under or 8 to 12: a child under 8 cannot make
+// a Report Remove report, so their routes part at 8.
 const OVER_18 = [childline.for.age_max + 1, AGE_LIMITS[1]];
 const EXPECTED = {
   "young-person": [
@@ -33,11 +35,12 @@ const EXPECTED = {
     ["7 or under", [0, 7], "under-8"],
     ["8 to 12", [8, 12], "8-12"],
     ["13 to 17", [13, 17], "13-17"],
-    ["18 or over (an adult child)", OVER_18, null],
+    ["18 or over (an adult child)", OVER_18, "adult"],
     ["Not sure", null, "unknown"],
   ],
   professional: [
-    ["12 or under", [0, 12]],
+    ["7 or under", [0, 7]],
+    ["8 to 12", [8, 12]],
     ["13 to 17", [13, 17]],
     ["18 or over", OVER_18],
     ["Not sure", null],
