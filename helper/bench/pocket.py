@@ -33,24 +33,37 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class Served:
+    """A folder served on 127.0.0.1 at a free port, in a thread, until stop()."""
+
+    def __init__(self, folder: Path) -> None:
+        def handler(*args: object, **kwargs: object) -> _Handler:
+            return _Handler(*args, directory=str(folder), **kwargs)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.stopped = False
+
+    def stop(self) -> None:
+        """Take the site off the network: nothing answers at its address any more."""
+        if not self.stopped:
+            self.stopped = True
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(timeout=10)
+
+
 @contextlib.contextmanager
-def static_site(folder: Path) -> Iterator[tuple[str, http.server.ThreadingHTTPServer]]:
-    """Serve `folder` on 127.0.0.1 at a free port, in a thread: (base URL, server). Loopback is
-    a secure context, so service workers work as they would over HTTPS. Shut the server down
-    (server.shutdown(); server.server_close()) to take the site offline."""
-
-    def handler(*args: object, **kwargs: object) -> _Handler:
-        return _Handler(*args, directory=str(folder), **kwargs)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+def static_site(folder: Path) -> Iterator[Served]:
+    """Serve `folder` on loopback, which browsers treat as a secure context, so service workers
+    work as they would over HTTPS; stopped on leaving."""
+    served = Served(folder)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", server
+        yield served
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        served.stop()
 
 
 def transfer_kib(site: pocket.Site) -> float:
