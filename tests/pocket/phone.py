@@ -24,7 +24,8 @@ PHONES = {"360x640": (360, 640), "412x915": (412, 915)}
 CONTROLLED = """async () => {
   await navigator.serviceWorker.ready;
   if (!navigator.serviceWorker.controller) {
-    await new Promise((done) => navigator.serviceWorker.addEventListener("controllerchange", done, { once: true }));
+    const changed = (done) => navigator.serviceWorker.oncontrollerchange = done;
+    await new Promise(changed);
   }
   return navigator.serviceWorker.controller.scriptURL;
 }"""

@@ -67,7 +67,7 @@ def test_installable_then_every_flow_works_offline(served, tmp_path, private_hom
         assert routes(page)[0] == "police-999"
         call = page.locator("li.card[data-route='police-999'] a[href='tel:999']")
         box = call.bounding_box()
-        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= height, box
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
         assert box["x"] + box["width"] <= width
         header = page.locator("#call-999").bounding_box()  # and the header's, always on screen
         assert (
