@@ -246,9 +246,12 @@ function keepForOffline() {
       });
     })
     .catch(() => {}); // no worker (a private window, say): the site still works online
+  // On a first visit the worker starts controlling this page (clients.claim): nothing to
+  // reload. Only a newer site taking over from an older one reloads, into the newer files.
+  const older = Boolean(navigator.serviceWorker.controller);
   let reloaded = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
-    if (!reloaded && untouched()) {
+    if (older && !reloaded && untouched()) {
       reloaded = true;
       location.reload();
     }
