@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
 
-from helper import extension_data, pocket_icons
+from helper import extension_data, extension_package, pocket_icons
 from helper.errors import BadInput, StorageError
 from helper.paths import extension_dir, pocket_dir
 
@@ -49,6 +49,7 @@ FROM_EXTENSION = ("lib/", "popup/")
 IMPORT = re.compile(
     r"""(?:\bimport\s*\(\s*|\bfrom\s*|\bimport\s+)["'](\.{1,2}/[^"'\s]+)["']""",
 )
+STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s+)["'](\.{1,2}/[^"'\s]+)["']""")
 THEME = {"light": "#f3f2f1", "dark": "#24282c"}  # the header bar's colour (lib/ui.css --calm)
 # What each file must be served as. A service worker is refused unless it comes as JavaScript,
 # and module scripts are too; docs/DEPLOY.md gives hosts the same table.
@@ -166,7 +167,30 @@ def _icon_files() -> tuple[tuple[str, bytes], ...]:
     )
 
 
-def page_for(variant: Variant, template: str) -> bytes:
+def static_imports(files: Mapping[str, bytes]) -> list[str]:
+    """The modules app.js needs before its first screen: everything reached by static imports
+    (not the ones it loads later with import()), in the order found."""
+    found: list[str] = []
+    waiting = [ENTRY]
+    while waiting:
+        name = waiting.pop(0)
+        if name in found:
+            continue
+        found.append(name)
+        for specifier in STATIC_IMPORT.findall(files[name].decode("utf-8")):
+            waiting.append(os.path.normpath((PurePosixPath(name).parent / specifier).as_posix()))
+    return found[1:]
+
+
+def preloads(files: Mapping[str, bytes]) -> str:
+    """<link> tags that start every file the first screen needs at once, while the page is
+    still being read, rather than each only after the module that imports it has arrived."""
+    links = [f'  <link rel="modulepreload" href="{name}">' for name in static_imports(files)]
+    links += [f'  <link rel="preload" href="{MESSAGES}" as="fetch" crossorigin>']
+    return "\n".join(links)
+
+
+def page_for(variant: Variant, template: str, files: Mapping[str, bytes]) -> bytes:
     icon = f"icons/{pocket_icons.icons(variant.key)[0].name}"
     values = {
         "TITLE": variant.short_name,
@@ -176,6 +200,7 @@ def page_for(variant: Variant, template: str) -> bytes:
         "VARIANT": variant.key,
         "THEME_LIGHT": THEME["light"],
         "THEME_DARK": THEME["dark"],
+        "PRELOAD": preloads(files),
     }
     page = template
     for key, value in values.items():
@@ -230,9 +255,13 @@ def build_site(
     data: Mapping[str, bytes] | None = None,
     pocket: Path | None = None,
     extension: Path | None = None,
+    extra: Mapping[str, bytes] | None = None,
+    bundler: str | None = None,
 ) -> Site:
     """The whole site in memory. The knowledge base is loaded and checked first (as
-    build-extension does), so an invalid one is refused before anything is built."""
+    build-extension does), so an invalid one is refused before anything is built. With
+    `bundler` (esbuild), app.js is bundled with its imports. `extra` adds files the worker
+    keeps too (the bench's empty page; never a real site's)."""
     data = extension_data.validated() if data is None else data
     pocket = pocket or pocket_dir()
     extension = extension or extension_dir()
@@ -244,11 +273,18 @@ def build_site(
     page = _read(pocket / "page.html").decode("utf-8")
 
     files: dict[str, bytes] = dict(modules(pocket, extension))
+    if bundler:
+        # As the extension's packages do (extension_package.bundled): the page's entry module
+        # with everything it imports as one file, so a phone opens one script, not a dozen.
+        # The plain modules stay too, for anything that imports one by name.
+        entry = f'<script type="module" src="{ENTRY}"></script>'.encode()
+        bundle = extension_package.bundled({**files, "index.html": entry}, {}, bundler)
+        files[ENTRY] = bundle[ENTRY]
     for name in STYLES:
         files[name] = _read(source_of(name, pocket, extension))
     files[MESSAGES] = json.dumps(messages, ensure_ascii=False, separators=(",", ":")).encode()
     for variant in variants(messages):
-        files[variant.page] = page_for(variant, page)
+        files[variant.page] = page_for(variant, page, files)
         manifest = manifest_for(variant, template)
         files[variant.manifest] = (
             json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -256,6 +292,7 @@ def build_site(
     files.update(_icon_files())
     for name, shipped in data.items():
         files[f"data/{name}"] = shipped
+    files.update(extra or {})
     worker, version = worker_for(files, _read(pocket / WORKER).decode("utf-8"))
     files[WORKER] = worker
     return Site(files=files, version=version)

@@ -266,7 +266,6 @@ async function readMessages() {
 
 async function start() {
   performance.mark("waymark:start");
-  knowledge = startLoading("data/");
   await readMessages();
   localise(document);
   if (PLAIN) document.getElementById("brand").textContent = t("pocket_brand_plain");
@@ -277,11 +276,13 @@ async function start() {
   });
   const kept = remembered();
   if (kept) Object.assign(state, { audience: kept.audience ?? null, ageBand: kept.ageBand ?? null });
+  // Who are you: drawn before anything else is read (it needs only the strings), as the popup does.
+  if (!state.audience) render({ focus: false });
+  knowledge = startLoading("data/");
   firstReady = knowledge.concerns.then((concerns) => {
     state.kb = { concerns };
   });
   firstReady.catch(() => {});
-  if (!state.audience) render({ focus: false });
   requestAnimationFrame(() => setTimeout(loadEngine));
   await firstReady;
   if (state.audience) render({ focus: false });

@@ -15,6 +15,7 @@ const FILES = __WAYMARK_FILES__;
 const SCOPE = self.registration.scope;
 const PREFIX = `waymark-pocket ${SCOPE} `;
 const CACHE = `${PREFIX}${VERSION}`;
+let opened = null; // this version's cache, once opened
 
 async function sha256(buffer) {
   const digest = await crypto.subtle.digest("SHA-256", buffer);
@@ -76,8 +77,8 @@ self.addEventListener("fetch", (event) => {
   if (name === null) return; // not this site's: the browser does what it would do anyway
   event.respondWith(
     (async () => {
-      const cache = await caches.open(CACHE);
-      return (await cache.match(new URL(name, SCOPE))) ?? fetch(event.request);
+      opened ??= caches.open(CACHE); // once per worker start: it is on every request's path
+      return (await (await opened).match(new URL(name, SCOPE))) ?? fetch(event.request);
     })(),
   );
 });

@@ -73,6 +73,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "written.",
     )
     p.add_argument("dir", type=Path, metavar="DIR", help="the folder to write the site into")
+    p.add_argument(
+        "--no-bundle",
+        action="store_true",
+        help="leave app.js as a plain module (no esbuild step)",
+    )
     p.set_defaults(func=run_build_web)
 
 
@@ -146,9 +151,16 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_build_web(args: argparse.Namespace) -> int:
-    from helper import pocket
+    from helper import extension_package, pocket
 
-    site = pocket.build_site()
+    bundler = None if args.no_bundle else extension_package.esbuild()
+    if bundler is None and not args.no_bundle:
+        print(
+            "Note: esbuild (npm) is not installed, so app.js stays a plain module; the site "
+            "works the same, and opens a little slower.",
+            file=sys.stderr,
+        )
+    site = pocket.build_site(bundler=bundler)
     written = pocket.write_site(args.dir, site)
     size = site.total_bytes()
     print(f"Wrote {len(written)} files ({size / 1024:.1f} KiB) to {args.dir}")

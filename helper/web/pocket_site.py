@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
-from helper import paths, pocket
+from helper import extension_package, paths, pocket
 from helper.errors import BadInput, StorageError
 from helper.files import write_private
 from helper.web.security import no_store
@@ -47,7 +47,7 @@ def built_site() -> tuple[Path, frozenset[str]]:
         built = current_app.extensions.get(BUILT)
         if built is not None:
             return built
-        site = pocket.build_site()
+        site = pocket.build_site(bundler=extension_package.esbuild())
         root = paths.cache_dir() / "pocket"
         folder = root / site.version
         if not folder.is_dir():
