@@ -133,12 +133,17 @@ function settingsScreen() {
     el("h1", { text: t("pocket_settings_title") }),
     state.said ? el("p", { className: "done", text: state.said, attrs: { id: "said", role: "status", tabindex: "-1" } }) : null,
     el("label", { className: "check", attrs: { for: "remember" } }, [box, el("span", { text: t("pocket_remember") })]),
-    el("p", { className: "field-help", text: t("pocket_remember_help"), attrs: { id: "remember-help" } }),
+    el("div", { className: "field-help", attrs: { id: "remember-help" } }, [
+      el("p", { text: t("pocket_remember_help") }),
+      el("p", { text: t("pocket_remember_risk") }),
+    ]),
     el("section", { attrs: { "aria-labelledby": "home-title" } }, [
       el("h2", { text: t("pocket_home_title"), attrs: { id: "home-title" } }),
       PLAIN ? el("p", { className: "done", text: t("pocket_plain_now") }) : el("p", { text: t("pocket_home_what") }),
       el("p", { text: t("pocket_home_before") }),
+      el("p", { text: t("pocket_home_change") }),
       el("p", { text: t("pocket_home_limits") }),
+      el("p", { text: t("pocket_home_shows") }),
       el("p", { text: t("pocket_add_how") }),
       switchName,
     ]),

@@ -13,6 +13,7 @@ import {
   concernScreen,
   guidanceSection,
   helperMissing,
+  helperOnComputer,
   navigation,
   routesScreen,
 } from "./screens.js";
@@ -48,6 +49,7 @@ const state = {
   result: null,
   status: null,
   helperMissing: false,
+  helperElsewhere: false,
   remember: false,
   platformName: null,
   guidance: null,
@@ -112,6 +114,7 @@ function render({ focus = true } = {}) {
   if (where && screen !== "audience") parts.push(el("p", { className: "where", text: t("where_label", where) }));
   if (state.status) parts.push(el("p", { className: "status", text: state.status, attrs: { role: "status" } }));
   if (state.helperMissing) parts.push(helperMissing());
+  if (state.helperElsewhere) parts.push(helperOnComputer());
   parts.push(...RENDER[screen](state, actions));
   main.replaceChildren(...parts.filter(Boolean));
   // Move focus to the new screen so keyboard and screen-reader users start at its top.
@@ -135,7 +138,7 @@ async function quickExit() {
 const actions = {
   async chooseAudience(audience) {
     await firstReady; // the next screen lists the concerns
-    Object.assign(state, { audience, concern: null, status: null, helperMissing: false });
+    Object.assign(state, { audience, concern: null, status: null, helperMissing: false, helperElsewhere: false });
     const settings = await loadSettings();
     state.ageBand = settings.remember ? settings.ageBand : null;
     if (settings.remember) await saveSettings({ audience });
@@ -156,7 +159,7 @@ const actions = {
     render();
   },
   back() {
-    Object.assign(state, stepBack(state), { status: null, helperMissing: false });
+    Object.assign(state, stepBack(state), { status: null, helperMissing: false, helperElsewhere: false });
     render();
   },
   changeAudience() {
@@ -167,6 +170,7 @@ const actions = {
       dangerNow: false,
       status: null,
       helperMissing: false,
+      helperElsewhere: false,
     });
     render();
   },
@@ -178,7 +182,7 @@ const actions = {
   /** Open the helper at a new note. From the routes, the concern, the child's age and the
    * website go with it, so nothing is typed twice (never any text about the child). */
   async recordConcern() {
-    Object.assign(state, { status: t("record_starting"), helperMissing: false });
+    Object.assign(state, { status: t("record_starting"), helperMissing: false, helperElsewhere: false });
     render({ focus: false });
     const { openNote } = await import("../lib/native.js"); // only professionals need it
     const answers = engineAnswers(state, state.host);
@@ -187,6 +191,12 @@ const actions = {
       age: state.concern ? answers.age : null,
     });
     state.status = null;
+    if (outcome.state === "unavailable") {
+      // A phone (Firefox for Android): no helper can run here, so say where it does.
+      state.helperElsewhere = true;
+      render({ focus: "#helper-elsewhere-title" });
+      return;
+    }
     if (outcome.state === "opened") state.status = t("record_opened");
     else if (outcome.state === "failed") state.status = t("record_failed", outcome.reason);
     if (outcome.state !== "missing") {

@@ -170,3 +170,27 @@ def test_a_second_build_over_the_first_gives_the_same_files(built, tmp_path):
     for path in built.rglob("*"):
         if path.is_file():
             assert (again / path.relative_to(built)).read_bytes() == path.read_bytes(), path
+
+
+def test_the_pockets_own_words_read_at_about_age_nine():
+    """The same bar as the extension's young-person strings (tests/extension/test_package.py)."""
+    from tests.resources.readability import grade, plain
+
+    ours = json.loads((REPO_ROOT / "pocket/messages.json").read_text())
+    shown = [m["message"] for m in ours.values() if m.get("description", "").startswith("[yp]")]
+    assert len(shown) == len(ours), "every pocket string is read by young people too"
+    text = " ".join(s if s.rstrip().endswith((".", "?", "!")) else f"{s}." for s in shown)
+    assert grade(plain(text)) <= 4
+    for sentence in shown:
+        assert len(sentence.split()) <= 20, sentence
+
+
+def test_every_string_the_app_uses_is_there(built):
+    messages = json.loads((built / "messages.json").read_text())
+    used = set(
+        re.findall(r"""\bt\(\s*["']([a-z0-9_]+)["']""", (REPO_ROOT / "pocket/app.js").read_text())
+    )
+    used |= set(
+        re.findall(r'data-i18n="([a-z0-9_]+)"', (REPO_ROOT / "pocket/page.html").read_text())
+    )
+    assert used and used <= set(messages), used - set(messages)
