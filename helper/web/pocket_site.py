@@ -47,7 +47,11 @@ def built_site() -> tuple[Path, frozenset[str]]:
         built = current_app.extensions.get(BUILT)
         if built is not None:
             return built
-        site = pocket.build_site(bundler=extension_package.esbuild())
+        try:
+            site = pocket.build_site(bundler=extension_package.esbuild())
+        except BadInput:
+            # esbuild there but failing (half installed): the plain modules work the same.
+            site = pocket.build_site()
         root = paths.cache_dir() / "pocket"
         folder = root / site.version
         if not folder.is_dir():
