@@ -10,8 +10,6 @@ import pytest
 from helper.bench.pocket import static_site
 from tests.support.cli import waymark
 
-pytestmark = pytest.mark.timeout(180)
-
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:

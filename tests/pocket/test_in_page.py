@@ -15,6 +15,8 @@ from helper.paths import REPO_ROOT, resources_dir
 from tests.extension.test_engine_in_browser import RUN_VECTORS
 from tests.pocket.phone import STORAGE, flow, installability_errors, open_site, phone, tap
 
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
 
 @pytest.fixture
 def with_vectors(built, tmp_path):

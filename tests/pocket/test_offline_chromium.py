@@ -21,6 +21,8 @@ from tests.pocket.phone import (
     routes,
 )
 
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
 EMPTY = {"localStorage": 0, "sessionStorage": 0, "indexedDB": [], "cookie": ""}
 
 

@@ -12,6 +12,8 @@ from helper.bench.pocket import static_site
 from tests.pocket.phone import open_site, phone
 from tests.support.screenshots import keep_for_readme
 
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
+
 # For each screen: the taps that reach it (data-name, or #id).
 SCREENS = {
     "audience": [],

@@ -4,6 +4,8 @@ own: each real browser here is one Playwright, and test_phone_layout.py keeps on
 
 from __future__ import annotations
 
+import pytest
+
 from tests.pocket.phone import open_site, phone
 from tests.pocket.test_phone_layout import (
     SCREENS,
@@ -12,6 +14,8 @@ from tests.pocket.test_phone_layout import (
     quick_exit_on_screen,
     reach,
 )
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
 def test_narrowest_phone_with_text_at_200_percent(served, tmp_path, private_home, artifacts):

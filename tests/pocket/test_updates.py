@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from helper import extension_data, pocket
 from helper.bench.pocket import static_site
 from tests.pocket.phone import flow, open_site, phone, routes
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 CACHES = "() => caches.keys()"
 # Ask for an update now and wait until the new worker has either installed or been refused.
