@@ -28,8 +28,11 @@ async function keep(cache, name, digest) {
   if (!response.ok) throw new Error(`${name}: ${response.status}`);
   const body = await response.arrayBuffer();
   if ((await sha256(body)) !== digest) throw new Error(`${name} is not the file this version was built with`);
-  // A fresh response, so a host's redirect (index.html to /) is not kept with it.
-  const headers = { "Content-Type": response.headers.get("Content-Type") ?? "application/octet-stream" };
+  // A fresh response, so a host's redirect (index.html to /) is not kept with it; the host's
+  // headers are (its Content-Security-Policy still applies when the page comes from here),
+  // except those about the bytes on the wire, which no longer describe this decoded body.
+  const headers = new Headers(response.headers);
+  for (const name of ["Content-Length", "Content-Encoding", "Transfer-Encoding"]) headers.delete(name);
   await cache.put(url, new Response(body, { status: 200, headers }));
 }
 
@@ -66,7 +69,12 @@ self.addEventListener("message", (event) => {
 function fileFor(request) {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(SCOPE)) return null;
-  const name = decodeURIComponent(url.pathname.slice(new URL(SCOPE).pathname.length));
+  let name;
+  try {
+    name = decodeURIComponent(url.pathname.slice(new URL(SCOPE).pathname.length));
+  } catch {
+    return null; // not an address any file of this site has
+  }
   if (request.mode === "navigate") return name in FILES && name.endsWith(".html") ? name : "index.html";
   return name in FILES ? name : null;
 }

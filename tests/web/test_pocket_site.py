@@ -83,6 +83,11 @@ def test_the_worker_controls_pocket_in_a_real_browser(page, live_helper):
     assert page.evaluate(CONTROLLED) == f"{live_helper.base}/pocket/sw.js"
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.scope)")
     assert scope == f"{live_helper.base}/pocket/"
+    # The worker's copy keeps the server's own headers, so its CSP still applies offline.
+    kept = page.evaluate(
+        "fetch('index.html').then((r) => r.headers.get('content-security-policy'))"
+    )
+    assert kept and "frame-ancestors 'none'" in kept
     page.locator("[data-name='audience:young-person']").click()
     page.locator("[data-name='concern:sextortion']").click()
     page.locator("[data-name='age:13-17']").click()
