@@ -5,8 +5,9 @@ import { DEFAULT_NEUTRAL_URL, loadSettings } from "./lib/settings.js";
 
 const MENU_ID = "waymark-get-help";
 
+// Firefox for Android has no context menus: there the menu is left out and the rest still runs.
 chrome.runtime.onInstalled.addListener(() => {
-  chrome.contextMenus.create({
+  chrome.contextMenus?.create({
     id: MENU_ID,
     title: chrome.i18n.getMessage("menu_help"),
     contexts: ["page", "link", "image"],
@@ -28,7 +29,7 @@ export async function handleMenuClick(info, tab) {
   await chrome.tabs.create({ url: chrome.runtime.getURL(`popup/popup.html${query}`), ...placement });
 }
 
-chrome.contextMenus.onClicked.addListener((info, tab) => {
+chrome.contextMenus?.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID) handleMenuClick(info, tab);
 });
 

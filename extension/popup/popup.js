@@ -13,6 +13,7 @@ import {
   concernScreen,
   guidanceSection,
   helperMissing,
+  helperOnComputer,
   navigation,
   routesScreen,
 } from "./screens.js";
@@ -48,6 +49,7 @@ const state = {
   result: null,
   status: null,
   helperMissing: false,
+  helperElsewhere: false,
   remember: false,
   platformName: null,
   guidance: null,
@@ -113,6 +115,7 @@ function render({ focus = true } = {}) {
   if (where && screen !== "audience") parts.push(el("p", { className: "where", text: t("where_label", where) }));
   if (state.status) parts.push(el("p", { className: "status", text: state.status, attrs: { role: "status" } }));
   if (state.helperMissing) parts.push(helperMissing());
+  if (state.helperElsewhere) parts.push(helperOnComputer());
   parts.push(...RENDER[screen](state, actions));
   main.replaceChildren(...parts.filter(Boolean));
   // A new screen starts at its top, not where the last one was scrolled to (its question would
@@ -139,7 +142,7 @@ async function quickExit() {
 const actions = {
   async chooseAudience(audience) {
     await firstReady; // the next screen lists the concerns
-    Object.assign(state, { audience, concern: null, status: null, helperMissing: false });
+    Object.assign(state, { audience, concern: null, status: null, helperMissing: false, helperElsewhere: false });
     const settings = await loadSettings();
     state.ageBand = settings.remember ? settings.ageBand : null;
     if (settings.remember) await saveSettings({ audience });
@@ -160,7 +163,7 @@ const actions = {
     render();
   },
   back() {
-    Object.assign(state, stepBack(state), { status: null, helperMissing: false });
+    Object.assign(state, stepBack(state), { status: null, helperMissing: false, helperElsewhere: false });
     render();
   },
   changeAudience() {
@@ -171,6 +174,7 @@ const actions = {
       dangerNow: false,
       status: null,
       helperMissing: false,
+      helperElsewhere: false,
     });
     render();
   },
@@ -182,7 +186,7 @@ const actions = {
   /** Open the helper at a new note. From the routes, the concern, the child's age and the
    * website go with it, so nothing is typed twice (never any text about the child). */
   async recordConcern() {
-    Object.assign(state, { status: t("record_starting"), helperMissing: false });
+    Object.assign(state, { status: t("record_starting"), helperMissing: false, helperElsewhere: false });
     render({ focus: false });
     const { openNote } = await import("../lib/native.js"); // only professionals need it
     const answers = engineAnswers(state, state.host);
@@ -191,6 +195,12 @@ const actions = {
       age: state.concern ? answers.age : null,
     });
     state.status = null;
+    if (outcome.state === "unavailable") {
+      // A phone (Firefox for Android): no helper can run here, so say where it does.
+      state.helperElsewhere = true;
+      render({ focus: "#helper-elsewhere-title" });
+      return;
+    }
     if (outcome.state === "opened") state.status = t("record_opened");
     else if (outcome.state === "failed") state.status = t("record_failed", outcome.reason);
     if (outcome.state !== "missing") {

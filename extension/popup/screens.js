@@ -204,6 +204,16 @@ export function helperMissing() {
   ]);
 }
 
+/** "Record a concern" where no helper can run (a phone: the pocket web app, or Firefox for
+ * Android, which has no native messaging): the helper is a program on a computer. */
+export function helperOnComputer() {
+  return el("section", { className: "helper-missing", attrs: { "aria-labelledby": "helper-elsewhere-title" } }, [
+    el("h2", { text: t("record_on_computer"), attrs: { id: "helper-elsewhere-title", tabindex: "-1" } }),
+    el("p", { text: t("record_on_computer_what") }),
+    el("p", { text: t("record_missing_ask") }),
+  ]);
+}
+
 function noRoutes() {
   const number = "0800 1111";
   const [before, after] = t("no_routes", number).split(number);

@@ -136,3 +136,17 @@ describe("record this concern", () => {
     assert.deepEqual(Object.keys(openNoteRequest(null, at, { concern: "<b>", age: 200 })), ["v", "type", "platform", "at"]);
   });
 });
+
+test("Record a concern where the browser has no native messaging (Firefox for Android)", async () => {
+  const { canReachHelper, openNote } = await import("../../extension/lib/native.js");
+  assert.equal(canReachHelper({}), false);
+  assert.equal(canReachHelper(undefined), false);
+  assert.equal(canReachHelper({ sendNativeMessage() {} }), true);
+  const saved = globalThis.chrome;
+  globalThis.chrome = { runtime: {} };
+  try {
+    assert.deepEqual(await openNote("example.com", new Date(0)), { state: "unavailable" });
+  } finally {
+    globalThis.chrome = saved;
+  }
+});
