@@ -41,10 +41,12 @@ MAX_REF = 64
 DUE_FORMAT = "YYYY-MM-DD or YYYY-MM-DDTHH:MM"
 _DUE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?")
 # Steps of resources/procedure.json whose completion starts a clock.
-SOCIAL_CARE_STEPS = frozenset({"refer-social-care", "adult-refer-social-care"})
+SOCIAL_CARE_STEPS = frozenset(
+    {"refer-social-care", "under-13-always-refer", "adult-refer-social-care"}
+)
 # Steps that need the front door's numbers: the referrals above, and the step where the DSL
 # decides whether to refer (ticking that one proposes nothing: the decision may be not to).
-SOCIAL_CARE_NUMBER_STEPS = SOCIAL_CARE_STEPS | {"consider-social-care"}
+SOCIAL_CARE_NUMBER_STEPS = SOCIAL_CARE_STEPS | {"consider-social-care", "consider-social-care-harm"}
 LADO_STEPS = frozenset({"colleague-lado", "adult-viewing-works-with-children"})
 
 

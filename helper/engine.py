@@ -7,7 +7,7 @@ resources/vectors.json; keeping this side free of side effects makes that compar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -297,7 +297,7 @@ def route(answers: Answers | Mapping[str, Any], resources: Resources) -> Result:
     return Result(tuple(routes), warnings, procedure, platform_id, tools)
 
 
-def one_per_id(candidates: Iterable[tuple[tuple[int, int], Route]]) -> list[Route]:
+def one_per_id(candidates: Sequence[tuple[tuple[int, int], Route]]) -> list[Route]:
     """One route per id, from candidates already in order: the first without a condition where
     there is one. Where every candidate for an id has a condition, the route applies if any of
     them holds, so it keeps the first one's place and says each condition once, in order ("If
@@ -321,8 +321,9 @@ def one_per_id(candidates: Iterable[tuple[tuple[int, int], Route]]) -> list[Rout
 
 
 def join_conditions(conditions: list[str]) -> str:
-    """Several conditions as one sentence: the first as written, the others after "; or "."""
-    rest = [c[:1].lower() + c[1:] for c in conditions[1:]]
+    """Several conditions as one sentence: the first as written, the others after "; or ",
+    lower-cased at the start unless they start with a name in capitals ("CEOP")."""
+    rest = [c[:1].lower() + c[1:] if c[1:2].islower() else c for c in conditions[1:]]
     return "; or ".join([conditions[0], *rest])
 
 

@@ -52,7 +52,9 @@ def guidance_for(concern: str, age: int | None, document: dict) -> dict | None:
     for key in KEYS:
         texts: list[str] = []
         for part in parts:
-            texts += [t for t in part.get(key, []) if t not in texts]
+            for text in part.get(key, []):
+                if text not in texts:
+                    texts.append(text)
         result[key] = texts
     return result
 
@@ -62,7 +64,7 @@ def _parts(entry: dict, band: str, document: dict) -> tuple[dict, ...]:
     then the file's `always` texts. A son or daughter of 18 or over gets adult texts only (the
     concern's, then the file's): children's advice, CEOP or the NSPCC, does not fit an adult."""
     if band == ADULT:
-        return (entry.get("adult", {}), document.get("adult", {}))
+        return (document.get("adult", {}), entry.get("adult", {}))
     return (entry.get("common", {}), entry["bands"].get(band, {}), document.get("always", {}))
 
 

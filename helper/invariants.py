@@ -133,7 +133,8 @@ def shown_texts(result: Mapping[str, Any], advice: Mapping[str, Any] | None) -> 
 @functools.lru_cache(maxsize=1 << 16)
 def _found(pattern: str, text: str) -> bool:
     """Cached: the same sentences come back in thousands of answers."""
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    # ASCII: \b and case folding as JavaScript's /i reads them (every text is ASCII today).
+    return re.search(pattern, text, re.IGNORECASE | re.ASCII) is not None
 
 
 def admitted(service: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
@@ -238,9 +239,7 @@ def broken(
             [] if warnings and warnings[0] in v else [f"the first warning is {_first(warnings)}"]
         ),
         "no_text_match": lambda v: [
-            f"a text says {p!r}"
-            for p in v
-            if any(_found(p, t) for t in shown_texts(result, advice))
+            f"a text says {p!r}" for p in v if any(_found(p, t) for t in texts)
         ],
         "negated_sentences": lambda v: [
             f"unnegated: {s!r}"

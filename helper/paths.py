@@ -1,10 +1,11 @@
 """Where Waymark keeps its files. One place, so tests and users can redirect all of it with
 WAYMARK_HOME and nothing is ever written somewhere surprising.
 
-The knowledge base (`resources/`) and the extension (`extension/`) are top-level folders of the
-source tree. An installed wheel carries them inside the package as `helper/_resources` and
-`helper/_extension` (setup.py maps them), found here through importlib.resources. A source
-checkout has no such folders inside `helper/`, so the top-level ones are used."""
+The knowledge base (`resources/`), the extension (`extension/`) and the pocket web app
+(`pocket/`) are top-level folders of the source tree. An installed wheel carries them inside the
+package as `helper/_resources`, `helper/_extension` and `helper/_pocket` (setup.py maps them),
+found here through importlib.resources. A source checkout has no such folders inside `helper/`,
+so the top-level ones are used."""
 
 from __future__ import annotations
 
@@ -70,6 +71,12 @@ def resources_dir() -> Path:
 def extension_dir() -> Path:
     """The extension's source folder (with its generated data/)."""
     return _packaged("_extension") or REPO_ROOT / "extension"
+
+
+def pocket_dir() -> Path:
+    """The pocket web app's own files (`waymark build-web` builds the site from them and the
+    extension's modules)."""
+    return _packaged("_pocket") or REPO_ROOT / "pocket"
 
 
 def installed_from_wheel() -> bool:

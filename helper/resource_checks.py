@@ -75,9 +75,12 @@ def _check_ids(res: Resources) -> Iterator[str]:
     conditions += [("routes.json warning", w["id"], w["when"]) for w in res.warnings]
     conditions += [("procedure.json step", p["id"], p["when"]) for p in res.procedure]
     conditions.append(("routes.json", "platform_rule", res.platform_rule["when"]))
+    conditions.append(("routes.json", "unknown_platform_rule", res.unknown_platform_rule["when"]))
     for s in res.services.values():
         for limit in s.get("limits", ()):
             conditions.append(("services.json limit of", s["id"], limit["when"]))
+        for variant in s.get("steps_when", ()):
+            conditions.append(("services.json steps_when of", s["id"], variant["when"]))
     for where, ident, when in conditions:
         for c in when.get("concerns", ()):
             if c not in concerns:
@@ -130,9 +133,11 @@ def _check_texts_per_audience(res: Resources) -> Iterator[str]:
             for a in limit["text"]:
                 if a not in s["for"]["audiences"]:
                     yield f"services.json {s['id']!r}: a limit for {a}, who it does not take"
-    for a in res.platform_rule["when"].get("audiences", AUDIENCES):
-        if a not in res.platform_rule["why"]:
-            yield f"routes.json platform_rule: no 'why' text for {a}"
+    for name in ("platform_rule", "unknown_platform_rule"):
+        rule = getattr(res, name)
+        for a in rule["when"].get("audiences", AUDIENCES):
+            if a not in rule["why"]:
+                yield f"routes.json {name}: no 'why' text for {a}"
     for w in res.warnings:
         for a in w["when"].get("audiences", AUDIENCES):
             if a not in w["text"]:

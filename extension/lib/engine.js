@@ -317,9 +317,16 @@ export function onePerId(candidates) {
   );
 }
 
-/** Several conditions as one sentence: the first as written, the others after "; or ". */
+function isLower(ch) {
+  return ch !== "" && ch === ch.toLowerCase() && ch !== ch.toUpperCase();
+}
+
+/**
+ * Several conditions as one sentence: the first as written, the others after "; or ", lower-cased
+ * at the start unless they start with a name in capitals ("CEOP").
+ */
 export function joinConditions(conditions) {
-  const rest = conditions.slice(1).map((c) => c.slice(0, 1).toLowerCase() + c.slice(1));
+  const rest = conditions.slice(1).map((c) => (isLower(c.slice(1, 2)) ? c.slice(0, 1).toLowerCase() + c.slice(1) : c));
   return [conditions[0], ...rest].join("; or ");
 }
 

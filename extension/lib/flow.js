@@ -4,27 +4,60 @@
 // on in settings). The age comes after the concern so that it is not asked at all when the
 // concern is about an adult.
 
-// Age bands a person picks instead of typing an exact age. Each band maps to one age that sits on
-// the same side of the main age bounds in resources/ (12|13, 17|18 and 18|19), so the routes are
-// the ones almost any age in the band would get. "18 or over" is read as 19: Childline is for
-// under-19s, so it is not offered to every adult (an 18-year-old misses Childline here, and is
-// still sent to the adult routes). "Not sure" is an unknown age: "a child under 18, age not
-// known"; routes for part of that range carry a condition ("If the child is under 13").
+// The age choices, in ONE table: who is offered each (in the order shown), its words (a key in
+// _locales, and an optional one-line hint under it), the ages its words stand for (`ages`) and
+// the one age the engine is given (`age`). tests/js/popup-logic.test.mjs holds this table
+// against the engine's age bounds in resources/ (every age a choice stands for gets the routes
+// its `age` gets, but for the exceptions named there) and against the parents' guidance bands
+// (each of a parent's choices falls in one band: under 8, 8 to 12, 13 to 17).
+// - Parents and professionals are offered "7 or under" and "8 to 12": a child under 8 cannot
+//   make a Report Remove report (the IWF is offered instead), and parents' guidance differs too.
+//   A young person's own routes do not change below 13, so they are offered "12 or under".
+// - "18 or over" is given to the engine as 19: Childline is for under-19s, so it is not offered
+//   to every adult (an 18-year-old misses Childline here, and is still sent to the adult routes).
+//   A parent reads "18 or over (an adult child)" and a line on what that means.
+// - "Not sure" is an unknown age: "a child under 18, age not known"; routes for part of that
+//   range carry a condition ("If the child is under 13"). A young person knows their own age.
+const YOUNG = "young-person";
+const PARENT = "parent-carer";
+const PRO = "professional";
+const ADULT_MAX = 120; // the engine's oldest age (AGE_LIMITS in engine.js)
 
-export const AGE_BANDS = Object.freeze([
-  { id: "under-13", age: 12, label: "age_under_13" },
-  { id: "13-17", age: 15, label: "age_13_17" },
-  { id: "18-plus", age: 19, label: "age_18_plus" },
-  { id: "not-sure", age: null, label: "age_not_sure" },
+export const AGE_BANDS = deepFreeze([
+  { id: "under-8", label: "age_under_8", audiences: [PARENT, PRO], ages: [0, 7], age: 7 },
+  { id: "8-12", label: "age_8_12", audiences: [PARENT, PRO], ages: [8, 12], age: 12 },
+  { id: "under-13", label: "age_under_13", audiences: [YOUNG], ages: [0, 12], age: 12 },
+  { id: "13-17", label: "age_13_17", audiences: [YOUNG, PARENT, PRO], ages: [13, 17], age: 15 },
+  { id: "18-plus", label: "age_18_plus", audiences: [YOUNG, PRO], ages: [18, ADULT_MAX], age: 19 },
+  {
+    id: "18-plus",
+    label: "age_18_plus_parent",
+    hint: "age_18_plus_parent_hint",
+    audiences: [PARENT],
+    ages: [18, ADULT_MAX],
+    age: 19,
+  },
+  { id: "not-sure", label: "age_not_sure", audiences: [PARENT, PRO], ages: [0, 17], age: null },
 ]);
 
-/** The bands offered to an audience: a young person knows their own age. */
-export function bandsFor(audience) {
-  return audience === "young-person" ? AGE_BANDS.filter((b) => b.id !== "not-sure") : AGE_BANDS;
+function deepFreeze(bands) {
+  for (const band of bands) {
+    Object.freeze(band.audiences);
+    Object.freeze(band.ages);
+    Object.freeze(band);
+  }
+  return Object.freeze(bands);
 }
 
-export function bandById(id) {
-  return AGE_BANDS.find((b) => b.id === id) ?? null;
+/** The age choices offered to an audience, in the order shown. */
+export function bandsFor(audience) {
+  return AGE_BANDS.filter((b) => b.audiences.includes(audience));
+}
+
+/** The audience's choice with this id, or null (never one offered only to someone else: a
+ * parent's remembered "12 or under" from an older version is asked again). */
+export function ageChoice(audience, id) {
+  return bandsFor(audience).find((b) => b.id === id) ?? null;
 }
 
 export const SCREENS = Object.freeze(["audience", "concern", "age", "routes"]);
@@ -41,7 +74,7 @@ export function asksAge(concern) {
 export function screenFor({ audience, ageBand, concern }) {
   if (!audience) return "audience";
   if (!concern) return "concern";
-  if (asksAge(concern) && !bandById(ageBand)) return "age";
+  if (asksAge(concern) && !ageChoice(audience, ageBand)) return "age";
   return "routes";
 }
 
@@ -58,7 +91,7 @@ export function stepBack(answers) {
 export function engineAnswers({ audience, ageBand, concern, dangerNow, takenUnder18 }, host) {
   return {
     audience,
-    age: asksAge(concern) ? (bandById(ageBand)?.age ?? null) : null,
+    age: asksAge(concern) ? (ageChoice(audience, ageBand)?.age ?? null) : null,
     concern,
     platform: host ?? null,
     danger_now: Boolean(dangerNow),

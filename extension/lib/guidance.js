@@ -42,7 +42,7 @@ export function guidanceFor(concern, age, document) {
   // A son or daughter of 18 or over gets adult texts only: children's advice does not fit.
   const parts =
     band === ADULT
-      ? [entry.adult ?? {}, document.adult ?? {}]
+      ? [document.adult ?? {}, entry.adult ?? {}]
       : [entry.common ?? {}, entry.bands[band] ?? {}, document.always ?? {}];
   const result = { band };
   for (const key of KEYS) {

@@ -26,8 +26,16 @@ export function openNoteRequest(platformHost, at, { concern = null, age = null }
   return request;
 }
 
-/** {state: "opened"} | {state: "missing"} | {state: "failed", reason} */
+/** Whether this browser can reach a helper at all. Firefox for Android has no native messaging
+ * (the helper is a program on a computer), so there `sendNativeMessage` does not exist. */
+export function canReachHelper(runtime = globalThis.chrome?.runtime) {
+  return typeof runtime?.sendNativeMessage === "function";
+}
+
+/** {state: "opened"} | {state: "missing"} | {state: "unavailable"} (no native messaging in this
+ * browser) | {state: "failed", reason} */
 export async function openNote(platformHost, at = new Date(), about = {}) {
+  if (!canReachHelper()) return { state: "unavailable" };
   const { missing, reply } = await send(openNoteRequest(platformHost, at, about));
   if (missing) return { state: "missing" };
   if (reply && reply.v === 1 && reply.ok === true && reply.type === "open-note") return { state: "opened" };

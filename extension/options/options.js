@@ -2,6 +2,7 @@
 // uses this browser and the age band; the quick-exit page, the optional
 // history clean-up (which asks for the `history` permission only when turned on), and a way to
 // clear everything Waymark keeps.
+import { bandsFor } from "../lib/flow.js";
 import { localise, t } from "../lib/i18n.js";
 import { safeHttpsUrl } from "../lib/links.js";
 import { clearEverything, loadSettings, saveSettings } from "../lib/settings.js";
@@ -19,12 +20,28 @@ function showRemembered() {
   document.getElementById("remembered").disabled = !form.remember.checked;
 }
 
+/** The age choices are the popup's for the chosen audience (a parent is offered "7 or under",
+ * a young person "12 or under"); with nobody chosen the age is asked each time. */
+function showAges(selected) {
+  const select = form.ageBand;
+  const bands = bandsFor(form.audience.value);
+  const choices = bands.map((band) => {
+    const option = document.createElement("option");
+    option.value = band.id;
+    option.textContent = t(band.label);
+    return option;
+  });
+  select.replaceChildren(select.options[0], ...choices);
+  select.value = bands.some((band) => band.id === selected) ? selected : "";
+  select.disabled = bands.length === 0;
+}
+
 async function show() {
   const settings = await loadSettings();
   form.remember.checked = settings.remember === true;
   showRemembered();
   form.audience.value = settings.audience ?? "";
-  form.ageBand.value = settings.ageBand ?? "";
+  showAges(settings.ageBand);
   form.neutralUrl.value = settings.neutralUrl;
   form.clearHistory.checked = settings.clearHistory === true;
 }
@@ -40,6 +57,7 @@ async function historyAllowed(wanted) {
 }
 
 form.remember.addEventListener("change", showRemembered);
+form.audience.addEventListener("change", () => showAges(form.ageBand.value));
 
 form.clearHistory.addEventListener("change", async () => {
   if (form.clearHistory.checked && !(await historyAllowed(true))) {

@@ -13,6 +13,7 @@ import {
   concernScreen,
   guidanceSection,
   helperMissing,
+  helperOnComputer,
   navigation,
   routesScreen,
 } from "./screens.js";
@@ -48,6 +49,7 @@ const state = {
   result: null,
   status: null,
   helperMissing: false,
+  helperElsewhere: false,
   remember: false,
   platformName: null,
   guidance: null,
@@ -99,6 +101,7 @@ function platformName(host) {
 
 function render({ focus = true } = {}) {
   const screen = screenFor(state);
+  const newScreen = document.body.dataset.screen !== screen;
   document.body.dataset.screen = screen;
   if (screen === "routes") {
     state.result = engine.route(engineAnswers(state, state.host), state.kb);
@@ -112,12 +115,16 @@ function render({ focus = true } = {}) {
   if (where && screen !== "audience") parts.push(el("p", { className: "where", text: t("where_label", where) }));
   if (state.status) parts.push(el("p", { className: "status", text: state.status, attrs: { role: "status" } }));
   if (state.helperMissing) parts.push(helperMissing());
+  if (state.helperElsewhere) parts.push(helperOnComputer());
   parts.push(...RENDER[screen](state, actions));
   main.replaceChildren(...parts.filter(Boolean));
+  // A new screen starts at its top, not where the last one was scrolled to (its question would
+  // be out of sight, or under the header).
+  if (newScreen) window.scrollTo(0, 0);
   // Move focus to the new screen so keyboard and screen-reader users start at its top.
   const heading = typeof focus === "string" ? main.querySelector(focus) : main.querySelector("h1");
   if (focus) heading?.setAttribute("tabindex", "-1");
-  if (focus) heading?.focus();
+  if (focus) heading?.focus({ preventScroll: newScreen });
   performance.mark(`waymark:${screen}`);
   if (main.querySelector("#guidance-slot")) fillGuidance();
 }
@@ -135,7 +142,7 @@ async function quickExit() {
 const actions = {
   async chooseAudience(audience) {
     await firstReady; // the next screen lists the concerns
-    Object.assign(state, { audience, concern: null, status: null, helperMissing: false });
+    Object.assign(state, { audience, concern: null, status: null, helperMissing: false, helperElsewhere: false });
     const settings = await loadSettings();
     state.ageBand = settings.remember ? settings.ageBand : null;
     if (settings.remember) await saveSettings({ audience });
@@ -156,7 +163,7 @@ const actions = {
     render();
   },
   back() {
-    Object.assign(state, stepBack(state), { status: null, helperMissing: false });
+    Object.assign(state, stepBack(state), { status: null, helperMissing: false, helperElsewhere: false });
     render();
   },
   changeAudience() {
@@ -167,18 +174,19 @@ const actions = {
       dangerNow: false,
       status: null,
       helperMissing: false,
+      helperElsewhere: false,
     });
     render();
   },
+  /** Open a help page in a new tab. The background opens it and remembers its tab, so a
+   * quick exit closes it (and, with the history option, takes it out of the history). */
   async openLink(href) {
-    const { opened = [] } = await chrome.storage.session.get("opened");
-    await chrome.storage.session.set({ opened: [...new Set([...opened, href])] });
-    await chrome.tabs.create({ url: href });
+    await chrome.runtime.sendMessage({ type: "open-help-page", url: href });
   },
   /** Open the helper at a new note. From the routes, the concern, the child's age and the
    * website go with it, so nothing is typed twice (never any text about the child). */
   async recordConcern() {
-    Object.assign(state, { status: t("record_starting"), helperMissing: false });
+    Object.assign(state, { status: t("record_starting"), helperMissing: false, helperElsewhere: false });
     render({ focus: false });
     const { openNote } = await import("../lib/native.js"); // only professionals need it
     const answers = engineAnswers(state, state.host);
@@ -187,6 +195,12 @@ const actions = {
       age: state.concern ? answers.age : null,
     });
     state.status = null;
+    if (outcome.state === "unavailable") {
+      // A phone (Firefox for Android): no helper can run here, so say where it does.
+      state.helperElsewhere = true;
+      render({ focus: "#helper-elsewhere-title" });
+      return;
+    }
     if (outcome.state === "opened") state.status = t("record_opened");
     else if (outcome.state === "failed") state.status = t("record_failed", outcome.reason);
     if (outcome.state !== "missing") {
@@ -204,9 +218,19 @@ const actions = {
 // are long read by then).
 let firstReady = null;
 
+/** Keep scroll-padding-top at the sticky header's height, which changes with zoom, text size and
+ * width, so the browser never scrolls a focused control in under the header (WCAG 2.4.11). */
+function padForHeader() {
+  const header = document.querySelector("header.top");
+  new ResizeObserver(() => {
+    document.documentElement.style.scrollPaddingTop = `${header.getBoundingClientRect().height}px`;
+  }).observe(header);
+}
+
 async function start() {
   performance.mark("waymark:start");
   localise(document);
+  padForHeader();
   document.getElementById("quick-exit").addEventListener("click", quickExit);
   document.getElementById("options").addEventListener("click", () => chrome.runtime.openOptionsPage());
   const settingsRead = loadSettings();

@@ -2,7 +2,7 @@
 // el()/textContent; links only through safeHttpsUrl.
 import { bandsFor } from "../lib/flow.js";
 import { button, el } from "../lib/dom.js";
-import { t } from "../lib/i18n.js";
+import { t, tIfAny } from "../lib/i18n.js";
 import { safeHttpsUrl } from "../lib/links.js";
 import { phoneLink, siteName } from "../lib/contact.js";
 
@@ -14,6 +14,8 @@ const AUDIENCE_LABELS = {
 
 export function audienceScreen(_state, act) {
   return [
+    // The first words anyone reads: calm, before any question.
+    el("p", { className: "reassure", text: t("audience_reassure") }),
     el("h1", { text: t("audience_title") }),
     el("p", { text: t("audience_intro") }),
     ...Object.entries(AUDIENCE_LABELS).map(([id, key]) =>
@@ -26,9 +28,14 @@ export function ageScreen(state, act) {
   const title = state.audience === "young-person" ? "yp_age_title" : "adult_age_title";
   return [
     el("h1", { text: t(title) }),
-    ...bandsFor(state.audience).map((band) =>
-      button(t(band.label), () => act.chooseAge(band.id), { name: `age:${band.id}` }),
-    ),
+    ...bandsFor(state.audience).flatMap((band) => {
+      const choice = button(t(band.label), () => act.chooseAge(band.id), { name: `age:${band.id}` });
+      if (!band.hint) return [choice];
+      // The line that says what a choice means, read with it by screen readers.
+      const id = `age-hint-${band.id}`;
+      choice.setAttribute("aria-describedby", id);
+      return [choice, el("p", { className: "choice-hint", text: t(band.hint), attrs: { id } })];
+    }),
   ];
 }
 
@@ -46,26 +53,43 @@ export function concernScreen(state, act) {
   ];
 }
 
-/** A link to an outside page that opens in a new tab through the browser (so the page can
- * remember it for the optional history clean-up). Only https addresses become links. */
+/** A link to an outside page that opens in a new tab through the background (which keeps the
+ * page and its tab, for quick exit and the optional history clean-up). Only https addresses
+ * become links. */
 function outsideLink(text, href, act) {
   const link = el("a", { text, attrs: { href, target: "_blank", rel: "noreferrer noopener" } });
-  link.addEventListener("click", (event) => {
+  const open = (event) => {
     event.preventDefault();
     act.openLink(href);
-  });
+  };
+  link.addEventListener("click", open);
+  // The middle button opens a link in a new tab too: the same way, so quick exit knows the tab.
+  link.addEventListener("auxclick", (event) => event.button === 1 && open(event));
   return link;
+}
+
+/** The name a young person reads for a route: a short one with what it is ("CEOP: the police
+ * team that keeps children safe online") where _locales has one for the route's id
+ * (route_short_ID and route_what_ID), else the knowledge base's own name. Adults read the
+ * knowledge base's names. {short, heading, full}: short is what the link names, full the name
+ * the details keep (null when the heading already is it). */
+function shownName(route, audience) {
+  const key = route.id.replaceAll("-", "_");
+  const short = audience === "young-person" && /^[a-z0-9_]+$/.test(key) ? tIfAny(`route_short_${key}`) : null;
+  const what = short ? tIfAny(`route_what_${key}`) : null;
+  if (!short || !what) return { short: route.name, heading: route.name, full: null };
+  return { short, heading: t("route_heading", short, what), full: route.name };
 }
 
 /** The route's link, named for where it goes: an app's own reporting page, or a service's
  * page on its site ("Open the Report Remove page on childline.org.uk"). */
-function routeLink(route, act) {
+function routeLink(route, name, act) {
   const href = safeHttpsUrl(route.url);
   if (route.url && !href) return el("p", { className: "refused", text: t("route_link_refused") });
   if (!href) return null;
   const text = route.id.startsWith("platform:")
     ? t("route_open_platform", route.name)
-    : t("route_open", route.name, siteName(href));
+    : t("route_open", name, siteName(href));
   return el("p", { className: "go" }, [outsideLink(text, href, act)]);
 }
 
@@ -81,20 +105,27 @@ function listOf(items) {
   return Array.isArray(items) ? items.filter((item) => typeof item === "string" && item) : [];
 }
 
-/** One route. Tolerates the fields newer engines add (hours, condition, limits) being absent. */
-export function routeCard(route, act) {
-  const steps = route.steps.length
-    ? el("details", {}, [el("summary", { text: t("route_steps") }), el("ol", {}, route.steps.map((s) => el("li", { text: s })))])
+/** One route. Tolerates the fields newer engines add (hours, condition, limits) being absent.
+ * A route shown by a short name keeps its full name in the details. */
+export function routeCard(route, act, audience) {
+  const name = shownName(route, audience);
+  const full = name.full ? el("p", { className: "full-name", text: t("route_full_name", name.full) }) : null;
+  const details = route.steps.length || full
+    ? el("details", {}, [
+        el("summary", { text: t(route.steps.length ? "route_steps" : "route_more") }),
+        route.steps.length ? el("ol", {}, route.steps.map((s) => el("li", { text: s }))) : null,
+        full,
+      ])
     : null;
   const limits = listOf(route.limits);
   return el("li", { className: "card", attrs: { "data-route": route.id } }, [
-    el("h2", { text: route.name }),
+    el("h2", { text: name.heading }),
     route.condition ? el("p", { className: "condition", text: route.condition }) : null,
     el("p", { text: route.why }),
     route.phone ? phoneLine(route.phone, route.id) : null,
     route.phone && route.hours ? el("p", { className: "hours", text: t("route_hours", route.hours) }) : null,
-    routeLink(route, act),
-    steps,
+    routeLink(route, name.short, act),
+    details,
     limits.length
       ? el("div", { className: "limits" }, [
           el("h3", { text: t("route_limits") }),
@@ -173,6 +204,16 @@ export function helperMissing() {
   ]);
 }
 
+/** "Record a concern" where no helper can run (a phone: the pocket web app, or Firefox for
+ * Android, which has no native messaging): the helper is a program on a computer. */
+export function helperOnComputer() {
+  return el("section", { className: "helper-missing", attrs: { "aria-labelledby": "helper-elsewhere-title" } }, [
+    el("h2", { text: t("record_on_computer"), attrs: { id: "helper-elsewhere-title", tabindex: "-1" } }),
+    el("p", { text: t("record_on_computer_what") }),
+    el("p", { text: t("record_missing_ask") }),
+  ]);
+}
+
 function noRoutes() {
   const number = "0800 1111";
   const [before, after] = t("no_routes", number).split(number);
@@ -192,7 +233,7 @@ export function routesScreen(state, act) {
   }
   parts.push(
     result.routes.length
-      ? el("ol", { className: "routes" }, result.routes.map((r) => routeCard(r, act)))
+      ? el("ol", { className: "routes" }, result.routes.map((r) => routeCard(r, act, state.audience)))
       : noRoutes(),
   );
   if (state.audience === "parent-carer") {

@@ -10,7 +10,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 
-AREAS = ("engine", "vault", "casework", "web", "nativehost", "extension")
+AREAS = ("engine", "vault", "casework", "web", "nativehost", "extension", "pocket")
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,13 @@ def expected_names(quick: bool) -> dict[str, list[str]]:
             "extension: popup open to routes",
             "extension: popup open to routes: floor (blank extension page)",
             "extension: popup open to routes: vs floor",
+        ],
+        "pocket": [
+            "pocket: site transfer (gzip)",
+            "pocket: offline open to the first question",
+            "pocket: offline open to the first question: floor (empty page from the same worker)",
+            "pocket: offline open to the first question: vs floor",
+            "pocket: route computation",
         ],
     }
 

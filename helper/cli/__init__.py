@@ -30,6 +30,7 @@ COMMAND_AREAS = {
     "native-host": "extension",
     "install-native-host": "extension",
     "build-extension": "extension",
+    "build-web": "extension",
     "doctor": "doctor",
     "bench": "bench",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sys
 import threading
 import time
 from typing import TYPE_CHECKING
@@ -80,7 +81,14 @@ def serve_helper(args: argparse.Namespace) -> int:
     server = local.create(args.host)
     stop_on_sigterm()
     try:
-        print(server.url(), flush=True)
+        print(server.url(), flush=True)  # the first line, alone: scripts read it
+        # Said on stderr, so stdout stays that one line: the token is spent by the first visit.
+        print(
+            "Open this address in your browser. It works once: the first visit signs you in, "
+            "then it stops working. Run `waymark serve` again for a new one.",
+            file=sys.stderr,
+            flush=True,
+        )
         server.run()
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM: the normal way to stop.

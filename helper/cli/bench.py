@@ -14,7 +14,8 @@ def register(commands: argparse._SubParsersAction) -> None:
         action="append",
         default=[],
         metavar="AREA",
-        help="run only this area (engine, vault, casework, web, nativehost, extension); repeatable",
+        help="run only this area (engine, vault, casework, web, nativehost, extension, pocket); "
+        "repeatable",
     )
     p.add_argument("--quick", action="store_true", help="smaller sizes, for tests")
     p.set_defaults(func=run)

@@ -1,5 +1,6 @@
-"""The browser extension's commands: the native-messaging host, its installer, and the
-generated copy of the knowledge base that the extension ships."""
+"""The browser extension's commands: the native-messaging host, its installer, the generated
+copy of the knowledge base that the extension ships, and the pocket web app built from the same
+modules and data (build-web)."""
 
 from __future__ import annotations
 
@@ -61,6 +62,23 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="with --zip: leave the scripts as plain modules (no esbuild step)",
     )
     p.set_defaults(func=run_build)
+
+    p = commands.add_parser(
+        "build-web",
+        help="write the pocket web app (Waymark for phones) as a static site",
+        description="Write the pocket web app into DIR: the popup's screens laid out for a "
+        "phone, the same engine and checked knowledge base, a web app manifest and a service "
+        "worker that keeps every file for offline use. Host DIR on any static HTTPS site. An "
+        "invalid knowledge base is refused, as build-extension refuses it, and nothing is "
+        "written.",
+    )
+    p.add_argument("dir", type=Path, metavar="DIR", help="the folder to write the site into")
+    p.add_argument(
+        "--no-bundle",
+        action="store_true",
+        help="leave app.js as a plain module (no esbuild step)",
+    )
+    p.set_defaults(func=run_build_web)
 
 
 def run_native_host(args: argparse.Namespace) -> int:
@@ -129,4 +147,23 @@ def run_build(args: argparse.Namespace) -> int:
         # The knowledge base is schema-checked here, at build time, and its hash recorded, so
         # the helper skips that check on every start while the files are unchanged.
         print(f"Wrote {resources.write_checked()}")
+    return 0
+
+
+def run_build_web(args: argparse.Namespace) -> int:
+    from helper import extension_package, pocket
+
+    bundler = None if args.no_bundle else extension_package.esbuild()
+    if bundler is None and not args.no_bundle:
+        print(
+            "Note: esbuild (npm) is not installed, so app.js stays a plain module; the site "
+            "works the same, and opens a little slower.",
+            file=sys.stderr,
+        )
+    site = pocket.build_site(bundler=bundler)
+    written = pocket.write_site(args.dir, site)
+    size = site.total_bytes()
+    print(f"Wrote {len(written)} files ({size / 1024:.1f} KiB) to {args.dir}")
+    print(f"Version {site.version}")
+    print("Host this folder on any static HTTPS site (docs/DEPLOY.md, 'The pocket web app').")
     return 0

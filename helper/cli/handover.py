@@ -16,14 +16,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the hand-over actions to `waymark notes` (called from helper/cli/notes.py)."""
     p = sub.add_parser("identity", help="show this vault's hand-over recipient and fingerprint")
     p.add_argument("--json", action="store_true", help="as JSON: recipient and fingerprint")
+    p.add_argument(
+        "--card",
+        metavar="NAME",
+        help="print your contact card under NAME (one line staff paste to add you)",
+    )
     p.set_defaults(func=cmd_identity)
 
     contacts = sub.add_parser("contacts", help="people you hand notes to, or accept them from")
     csub = contacts.add_subparsers(dest="contacts_command", metavar="ACTION", required=True)
     p = csub.add_parser("add", help="add a contact after checking their details with them")
-    p.add_argument("name")
-    p.add_argument("recipient", help="their age recipient (age1…)")
-    p.add_argument("fingerprint", help="their signing fingerprint (8 groups of 4)")
+    p.add_argument("name", nargs="?")
+    p.add_argument("recipient", nargs="?", help="their age recipient (age1…)")
+    p.add_argument("fingerprint", nargs="?", help="their signing fingerprint (8 groups of 4)")
+    p.add_argument(
+        "--card", metavar="CARD", help="their contact card instead: the line, or its file"
+    )
     p.set_defaults(func=cmd_contacts_add)
     p = csub.add_parser("list", help="list contacts")
     p.add_argument("--json", action="store_true")
@@ -78,7 +86,18 @@ def cmd_identity(args: argparse.Namespace) -> int:
     with vault:
         me = identity.load(vault)
         assert me is not None
-    if args.json:
+    if args.card is not None:
+        import sys
+
+        from helper.vault.contact_card import card_line
+
+        print(card_line(args.card, me.recipient, me.fingerprint))
+        print(
+            "Give this line (or a file holding it) to the staff who hand notes to you. They add "
+            "you with `waymark notes contacts add --card`, then check your fingerprint with you.",
+            file=sys.stderr,
+        )
+    elif args.json:
         print(json.dumps(me.as_json()))
     else:
         print(f"Recipient:   {me.recipient}")
@@ -87,13 +106,49 @@ def cmd_identity(args: argparse.Namespace) -> int:
     return 0
 
 
+def read_card(source: str):
+    """A contact card from the command line: a file's path, "-" for standard input, or the
+    line itself. A file is read only up to a card's size; anything wrong is BadInput."""
+    import sys
+
+    from helper.errors import BadInput
+    from helper.vault.contact_card import MAX_CARD_BYTES, card_from_bytes, parse_card
+
+    if source == "-":
+        return card_from_bytes(sys.stdin.buffer.read(MAX_CARD_BYTES + 1))
+    if source.strip().lower().startswith("waymark-contact:"):
+        return parse_card(source)
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            return card_from_bytes(handle.read(MAX_CARD_BYTES + 1))
+    except FileNotFoundError:
+        raise BadInput(
+            f"There is no file {source}, and it is not a contact card (those start with "
+            "waymark-contact:v1:)."
+        ) from None
+    except OSError:
+        raise BadInput(f"Cannot read {source}.") from None
+
+
 def cmd_contacts_add(args: argparse.Namespace) -> int:
+    from helper.errors import BadInput
     from helper.vault import contacts
 
+    given = [args.name, args.recipient, args.fingerprint]
+    if args.card is not None:
+        if any(given):
+            raise BadInput("Give a contact card, or a name, recipient and fingerprint: not both.")
+        card = read_card(args.card)
+        given = [card.name, card.recipient, card.fingerprint]
+    elif not all(given):
+        raise BadInput("Give the contact's name, recipient and fingerprint, or --card CARD.")
     _secrets, vault = _open()
     with vault:
-        contact = contacts.add(vault, args.name, args.recipient, args.fingerprint)
+        contact = contacts.add(vault, *given)
     print(f"Added {contact.name} ({contact.fingerprint}).")
+    if args.card is not None:
+        print("Check that fingerprint with them in person or by phone before you hand over notes.")
     return 0
 
 
@@ -170,13 +225,47 @@ def cmd_import(args: argparse.Namespace) -> int:
         passphrase = None
         if bundle.needs_passphrase(data):
             passphrase = secrets.ask("Passphrase for the hand-over file: ")
-        done = handover.import_bundle(vault, data, passphrase=passphrase, trust_new=args.trust_new)
+        try:
+            done = handover.import_bundle(
+                vault, data, passphrase=passphrase, trust_new=args.trust_new
+            )
+        except bundle.HandoverRefused:
+            sender = None
+            if not args.trust_new and sys.stdin.isatty():
+                from helper.vault.contact_card import new_sender
+
+                sender = new_sender(vault, data, passphrase)
+            if sender is None or not confirm_sender(sender):
+                raise
+            done = handover.import_bundle(vault, data, passphrase=passphrase, trust_new=True)
     if done.trusted_now:
         print(f"Added {done.sender.name} as a contact.", file=sys.stderr)
     print(f"Imported {len(done.note_ids)} note(s) from {done.sender.name}.", file=sys.stderr)
     for note_id in done.note_ids:
         print(note_id)
     return 0
+
+
+def confirm_sender(sender) -> bool:
+    """At a terminal: show a first-time sender's fingerprint and ask once whether it is theirs.
+    Anything but "yes" imports nothing (the refusal is then printed as usual)."""
+    import sys
+
+    print(
+        f"This hand-over is from {sender.name}, who is not one of your contacts yet.\n"
+        f"Their fingerprint: {sender.fingerprint}\n"
+        f"Ask {sender.name} to read you the fingerprint on their Waymark (in person or by "
+        "phone, not by email).",
+        file=sys.stderr,
+    )
+    # The question goes to stderr with the rest: stdout stays the new note ids, for scripts.
+    print("Does every group match? Type yes to add them and import: ", end="", file=sys.stderr)
+    sys.stderr.flush()
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().lower() == "yes"
 
 
 # ---- `waymark notes show`: where a note came from -------------------------------------------

@@ -36,9 +36,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         "notes", help="keep an encrypted record of a concern", description=NOTES_HELP
     )
     sub = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
-    sub.add_parser("init", help="create the vault and show its recovery code").set_defaults(
-        func=cmd_init
+    p = sub.add_parser("init", help="create the vault and show its recovery code")
+    p.add_argument(
+        "--dsl",
+        metavar="CARD",
+        help="who your DSL is: their contact card (the line, or the file they gave you)",
     )
+    p.set_defaults(func=cmd_init)
     for name, func, helptext in (
         ("new", cmd_new, "record a new concern; prints its id first"),
         ("revise", cmd_revise, "save a new revision of a note"),
@@ -74,7 +78,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=cmd_device)
     handover.register(sub)  # identity, contacts, handover, import (helper/cli/handover.py)
-    from helper.cli import casework  # follow-up, due, chronology, referral (issue 12)
+    from helper.cli import casework  # follow-up, due, chronology, referral
 
     casework.register(sub)
     p = commands.add_parser(
@@ -204,13 +208,28 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     if Vault.exists():
         raise StorageError(f"A vault already exists at {Vault.default_path()}; it was not touched.")
+    # The DSL's card is read before anything is made, so a bad card creates nothing.
+    card = None
+    if args.dsl is not None:
+        from helper.cli.handover import read_card
+
+        card = read_card(args.dsl)
     passphrase = Secrets().ask("Choose a passphrase (at least 8 characters): ", confirm=True)
     vault, code = Vault.create(passphrase)
-    _tell(vault)
-    vault.close()
+    try:
+        if card is not None:
+            from helper.vault import contacts
+
+            contacts.add(vault, card.name, card.recipient, card.fingerprint)
+        _tell(vault)
+    finally:
+        vault.close()
     print(f"Vault created at {vault.path}")
     print("Your recovery code (write it down and keep it somewhere safe; it is shown only once):")
     print(f"    {code}")
+    if card is not None:
+        print(f"Your DSL is {card.name} (fingerprint {card.fingerprint}): hand-overs go to them.")
+        print("Check that fingerprint with them in person or by phone when you next can.")
     return 0
 
 
@@ -256,7 +275,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(handover.note_json(vault, note), ensure_ascii=False, indent=1))
             return 0
-        print(note_text(note), end="")
+        print(note_text(note, newest_first=True), end="")
         print(handover.provenance_text(vault, note.id), end="")
     return 0
 

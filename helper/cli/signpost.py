@@ -180,8 +180,9 @@ def borough_from(args: argparse.Namespace) -> dict | None:
 
 
 def parents_guidance(answers: dict) -> dict | None:
-    """A parent or carer also gets guidance for the child's age band (None for others, and for
-    an adult child): the engine says where to go, this says how to get through it at home."""
+    """A parent or carer also gets guidance for the child's age band, or adult guidance for a
+    son or daughter of 18 or over (None for others): the engine says where to go, this says how
+    to get through it at home."""
     if answers["audience"] != "parent-carer":
         return None
     from helper import guidance
@@ -200,7 +201,7 @@ def render(
     """Plain text for a terminal: warnings first, then numbered routes, then parents' guidance
     or the procedure, with the borough's numbers in the steps that need them (or where to find
     them when no borough was given)."""
-    lines = [f"Where to go: {concern_label}"]
+    lines = _wrap(f"Where to go: {concern_label}", "", "  ")
     if platform_name:
         lines.append(f"(on {platform_name})")
     if result.warnings:
@@ -238,7 +239,7 @@ def render(
     if result.procedure:
         lines += ["", "Your procedure, in order:"]
         for number, p in enumerate(result.procedure, start=1):
-            lines.append(f"{number:2}. {p.title} [{p.section}]")
+            lines += _wrap(f"{p.title} [{p.section}]", f"{number:2}. ", "    ")
             lines += _wrap(p.text, "    ", "    ")
             lines += _numbers(p, borough, nation)
     return "\n".join(lines)

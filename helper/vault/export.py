@@ -144,12 +144,19 @@ def followups_html(items: Sequence[Any]) -> str:
     return "".join(parts)
 
 
-def note_text(note: Note, followups: Sequence[Any] | None = None) -> str:
+def note_text(
+    note: Note, followups: Sequence[Any] | None = None, newest_first: bool = False
+) -> str:
+    """A note as text. An export reads as a history, oldest first; `notes show` passes
+    newest_first, because a person at a terminal wants what the record says now, not to
+    scroll past every earlier revision to find it."""
     out = [f"Concern record {note.id}", "=" * 40]
     if note.deleted:
         d = note.deleted
         out.append(f"Deleted {local_time(d.deleted_at)} by {d.signed_by}. Reason: {d.reason}")
-    for rev in note.revisions:
+    if newest_first and len(note.revisions) > 1:
+        out.append("Latest revision first.")
+    for rev in reversed(note.revisions) if newest_first else note.revisions:
         out += ["", sign_off(rev), "-" * 40]
         for label, lines in revision_sections(rev):
             out.append(f"{label}:")

@@ -45,11 +45,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     security.install(app)
     errors.install(app)
 
-    from helper.web import notes, public, signposting
+    from helper.web import notes, pocket_site, public, signposting
 
     app.register_blueprint(public.bp)
     app.register_blueprint(signposting.bp)
     app.register_blueprint(notes.bp)
+    app.register_blueprint(pocket_site.bp)
     return app
 
 

@@ -220,21 +220,6 @@ def site_filter(url: str) -> str:
     return host.removeprefix("www.")
 
 
-@bp.app_template_filter("link_text")
-def link_text(route) -> str:
-    """An outside link names where it goes: an app's own reporting page, or a service's page
-    on its site ("Open the Report Remove page on childline.org.uk")."""
-
-    def part(name: str) -> str:
-        value = route.get(name) if isinstance(route, dict) else getattr(route, name, None)
-        return str(value or "")
-
-    route_id, name, url = part("id"), part("name"), part("url")
-    if route_id.startswith("platform:"):
-        return f"Open {name}'s reporting page"
-    return f"Open the {name} page on {site_filter(url)}"
-
-
 @bp.app_template_filter("host")
 def host_filter(url: str) -> str:
     """Show a source link as its site name: shorter, and easier to trust at a glance."""

@@ -14,6 +14,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 
 from helper import domain
 from helper.errors import BadInput
+from helper.web import result_page
 from helper.web.public import AUDIENCES, shows_quick_exit
 from helper.web.security import no_store
 
@@ -58,6 +59,41 @@ def platform_choices(res) -> list[tuple[str, str]]:
     return [(platform["hosts"][0], platform["name"]) for platform in res.platforms.values()]
 
 
+# The apps most children in the UK use (video, messaging, social and the big games), asked
+# first so that a parent on a phone does not scroll past 33 names; the rest are folded away.
+POPULAR_PLATFORMS = (
+    "youtube",
+    "tiktok",
+    "whatsapp",
+    "snapchat",
+    "instagram",
+    "roblox",
+    "minecraft",
+    "fortnite",
+    "discord",
+)
+FIND_LIMIT = 40  # characters: longer than any app's name
+
+
+def platform_groups(res, find: str) -> dict:
+    """The platform question's choices: the popular ones and the rest, or, when the person
+    searched, only the ones whose name or address holds what they typed (works without JS)."""
+    by_id = {pid: (p["hosts"][0], p["name"]) for pid, p in res.platforms.items()}
+    needle = " ".join(find.lower().split())
+    if needle:
+        matches = [
+            choice
+            for pid, choice in by_id.items()
+            if needle in choice[1].lower() or any(needle in h for h in res.platforms[pid]["hosts"])
+        ]
+        return {"popular": [], "more": [], "matches": matches}
+    popular = [by_id[pid] for pid in POPULAR_PLATFORMS if pid in by_id]
+    more = sorted(
+        (c for pid, c in by_id.items() if pid not in POPULAR_PLATFORMS), key=lambda c: c[1].lower()
+    )
+    return {"popular": popular, "more": more, "matches": None}
+
+
 def steps_for(given: dict) -> tuple[str, ...]:
     """The questions this person is asked: no age for a concern about an adult."""
     if given.get("concern") in ADULT_CONCERNS:
@@ -79,6 +115,29 @@ def next_step(step: str) -> str:
     if index + 1 < len(steps):
         return url_for("help.question", step=steps[index + 1])
     return url_for("help.result")
+
+
+@bp.app_template_filter("link_words")
+def link_words(route) -> str:
+    """A route's link as a person would say it: "Report to the police online (police.uk)"."""
+    return result_page.link_words(route, resources().services)
+
+
+@bp.app_template_filter("hours_words")
+def hours_words(hours) -> str:
+    """Opening hours as a sentence: "Phone lines open Monday to Friday, 10am to 4pm"."""
+    return result_page.hours_words(hours)
+
+
+@bp.app_template_filter("tool_words")
+def tool_words(tool, platform: str | None) -> str:
+    """A parent tool named as a person would: "Roblox parental controls with a …"."""
+    return result_page.tool_words(tool if isinstance(tool, dict) else {}, platform)
+
+
+@bp.app_template_filter("card_id")
+def card_id(route) -> str:
+    return result_page.card_id(route)
 
 
 @bp.app_template_global("outside_london_url")
@@ -131,8 +190,14 @@ def question(step: str):
 def question_page(step: str, audience: str, res, error: str | None = None) -> str:
     """One question screen; `error` says in plain words why the last answer was refused."""
     steps = steps_for(answers())
+    find = request.args.get("find", "") if step == "platform" else ""
+    if len(find) > FIND_LIMIT:
+        error = error or f"Type fewer letters to search, up to {FIND_LIMIT}."
+        find = ""
     return render_template(
         f"help/{step}.html",
+        find=find.strip(),
+        groups=platform_groups(res, find) if step == "platform" else {},
         step=step,
         step_number=steps.index(step) + 1 if step in steps else 1,
         step_count=len(steps),
@@ -225,6 +290,12 @@ def result():
         ),
         res,
     )
+    tools = [t for t in getattr(outcome, "parent_tools", None) or [] if t]
+    name = platform_name(res, given["platform"])
+    tools_heading = None
+    if tools:
+        tools_heading = f"{name} parental controls" if name else "The app's parental controls"
+    guidance = parents_guidance(audience, given)
     return render_template(
         "help/result.html",
         audience=audience,
@@ -233,9 +304,12 @@ def result():
         summaries={
             sid: service["summary"].get(audience, "") for sid, service in res.services.items()
         },
-        parent_tools=[t for t in getattr(outcome, "parent_tools", None) or [] if t],
-        guidance=parents_guidance(audience, given),
-        platform_name=platform_name(res, given["platform"]),
+        services=res.services,
+        parent_tools=tools,
+        tools_heading=tools_heading,
+        guidance=guidance,
+        page=parent_layout(guidance, outcome, res, tools_heading),
+        platform_name=name,
         record_link=record_link(audience, given),
         boroughs=borough_choices() if audience == "professional" else [],
         borough=chosen_borough(audience, given),
@@ -246,8 +320,9 @@ def result():
 
 def parents_guidance(audience: str, given: dict) -> dict | None:
     """For parents and carers: the guidance for the concern and the child's age band (how to
-    handle it at home, beside where to report), and the general sections. None for others, for
-    an adult child, or a concern the guidance does not cover."""
+    handle it at home, beside where to report), the concern's own entry (for "Right now") and
+    the general sections (a son or daughter of 18 or over gets the adult band). None for others,
+    or a concern the guidance does not cover."""
     if audience != "parent-carer":
         return None
     from helper import guidance
@@ -256,10 +331,24 @@ def parents_guidance(audience: str, given: dict) -> dict | None:
     advice = guidance.guidance_for(given["concern"], given.get("age"), document)
     if advice is None:
         return None
-    return {
-        "lists": [(key, heading, advice[key]) for key, heading in guidance.HEADINGS if advice[key]],
-        "general": guidance.general(document),
-    }
+    entry = next((c for c in document["concerns"] if c["id"] == given["concern"]), None)
+    return {"advice": advice, "entry": entry, "general": guidance.general(document)}
+
+
+def parent_layout(guidance_found: dict | None, outcome, res, tools_heading: str | None):
+    """A parent's page laid out for a phone (helper/web/result_page.py), or None for others."""
+    if guidance_found is None:
+        return None
+    from helper import guidance
+
+    return result_page.parent_page(
+        guidance_found["advice"],
+        guidance_found["entry"],
+        outcome.routes,
+        res.services,
+        guidance.HEADINGS,
+        tools_heading,
+    )
 
 
 def chosen_borough(audience: str, given: dict) -> dict | None:

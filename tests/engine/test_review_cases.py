@@ -2,7 +2,7 @@
 without reading the knowledge base, the vectors or these tests (tests/engine/review_cases*.json,
 one file per round,
 kept as written: a case is never edited to match the code; where one is judged wrong, the reason
-and its source go in REVIEW.md beside it, and the case is listed in DISPUTED).
+and its source go in REVIEW.md beside it, and the case is listed in review_disputed.json).
 
 Each case is run through `waymark signpost --json` as the CLI builds it (engine, parents'
 guidance, borough), and checked for the routes that must and must not be shown, the first route,
@@ -28,10 +28,11 @@ ROUNDS = {
 CASES = [case for cases in ROUNDS.values() for case in cases]
 IDS = [f"{stem}: {case['name']}" for stem, cases in ROUNDS.items() for case in cases]
 KB = resources.default()
-# Cases whose expectation the team judged wrong, each with its reason in REVIEW.md.
-DISPUTED: dict[str, str] = {
-    "A 19-year-old with an AI-made nude depicting them at 16": "Take It Down for made images",
-}
+# Cases whose expectation the team judged wrong, each with its reason in REVIEW.md (the same
+# list the JavaScript test reads).
+DISPUTED: dict[str, str] = json.loads(
+    (REPO_ROOT / "tests" / "engine" / "review_disputed.json").read_text("utf-8")
+)["cases"]
 
 
 def answer(args: dict) -> dict:

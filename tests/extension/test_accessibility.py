@@ -14,7 +14,8 @@ SCREENS = {
     "young-person-concern": ["audience:young-person"],
     "young-person-age": ["audience:young-person", "concern:nude-image-shared"],
     "young-person-routes": ["audience:young-person", "concern:nude-image-shared", "age:13-17"],
-    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:under-13"],
+    "parent-age": ["audience:parent-carer", "concern:grooming"],
+    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:8-12"],
     "professional-routes": ["audience:professional", "concern:csam-found", "age:not-sure"],
 }
 # The README shows these (tests/support/screenshots.py).
@@ -55,6 +56,44 @@ def test_popup_screen_passes_axe_and_target_size(browser, artifacts, screen, sch
     page.screenshot(path=str(shot), full_page=True)
     if screen in FOR_README and scheme == "light":
         keep_for_readme(shot)
+
+
+def luminance(rgb: str) -> float:
+    """WCAG relative luminance of a computed colour, "rgb(r, g, b)"."""
+    parts = [int(float(v)) / 255 for v in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in parts)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_not_your_fault_box_is_calm_not_a_red_warning(browser, scheme):
+    context, _, _ = browser
+    page = open_popup(context)
+    page.emulate_media(color_scheme=scheme)
+    for name in ["audience:young-person", "concern:sextortion", "age:13-17"]:
+        page.click(f"[data-name='{name}']")
+    box = page.locator("section.warnings:has([data-warning='not-your-fault'])")
+    colours = box.evaluate(
+        """(box) => {
+      const style = getComputedStyle(box);
+      return {border: style.borderLeftColor, background: style.backgroundColor,
+              text: getComputedStyle(box.querySelector('li')).color,
+              page: getComputedStyle(document.body).backgroundColor,
+              red: getComputedStyle(document.getElementById('quick-exit')).backgroundColor};
+    }"""
+    )
+    assert colours["border"] != colours["red"], colours
+    border = colours["border"]
+    r, g, b = (int(v) for v in border[border.index("(") + 1 : border.index(")")].split(",")[:3])
+    assert b > r, f"the box's line is not a calm blue: {colours}"
+    assert contrast(colours["text"], colours["background"]) >= 4.5, colours
+    assert contrast(colours["border"], colours["page"]) >= 3, colours
+    assert serious(page) == []
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -19,11 +19,13 @@ from tests.support.tools import require
 
 VECTORS = resources_dir() / "vectors.json"
 
-RUN_VECTORS = """async ([vectors]) => {
+# [vectors, data]: `data` is where the knowledge base is read from, null for the extension's own
+# data/ (the pocket web app, tests/pocket, passes its site's).
+RUN_VECTORS = """async ([vectors, data]) => {
   const { route } = await import("/lib/engine.js");
   const { loadKnowledgeBase } = await import("/lib/knowledge.js");
   const { problemsWith } = await import("/vectors.mjs");
-  const kb = await loadKnowledgeBase();
+  const kb = await loadKnowledgeBase(data ?? undefined);
   return vectors.map((v) => {
     let result = null, error = null;
     try { result = route(v.answers, kb); } catch (e) { error = e; }
@@ -41,7 +43,7 @@ def test_every_vector_passes_in_the_real_browser(tmp_path, private_home):
     (extension / "vectors.mjs").write_bytes((REPO_ROOT / "tests/js/vectors.mjs").read_bytes())
     with chromium_context(tmp_path / "profile", extension) as context:
         page = open_popup(context)
-        outcomes = page.evaluate(RUN_VECTORS, [vectors])
+        outcomes = page.evaluate(RUN_VECTORS, [vectors, None])
     failed = {name: problems for name, problems in outcomes if problems}
     assert len(outcomes) == len(vectors)
     assert failed == {}

@@ -29,7 +29,9 @@ def test_the_shipped_guidance_is_the_knowledge_base_s():
 
 
 @pytest.mark.parametrize(
-    ("band", "age"), [("under-13", 12), ("13-17", 15), ("not-sure", None)], ids=str
+    ("band", "age"),
+    [("under-8", 7), ("8-12", 12), ("13-17", 15), ("not-sure", None)],
+    ids=str,
 )
 def test_a_parent_gets_the_guidance_for_the_age_band_after_the_routes(browser, band, age):
     context, _, asked = browser
@@ -60,7 +62,7 @@ def test_guidance_is_read_only_after_the_routes_are_shown(browser):
     """Marks, not timings: the routes screen is drawn before guidance.json is even asked for."""
     context, _, _ = browser
     page = open_popup(context)
-    to_routes(page, "parent-carer", "grooming", "under-13")
+    to_routes(page, "parent-carer", "grooming", "8-12")
     page.locator("section.guidance").wait_for()
     times = page.evaluate(
         """() => {
@@ -84,8 +86,7 @@ def test_guidance_is_read_only_after_the_routes_are_shown(browser):
     ("audience", "concern", "band"),
     [
         ("young-person", "sextortion", "13-17"),
-        ("professional", "grooming", "under-13"),
-        ("parent-carer", "nude-image-shared", "18-plus"),
+        ("professional", "grooming", "8-12"),
     ],
 )
 def test_no_parents_guidance_for_others(browser, audience, concern, band):
@@ -94,6 +95,17 @@ def test_no_parents_guidance_for_others(browser, audience, concern, band):
     to_routes(page, audience, concern, band)
     page.wait_for_function("!document.getElementById('guidance-slot')")
     assert page.locator("section.guidance").count() == 0
+
+
+def test_a_parent_of_an_adult_gets_adult_guidance_not_childrens(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    to_routes(page, "parent-carer", "nude-image-shared", "18-plus")
+    guidance = page.locator("section.guidance")
+    guidance.wait_for()
+    assert guidance.get_attribute("data-band") == "adult"
+    text = guidance.inner_text()
+    assert "their choice" in text and "NSPCC" not in text and "CEOP" not in text
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -20,7 +20,7 @@ def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     page = open_options(context)
     page.check("#remember")
     page.select_option("#audience", "parent-carer")
-    page.select_option("#age-band", "under-13")
+    page.select_option("#age-band", "under-8")
     page.fill("#neutral-url", "https://www.metoffice.gov.uk/")
     page.click("#save")
     page.locator("#status").filter(has_text="Saved.").wait_for()
@@ -28,7 +28,7 @@ def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     assert stored == {
         "remember": True,
         "audience": "parent-carer",
-        "ageBand": "under-13",
+        "ageBand": "under-8",
         "neutralUrl": "https://www.metoffice.gov.uk/",
         "clearHistory": False,
     }
@@ -36,6 +36,32 @@ def test_saved_audience_and_age_take_the_popup_straight_to_the_concern(browser):
     assert popup.locator("body").get_attribute("data-screen") == "concern"
     popup.click("[data-name='concern:grooming']")  # one click to the routes
     popup.locator("body[data-screen='routes']").wait_for()
+
+
+def test_the_age_choices_follow_who_uses_the_browser(browser):
+    context, _, _ = browser
+    page = open_options(context)
+    page.check("#remember")
+    ages = page.locator("#age-band")
+    assert ages.is_disabled(), "an age with nobody chosen to be that age"
+    page.select_option("#audience", "parent-carer")
+    assert ages.locator("option").all_inner_texts() == [
+        "Ask each time",
+        "7 or under",
+        "8 to 12",
+        "13 to 17",
+        "18 or over (an adult child)",
+        "Not sure",
+    ]
+    page.select_option("#age-band", "under-8")
+    page.select_option("#audience", "young-person")
+    assert ages.locator("option").all_inner_texts() == [
+        "Ask each time",
+        "12 or under",
+        "13 to 17",
+        "18 or over",
+    ]
+    assert ages.input_value() == "", "a parent's choice kept for a young person"
 
 
 def test_remembering_is_off_by_default_and_explained(browser):

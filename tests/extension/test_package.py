@@ -68,7 +68,7 @@ def test_every_visible_string_comes_from_the_locale_file():
         text = path.read_text()
         used |= set(re.findall(r'data-i18n="([a-z0-9_]+)"', text))
         used |= set(re.findall(r'\bt\("([a-z0-9_]+)"', text))
-        used |= set(re.findall(r'label: "([a-z0-9_]+)"', text))
+        used |= set(re.findall(r'(?:label|hint): "([a-z0-9_]+)"', text))
         used |= set(re.findall(r"__MSG_([a-z0-9_]+)__", text))
         used |= set(re.findall(r'getMessage\("([a-z0-9_]+)"', text))
     used |= set(re.findall(r"__MSG_([a-z0-9_]+)__", json.dumps(MANIFEST)))

@@ -37,3 +37,12 @@ def test_a_person_who_answers_at_once_still_gets_every_concern(browser):
     page.click("[data-name='age:13-17']")
     page.locator("body[data-screen='routes']").wait_for()
     assert page.locator("li.card").count() > 0
+
+
+def test_the_first_words_are_calm(browser):
+    """Before any question: you are not in trouble, and it is quick."""
+    context, _, _ = browser
+    page = open_popup(context)
+    first = page.locator("main#screen > *").first
+    assert first.inner_text() == "You're not in trouble. This takes about a minute."
+    assert page.locator("main h1").inner_text() == "Who are you?"

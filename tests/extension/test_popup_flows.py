@@ -10,7 +10,7 @@ from tests.extension.harness import open_popup
 
 FLOWS = [
     ("young-person", "13-17", "sextortion", ["ceop", "childline"]),
-    ("parent-carer", "under-13", "grooming", ["ceop", "nspcc-helpline"]),
+    ("parent-carer", "8-12", "grooming", ["ceop", "nspcc-helpline"]),
     ("professional", "not-sure", "csam-found", ["dsl", "iwf"]),
 ]
 
@@ -39,6 +39,50 @@ def test_each_audience_reaches_routes_in_three_clicks(browser, audience, band, c
     else:
         assert page.locator("[data-name='record-concern']").count() == 0
     assert asked == [], "the popup asked the network for something"
+
+
+def test_a_parent_is_offered_7_or_under_and_told_what_18_or_over_means(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    page.click("[data-name='audience:parent-carer']")
+    page.click("[data-name='concern:grooming']")
+    page.locator("body[data-screen='age']").wait_for()
+    assert page.locator("[data-name^='age:']").all_inner_texts() == [
+        "7 or under",
+        "8 to 12",
+        "13 to 17",
+        "18 or over (an adult child)",
+        "Not sure",
+    ]
+    adult = page.locator("[data-name='age:18-plus']")
+    hint = page.locator(f"#{adult.get_attribute('aria-describedby')}")
+    assert "adult" in hint.inner_text() and hint.is_visible()
+    page.click("[data-name='age:under-8']")
+    page.locator("section.guidance[data-band='under-8']").wait_for()
+
+
+def test_a_young_person_reads_short_names_with_the_full_one_in_the_details(browser):
+    context, _, _ = browser
+    page = open_popup(context)
+    page.click("[data-name='audience:young-person']")
+    page.click("[data-name='concern:sextortion']")
+    page.click("[data-name='age:13-17']")
+    card = page.locator("li.card[data-route='ceop']")
+    assert card.locator("h2").inner_text() == "CEOP: the police team that keeps children safe online"
+    assert card.locator("a[target='_blank']").inner_text() == "Open the CEOP page on ceop.police.uk"
+    card.locator("summary").click()
+    full = card.locator("details .full-name")
+    assert full.inner_text() == "Full name: CEOP Safety Centre (National Crime Agency)"
+    remove = page.locator("li.card[data-route='report-remove'] h2")
+    assert remove.inner_text() == "Report Remove: help to get a nude picture of you taken down"
+    # A parent reads the knowledge base's own names.
+    page.click("[data-name='change-audience']")
+    page.click("[data-name='audience:parent-carer']")
+    page.click("[data-name='concern:sextortion']")
+    page.click("[data-name='age:13-17']")
+    heading = page.locator("li.card[data-route='ceop'] h2")
+    assert heading.inner_text() == "CEOP Safety Centre (National Crime Agency)"
+    assert page.locator(".full-name").count() == 0
 
 
 def test_danger_now_puts_999_first(browser):
@@ -141,7 +185,7 @@ def test_every_phone_number_shown_is_a_link_that_calls(browser):
     assert page.locator(".top a#call-999").get_attribute("href") == "tel:999"
     for audience, concern, band in (
         ("young-person", "sextortion", "13-17"),
-        ("parent-carer", "grooming", "under-13"),
+        ("parent-carer", "grooming", "under-8"),
         ("professional", "extremist-content", "13-17"),
     ):
         if page.locator("[data-name='change-audience']").count():

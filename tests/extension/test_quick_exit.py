@@ -31,6 +31,22 @@ def wait_until(worker, check, what: str, seconds: float = 15):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def address_of(context, page) -> str:
+    """The address a tab was opened at. Playwright's routing does not see the first load of a
+    tab the extension opens, so with no network here that load fails (Chromium's error page,
+    chrome-error://); the tab's navigation entry still holds the address it was sent to."""
+    session = context.new_cdp_session(page)
+    try:
+        wait_until(
+            page,
+            lambda: session.send("Page.getNavigationHistory")["entries"][-1]["url"] != "about:blank",
+            "the tab's first navigation",
+        )
+        return session.send("Page.getNavigationHistory")["entries"][-1]["url"]
+    finally:
+        session.detach()
+
+
 def exit_and_check(context, worker, trigger, neutral: str = "https://www.bbc.co.uk/weather"):
     site, tab = open_site(context, worker, "https://www.instagram.com/someone/")
     popup = open_popup(context, f"?tab={tab}")
@@ -52,6 +68,53 @@ def exit_and_check(context, worker, trigger, neutral: str = "https://www.bbc.co.
 def test_quick_exit_button_replaces_the_tab_and_forgets(browser):
     context, worker, _ = browser
     exit_and_check(context, worker, lambda popup: popup.click("#quick-exit"))
+
+
+def test_quick_exit_closes_the_help_pages_waymark_opened(browser):
+    """The walk-through: blackmailed on Instagram, a young person opens Report Remove from the
+    routes, and the help site opens a page of its own; a second route's link is opened with the
+    middle button. Quick exit closes every one of those tabs with Instagram's and Waymark's."""
+    context, worker, _ = browser
+    site, tab = open_site(context, worker, "https://www.instagram.com/someone/")
+    popup = open_popup(context, f"?tab={tab}")
+    popup.click("[data-name='audience:young-person']")
+    popup.click("[data-name='concern:sextortion']")
+    popup.click("[data-name='age:13-17']")
+    card = "li.card[data-route='{}'] a[target=_blank]"
+    with context.expect_page() as opened:
+        popup.click(card.format("report-remove"))
+    report_remove = opened.value
+    assert address_of(context, report_remove) == "https://www.childline.org.uk/remove"
+    report_remove.reload()  # now through the stub web, so the page can open one of its own
+    with context.expect_page() as opened:
+        report_remove.evaluate("window.open('https://www.childline.org.uk/info-advice/', '_blank')")
+    from_the_help_site = opened.value
+    with context.expect_page() as opened:
+        popup.click(card.format("ceop"), button="middle")
+    ceop = opened.value
+    assert address_of(context, ceop) == "https://www.ceop.police.uk/Safety-Centre/"
+    recorded = worker.evaluate("chrome.storage.session.get(null)")
+    assert recorded["opened"] == [
+        "https://www.childline.org.uk/remove",
+        "https://www.ceop.police.uk/Safety-Centre/",
+    ]
+    assert len(recorded["openedTabs"]) == 2
+    help_pages = [report_remove, from_the_help_site, ceop]
+    before = list(context.pages)
+    with context.expect_page() as opened:
+        popup.click("#quick-exit")
+    neutral = opened.value
+    wait_until(
+        worker,
+        lambda: all(p.is_closed() for p in [site, popup, *help_pages]),
+        "Instagram's, Waymark's and the help pages' tabs to close",
+    )
+    assert address_of(context, neutral) == "https://www.bbc.co.uk/weather"
+    # Nothing else was closed, and nothing else is open but the neutral page.
+    others = [p for p in before if p not in (site, popup, *help_pages)]
+    assert not [p for p in others if p.is_closed()]
+    assert set(context.pages) == {*others, neutral}
+    assert worker.evaluate("chrome.storage.session.get(null)") == {}
 
 
 def test_shift_three_times_is_a_quick_exit(browser):

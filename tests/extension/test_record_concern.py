@@ -39,6 +39,22 @@ def professional_routes(page) -> None:
     page.locator("body[data-screen='routes']").wait_for()
 
 
+def test_without_native_messaging_it_says_the_helper_runs_on_a_computer(browser):
+    """Firefox for Android has no native messaging: chrome.runtime.sendNativeMessage is not
+    there at all. The popup then says where the helper runs instead of how to install it."""
+    context, _, _ = browser
+    page = open_popup(context)
+    professional_routes(page)
+    page.evaluate("() => { chrome.runtime.sendNativeMessage = undefined; }")
+    page.click("[data-name='record-this']")
+    heading = page.locator("#helper-elsewhere-title")
+    heading.wait_for()
+    assert "runs on a computer" in heading.inner_text()
+    assert page.locator("#helper-missing-title").count() == 0
+    assert page.evaluate("document.activeElement.id") == "helper-elsewhere-title"
+    assert page.locator("li.card").count() > 0
+
+
 def test_helper_missing_explains_the_helper_and_keeps_the_routes(browser):
     context, _, _ = browser
     page = open_popup(context)

@@ -95,4 +95,7 @@ def test_unknown_site_gives_the_general_routes(browser):
     assert page.locator(".where").count() == 0
     page.locator("body[data-screen='routes']").wait_for()
     ids = page.locator("li.card").evaluate_all("cs => cs.map(c => c.dataset.route)")
-    assert ids and not [i for i in ids if i.startswith("platform:")]
+    # No known app's steps: one line on using the app's own report button, evidence first.
+    assert ids and [i for i in ids if i.startswith("platform:")] == ["platform:unknown"]
+    card = page.locator("li.card[data-route='platform:unknown']")
+    assert "report button" in card.inner_text()

@@ -24,7 +24,7 @@ const ALL = ["flows", "quick-exit", "options", "vectors", "native"];
 const SCENARIOS = (process.env.SCENARIOS ?? ALL.join(",")).split(",").filter(Boolean);
 const FLOWS = [
   ["young-person", "13-17", "sextortion"],
-  ["parent-carer", "under-13", "grooming"],
+  ["parent-carer", "8-12", "grooming"],
   ["professional", "not-sure", "csam-found"],
 ];
 
@@ -129,10 +129,19 @@ const scenarios = {
       await probe.close();
       const page = await popup(`?tab=${tabId}`);
       await page.click('[data-name="audience:young-person"]');
-      await page.waitForSelector('[data-name="concern:cyberbullying"]');
-      await page.click('[data-name="concern:cyberbullying"]');
-      await page.waitForSelector('body[data-screen="age"]');
-      await page.evaluate(() => chrome.storage.session.set({ opened: ["https://www.childline.org.uk/"] }));
+      await page.waitForSelector('[data-name="concern:sextortion"]');
+      await page.click('[data-name="concern:sextortion"]');
+      await page.waitForSelector('[data-name="age:13-17"]');
+      await page.click('[data-name="age:13-17"]');
+      // A help page opened from the routes (Report Remove): quick exit must close its tab too.
+      const tabs = () => page.evaluate(() => chrome.tabs.query({}).then((ts) => ts.map((t) => t.id)));
+      const beforeHelp = new Set(await tabs());
+      await page.click('li.card[data-route="report-remove"] a[target="_blank"]');
+      const helpTab = await until(async () => (await tabs()).find((id) => !beforeHelp.has(id)), "the help page's tab");
+      const recorded = await until(async () => {
+        const session = await page.evaluate(() => chrome.storage.session.get(null));
+        return (session.openedTabs ?? []).includes(helpTab) ? session : null;
+      }, "the help page's tab to be recorded");
       const ownTab = await page.evaluate(() => chrome.tabs.getCurrent().then((t) => t.id));
       if (trigger === "button") await page.click("#quick-exit");
       else for (let i = 0; i < 3; i += 1) await page.keyboard.press("Shift");
@@ -151,10 +160,11 @@ const scenarios = {
         () => check.evaluate(async (ids) => {
           const gone = (id) => chrome.tabs.get(id).then(() => false, () => true);
           return (await Promise.all(ids.map(gone))).every(Boolean);
-        }, [tabId, ownTab]).catch(() => false),
-        "the site's tab and Waymark's tab to close",
+        }, [tabId, ownTab, helpTab]).catch(() => false),
+        "the site's, Waymark's and the help page's tabs to close",
       );
       out[trigger] = {
+        opened: recorded.opened,
         neutral: shows(neutral),
         session: await check.evaluate(() => chrome.storage.session.get(null)),
         history: await neutral.evaluate(() => history.length).catch(() => null),

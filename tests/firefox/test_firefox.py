@@ -146,7 +146,10 @@ def test_every_audience_reaches_its_routes(run):
 
 @pytest.mark.parametrize("trigger", ["button", "shift"])
 def test_quick_exit_replaces_the_tab_and_forgets(run, trigger):
+    """From the routes, Report Remove was opened in a new tab; quick exit closed it with the
+    site's tab and Waymark's (the driver waits for all three to be gone)."""
     exited = scenario(run, "quick-exit")[trigger]
+    assert exited["opened"] == ["https://www.childline.org.uk/remove"]
     assert exited["neutral"] == "https://www.bbc.co.uk/weather"
     assert exited["session"] == {}
     assert exited["history"] == 1, "Back could return to the old page"

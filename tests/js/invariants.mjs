@@ -124,6 +124,12 @@ function duplicates(routes) {
   return out;
 }
 
+const byKb = new WeakMap();
+function servicesOf(kb) {
+  if (!byKb.has(kb)) byKb.set(kb, new Map(kb.services.services.map((s) => [s.id, s])));
+  return byKb.get(kb);
+}
+
 /** What in `result` breaks `then`, as short phrases (empty when it holds). */
 export function broken(then, answers, result, advice, kb, texts = shownTexts(result, advice)) {
   const routes = result.routes;
@@ -131,7 +137,7 @@ export function broken(then, answers, result, advice, kb, texts = shownTexts(res
   const byId = new Map(routes.map((r) => [r.id, r]));
   const warnings = result.warnings.map((w) => w.id);
   const steps = result.procedure.map((p) => p.id);
-  const services = new Map(kb.services.services.map((s) => [s.id, s]));
+  const services = servicesOf(kb);
   const isService = (i) => !i.startsWith("platform:");
   const checks = {
     first_route: (v) => (ids.length && v.includes(ids[0]) ? [] : [`the first route is ${first(ids)}`]),

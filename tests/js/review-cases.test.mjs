@@ -2,16 +2,20 @@
 // the routes that must and must not be shown, the first and the order. Their text checks run
 // on the CLI's whole answer in tests/engine/test_review_cases.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { route } from "../../extension/lib/engine.js";
 import { ROOT, knowledgeBase } from "./knowledge.mjs";
 
 const kb = knowledgeBase();
-const cases = JSON.parse(readFileSync(join(ROOT, "tests", "engine", "review_cases.json"), "utf8"));
+const dir = join(ROOT, "tests", "engine");
+const rounds = readdirSync(dir).filter((f) => /^review_cases.*\.json$/.test(f)).sort();
+const disputed = JSON.parse(readFileSync(join(dir, "review_disputed.json"), "utf8")).cases;
 
-describe("independent review cases (routes)", () => {
+for (const round of rounds) {
+  const cases = JSON.parse(readFileSync(join(dir, round), "utf8"));
+  describe(`independent review cases (routes), ${round}`, () => {
   for (const c of cases) {
     test(c.name, () => {
       const { borough: _ignored, ...answers } = c.args;
@@ -23,7 +27,9 @@ describe("independent review cases (routes)", () => {
       for (const [a, b] of c.before ?? []) {
         if (!(ids.includes(a) && ids.includes(b) && ids.indexOf(a) < ids.indexOf(b))) problems.push(`${a} not before ${b}`);
       }
+      if (c.name in disputed) return; // its routes may agree; the Python side checks it still fails
       assert.deepEqual(problems, []);
     });
   }
-});
+  });
+}

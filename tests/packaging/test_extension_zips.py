@@ -163,7 +163,7 @@ def test_icons_are_what_the_drawing_script_draws(tmp_path):
 
 FLOWS = [
     ("young-person", "13-17", "sextortion"),
-    ("parent-carer", "under-13", "grooming"),
+    ("parent-carer", "under-8", "grooming"),
     ("professional", "not-sure", "csam-found"),
 ]
 

@@ -182,3 +182,22 @@ def test_long_description_renders_on_a_package_index(installed):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.count("PASSED") == 2, result.stdout
+
+
+def test_build_web_works_from_the_installed_wheel(installed, user_env, elsewhere):
+    """The pocket web app is built from the wheel alone: its own files (helper/_pocket), the
+    extension's modules and the checked knowledge base, all from inside the package."""
+    names = set(zipfile.ZipFile(installed.wheel).namelist())
+    pocket_files = ["app.js", "sw.js", "page.html", "manifest.json", "messages.json", "pocket.css"]
+    assert {f"helper/_pocket/{name}" for name in pocket_files} <= names
+    assert not any(n.startswith("pocket/") for n in names)
+    result = run(installed, user_env, elsewhere, "build-web", "site")
+    assert result.returncode == 0, result.stderr
+    site = elsewhere / "site"
+    for name in ("index.html", "help.html", "sw.js", "manifest.webmanifest", "lib/engine.js"):
+        assert (site / name).is_file(), name
+    assert len(list((site / "icons").glob("*.png"))) == 6
+    for name in ("concerns", "services", "platforms", "procedure", "routes", "guidance"):
+        repo = installed.venv.glob(f"lib/python*/site-packages/helper/_resources/{name}.json")
+        assert (site / "data" / f"{name}.json").read_bytes() == next(repo).read_bytes()
+    assert "to site" in result.stdout and "Version kb-" in result.stdout

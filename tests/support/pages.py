@@ -15,10 +15,11 @@ from helper.paths import REPO_ROOT
 
 
 @contextlib.contextmanager
-def serving(home: Path) -> Iterator[dict]:
+def serving(home: Path, **extra_env: str) -> Iterator[dict]:
     """`waymark serve` on the data folder `home` (made by the caller), HOME its parent folder,
-    the fast test KDF and no keyring; its stderr goes to server.log beside `home`. Yields its
-    URL (with the launch token), home, log file and process; stops it with SIGTERM."""
+    the fast test KDF and no keyring, plus `extra_env` (say the test-only idle limit); its
+    stderr goes to server.log beside `home`. Yields its URL (with the launch token), home, log
+    file and process; stops it with SIGTERM."""
     env = dict(os.environ)
     env.update(
         WAYMARK_HOME=str(home),
@@ -28,6 +29,7 @@ def serving(home: Path) -> Iterator[dict]:
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
         PYTHONPATH=str(REPO_ROOT),
     )
+    env.update(extra_env)
     log = home.parent / "server.log"
     with log.open("w") as err:
         process = subprocess.Popen(

@@ -56,6 +56,9 @@ def test_new_prints_the_id_first_and_show_list_revise_work(env):
     assert revised.returncode == 0 and "revision 2" in revised.stdout
     shown = waymark(env, "notes", "show", note_id)
     assert SECRET_WORDS in shown.stdout and "Revision 2, signed by R" in shown.stdout
+    # What the record says now comes first; the export still reads oldest first.
+    assert "Latest revision first." in shown.stdout
+    assert shown.stdout.index("Revision 2,") < shown.stdout.index("Revision 1,")
 
 
 def test_fields_from_json_on_stdin(env):

@@ -43,6 +43,7 @@ def test_first_line_is_the_address_and_a_signal_stops_it_cleanly(tmp_path, stop_
         _out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
+    assert "It works once: the first visit signs you in" in err
 
 
 def test_each_launch_has_its_own_token_and_port(tmp_path):

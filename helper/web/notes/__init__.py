@@ -46,9 +46,11 @@ def _pro_context() -> dict:
     holder = vault_session.current()
     return {
         "pro_unlocked": holder.is_unlocked(),
-        "idle_seconds": holder.idle_minutes * 60,
+        "idle_seconds": holder.idle_seconds,
         "quick_exit": False,  # professionals: no quick-exit bar (see public.shows_quick_exit)
         "shown_time": form.shown_time,
+        "revision_names": form.revision_names,
+        "saved_count": form.saved_count,
         "label": concern_label,
         "status_label": lambda s: form.STATUS_LABELS.get(s, s),
         "who_label": lambda w: form.TOLD_WHO_LABELS.get(w, w),
@@ -72,11 +74,36 @@ def _locked(_err: VaultLocked):
     if not holder.exists():  # first run, e.g. opened from the extension: set up, then back
         return redirect(url_for("notes.create", next=safe_next(back)), code=303)
     if request.method == "POST" and request.endpoint in KEEPS_DRAFT:
-        session[DRAFT_KEY] = {
-            "path": request.path,
-            "form": {k: request.form.getlist(k) for k in request.form if k != "csrf_token"},
-        }
+        keep_form()
     return redirect(url_for("notes.unlock", next=safe_next(back)), code=303)
+
+
+# notes.js adds this field when it posts a half-written form because the idle time is nearly up.
+AUTOLOCK_FIELD = "autolock"
+
+
+def autolocking() -> bool:
+    """Is this post the page sealing what was typed before it locks (notes.js)?"""
+    return request.form.get(AUTOLOCK_FIELD) == "yes"
+
+
+def keep_form() -> None:
+    """Keep the posted form in this process's memory for the trip through unlocking."""
+    session[DRAFT_KEY] = {
+        "path": request.path,
+        "form": {
+            k: request.form.getlist(k)
+            for k in request.form
+            if k not in ("csrf_token", AUTOLOCK_FIELD)
+        },
+    }
+
+
+def locked_away(back: str):
+    """Auto-lock after what was typed is kept: lock as "Lock now" does, then unlock and
+    come back to `back`, the same step, where it is shown again."""
+    vault_session.current().lock()
+    return redirect(url_for("notes.unlock", next=safe_next(back), locked="auto"), code=303)
 
 
 def take_draft() -> dict[str, list[str]] | None:
@@ -90,5 +117,5 @@ def take_draft() -> dict[str, list[str]] | None:
 
 KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision", "notes.save_step"})
 
-# casework (issue 12) and hand-over (HANDOVER.md) pages also route onto bp
+# casework and hand-over (HANDOVER.md) pages also route onto bp
 from helper.web.notes import access, casework, handover, records, settings  # noqa: E402, F401

@@ -32,7 +32,9 @@ def create():
     if vault_session.current().exists():
         return redirect(url_for("notes.unlock"), code=303)
     target = safe_next(request.args.get("next"))
-    return render_template("notes/create.html", error=None, min_length=_min_length(), next=target)
+    return render_template(
+        "notes/create.html", error=None, min_length=_min_length(), next=target, card=""
+    )
 
 
 @bp.post("/create")
@@ -41,14 +43,28 @@ def create_vault():
     if holder.exists():
         return redirect(url_for("notes.unlock"), code=303)
     target = safe_next(request.form.get("next"))
+    from helper.web.notes.handover import posted_card
+
     try:
+        # "Who is your DSL?" is optional, and read before the vault is made: a bad card
+        # creates nothing, and says so in one sentence.
+        dsl = posted_card(request, required=False)
         code = holder.create(request.form.get("passphrase", ""), request.form.get("again", ""))
     except BadInput as err:
         page = render_template(
-            "notes/create.html", error=str(err), min_length=_min_length(), next=target
+            "notes/create.html",
+            error=str(err),
+            min_length=_min_length(),
+            next=target,
+            card=request.form.get("card", ""),
         )
         return page, 400
-    return render_template("notes/recovery_code.html", code=code, first=True, next=target)
+    if dsl is not None:
+        from helper.vault import contacts
+
+        with holder.use() as vault:
+            vault.call(contacts.add, dsl.name, dsl.recipient, dsl.fingerprint)
+    return render_template("notes/recovery_code.html", code=code, first=True, next=target, dsl=dsl)
 
 
 @bp.get("/unlock")

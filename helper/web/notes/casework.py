@@ -1,4 +1,4 @@
-"""Casework pages of the professional area (issue 12): what is due, a child's chronology, the
+"""Casework pages of the professional area: what is due, a child's chronology, the
 follow-ups panel on a note (with the follow-ups the procedure expects, one click to add), the
 referral summary, and the notes list's search, filters and pages.
 
@@ -8,6 +8,7 @@ disk in clear): they are posted, and kept in this process's memory-only session.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -194,9 +195,20 @@ def chronology_page():
     ref = session.get(CHRONOLOGY_KEY)
     with vault_session.current().use() as vault:
         events = vault.call(chronology, ref) if ref else None
+    events = [readable_event(e) for e in events] if events else events
     return render_template(
         "notes/chronology.html", ref=ref, events=events, error=take_error(), kinds=KIND_LABELS
     )
+
+
+_DUE = re.compile(r"\(due (\d{4}-\d\d-\d\d(?:[T ][0-9:.+\-Z]+)?)\)")
+
+
+def readable_event(event: dict[str, str]) -> dict[str, str]:
+    """A chronology event with the due time in its text read as on every other page
+    ("due Tue 08 Dec 2026, 12:00"), not as the stored ISO time."""
+    text = _DUE.sub(lambda m: f"(due {due_shown(m.group(1))})", str(event.get("text", "")))
+    return {**event, "text": text}
 
 
 KIND_LABELS = {

@@ -49,3 +49,33 @@ def concern_label(concern: str) -> str:
     if not entry:
         return str(concern)
     return entry["label"].get("professional") or str(concern)
+
+
+# A checklist step that an entry in "Who you told" can tick, with that entry's time: the step
+# id (resources/procedure.json) and who the entry must name (helper.domain.TOLD_WHO_LABELS).
+TICKED_BY_TELLING = {"tell-dsl": "dsl"}
+
+
+def told_offers(fields: Mapping[str, Any], ticked: Mapping[str, str]) -> dict[str, dict]:
+    """For each unticked step that the record already shows done (the DSL told, at a time),
+    the entry that shows it: {"index", "at", "name"}. The note page offers to tick the step
+    from it, so recording "told the DSL at 12:00" is not followed by an empty tick box."""
+    offers: dict[str, dict] = {}
+    rows = fields.get("told") or []
+    for step, who in TICKED_BY_TELLING.items():
+        if step in ticked:
+            continue
+        for index, row in enumerate(rows):
+            if isinstance(row, Mapping) and row.get("who") == who and row.get("at"):
+                offers[step] = {"index": index, "at": row["at"], "name": row.get("name") or ""}
+                break
+    return offers
+
+
+def told_time(fields: Mapping[str, Any], step: str, raw_index: str) -> str:
+    """The time to tick `step` with, from the "Who you told" entry the person chose; BadInput
+    in one sentence when that entry cannot tick it (gone, someone else, no time)."""
+    offer = told_offers(fields, {}).get(step)
+    if offer is None or raw_index != str(offer["index"]):
+        raise BadInput("That entry in “Who you told” cannot tick this step. Tick it by hand.")
+    return str(offer["at"])

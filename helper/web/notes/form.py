@@ -10,7 +10,7 @@ refusal, so a person never loses what they wrote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from helper import domain
@@ -300,6 +300,34 @@ def parse_moment(text: str) -> str | None:
     if when.tzinfo is None:
         return None
     return when.replace(microsecond=0).isoformat()
+
+
+def revision_names(revisions: Sequence[Any]) -> dict[int, str]:
+    """What each revision is called on the pages: "Revision 1" for the first saved record,
+    "Draft 2" for a step of the guided form saved on the way.
+
+    The guided form saves every step as a revision (append-only, so nothing typed is ever
+    lost), and only its final save ticks "Record the concern". So the revisions before the
+    first one with that tick are drafts of the record, and the record's own revisions are
+    counted from there. A note with no such tick (made elsewhere, say `waymark notes new`)
+    has no drafts: every revision is a revision."""
+    first = next(
+        (
+            i
+            for i, rev in enumerate(revisions)
+            if RECORD_STEP in (rev.fields.get("checklist") or {})
+        ),
+        0,
+    )
+    return {
+        rev.number: f"Draft {i + 1}" if i < first else f"Revision {i - first + 1}"
+        for i, rev in enumerate(revisions)
+    }
+
+
+def saved_count(revisions: Sequence[Any]) -> int:
+    """How many of a note's revisions are the record's own (drafts not counted)."""
+    return sum(1 for name in revision_names(revisions).values() if name.startswith("Revision"))
 
 
 def now_iso() -> str:

@@ -8,6 +8,7 @@ Uploads are limited by the app's request cap (1 MiB), below the 16 MiB file cap 
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from flask import Response, redirect, render_template, request, session, url_for
@@ -20,6 +21,22 @@ SAVED = {
     "added": "Contact added.",
     "removed": "Contact removed.",
 }
+PENDING_IMPORT = "pro_pending_import"  # a file waiting for "yes, that is their fingerprint"
+
+
+def posted_card(req: Any, required: bool = True) -> Any:
+    """The contact card in a form: its file (`card_file`) or its pasted line (`card`); None
+    when neither was given and none is required. Anything wrong is BadInput, one sentence."""
+    from helper.vault.contact_card import MAX_CARD_BYTES, card_from_bytes, parse_card
+
+    upload = req.files.get("card_file")
+    data = upload.read(MAX_CARD_BYTES + 1) if upload else b""
+    if data:
+        return card_from_bytes(data)
+    text = req.form.get("card", "")
+    if not text.strip() and not required:
+        return None
+    return parse_card(text)
 
 
 def qr_svg(text: str, title: str) -> str:
@@ -53,7 +70,9 @@ def identity_page():
     return _identity_page(SAVED.get(request.args.get("saved", "")), None)
 
 
-def _identity_page(message: str | None, error: str | None, status: int = 200):
+def _identity_page(
+    message: str | None, error: str | None, status: int = 200, card: str | None = None
+):
     from helper.vault import contacts, identity
 
     with vault_session.current().use() as vault:
@@ -67,8 +86,70 @@ def _identity_page(message: str | None, error: str | None, status: int = 200):
         message=message,
         error=error,
         values=request.form,
+        card=card,
+        card_name=request.form.get("card_name") or session.get("pro_name", ""),
     )
     return page, status
+
+
+def _my_card(name: str) -> str:
+    from helper.vault import identity
+    from helper.vault.contact_card import card_line
+
+    with vault_session.current().use() as vault:
+        me = vault.call(identity.load)
+    return card_line(name, me.recipient, me.fingerprint)
+
+
+@bp.post("/identity/card")
+def show_card():
+    """Your contact card, under the name staff know you by, to copy or download."""
+    try:
+        line = _my_card(request.form.get("card_name", ""))
+    except BadInput as err:
+        return _identity_page(None, str(err), 400)
+    return _identity_page(None, None, card=line)
+
+
+@bp.post("/identity/card.txt")
+def card_file():
+    """The same card as a small file (waymark-contact.txt) to email or put on a shared drive."""
+    try:
+        line = _my_card(request.form.get("card_name", ""))
+    except BadInput as err:
+        return _identity_page(None, str(err), 400)
+    return Response(
+        line + "\n",
+        mimetype="text/plain",
+        headers={"Content-Disposition": 'attachment; filename="waymark-contact.txt"'},
+    )
+
+
+@bp.post("/contacts/card")
+def check_card():
+    """Step 1 of adding someone from their card: show who it is and their fingerprint."""
+    try:
+        card = posted_card(request)
+    except BadInput as err:
+        return _identity_page(None, str(err), 400)
+    with vault_session.current().use():
+        pass  # locked → unlock first
+    return render_template("notes/contact_confirm.html", card=card, error=None)
+
+
+@bp.post("/contacts/card/add")
+def add_card():
+    """Step 2: the person said the fingerprint matches; add the contact."""
+    from helper.vault import contacts
+    from helper.vault.contact_card import parse_card
+
+    with vault_session.current().use() as vault:
+        try:
+            card = parse_card(request.form.get("card", ""))
+            vault.call(contacts.add, card.name, card.recipient, card.fingerprint)
+        except BadInput as err:  # say, a contact of that name was added meanwhile
+            return _identity_page(None, str(err), 400)
+    return redirect(url_for("notes.identity_page", saved="added"), code=303)
 
 
 @bp.post("/contacts")
@@ -241,21 +322,66 @@ def import_file():
 
     upload = request.files.get("bundle")
     data = upload.read(bundle.MAX_BUNDLE_BYTES + 1) if upload else b""
-    trust_new = request.form.get("trust_new") == "on"
     passphrase = request.form.get("passphrase") or None
     error = None
     done = None
+    session.pop(PENDING_IMPORT, None)
     with vault_session.current().use() as vault:
         if not data:
             error = "Choose the hand-over file to import."
         elif passphrase is None and bundle.needs_passphrase(data):
             error = "This file is protected by a passphrase. Type it in and import again."
         else:
-            try:
-                done = vault.call(
-                    handover.import_bundle, data, passphrase=passphrase, trust_new=trust_new
+            from helper.vault.contact_card import new_sender
+
+            sender = vault.call(new_sender, data, passphrase)
+            if sender is not None:
+                # A first-time sender: one clear step, with their fingerprint, before anything
+                # is added. The file waits in this process's memory, never on disk.
+                token = secrets.token_urlsafe(16)
+                session[PENDING_IMPORT] = {
+                    "token": token,
+                    "data": data,
+                    "passphrase": passphrase,
+                    "fingerprint": sender.fingerprint,
+                }
+                return render_template(
+                    "notes/handover_sender.html", sender=sender, token=token, error=None
                 )
+            try:
+                done = vault.call(handover.import_bundle, data, passphrase=passphrase)
             except WaymarkError as err:  # a refusal (IntegrityError, BadInput…), said in words
                 error = str(err)
     status = 400 if error else 200
     return render_template("notes/handover_import.html", error=error, done=done), status
+
+
+@bp.post("/import/accept")
+def accept_sender():
+    """The person checked the first-time sender's fingerprint: add them and import the file
+    that was waiting. "No" (or a stale page) imports nothing."""
+    from helper.vault import handover
+
+    pending = session.pop(PENDING_IMPORT, None)
+    form = request.form
+    if (
+        not pending
+        or form.get("token") != pending["token"]
+        or form.get("fingerprint") != pending["fingerprint"]
+    ):
+        error = "That hand-over is no longer waiting. Choose the file and import it again."
+        return render_template("notes/handover_import.html", error=error, done=None), 400
+    if form.get("answer") != "yes":
+        message = "Nothing was imported. Check the fingerprint with the sender, then try again."
+        return render_template("notes/handover_import.html", error=message, done=None), 400
+    with vault_session.current().use() as vault:
+        try:
+            done = vault.call(
+                handover.import_bundle,
+                pending["data"],
+                passphrase=pending["passphrase"],
+                trust_new=True,
+            )
+        except WaymarkError as err:
+            return render_template("notes/handover_import.html", error=str(err), done=None), 400
+    return render_template("notes/handover_import.html", error=None, done=done)

@@ -15,8 +15,8 @@ from flask import Response, redirect, render_template, request, session, url_for
 from helper.errors import BadInput, NotFound
 from helper.web import vault_session
 from helper.web.errors import error_page
-from helper.web.notes import bp, form, take_draft
-from helper.web.notes.checklist import concern_label, procedure_for
+from helper.web.notes import autolocking, bp, form, keep_form, locked_away, take_draft
+from helper.web.notes.checklist import concern_label, procedure_for, told_offers, told_time
 from helper.web.vault_session import PinnedVault
 
 if TYPE_CHECKING:  # types only: the vault's note model loads when a note is first shown
@@ -32,6 +32,7 @@ def _not_found(_err: NotFound):
 
 @bp.get("/notes")
 def note_list():
+    from helper.vault.unlocking import NO_KEYRING  # said in the vault's words; shown in plain ones
     from helper.web.notes.casework import list_view  # casework: search, filters, pages, due
 
     with vault_session.current().use() as vault:
@@ -44,6 +45,7 @@ def note_list():
         label=concern_label,
         message=request.args.get("done"),
         notices=notices,
+        no_keyring=NO_KEYRING,
     )
 
 
@@ -90,6 +92,9 @@ def save_new_note():
     guided = "guided" in request.form
     holder = vault_session.current()
     with holder.use() as vault:
+        if autolocking() and not guided:  # a whole note is never saved behind anyone's back
+            keep_form()
+            return locked_away(request.path)
         try:
             raw = _checked(values)
             signer = str(values.get("recorder_name", "")).strip()
@@ -97,10 +102,15 @@ def save_new_note():
                 raise BadInput("Give your name as the person recording this concern.")
             note_id = vault.new_note(raw if guided else _recorded(raw), signed_by=signer)
         except BadInput as err:
+            if autolocking():  # cannot be sealed as a draft yet: kept in memory instead
+                keep_form()
+                return locked_away(request.path)
             if guided:
                 return _step_page(values, str(err), form.step_ids()[0]), 400
             return _form_page(values, str(err), mode="new"), 400
     session[SIGNER_KEY] = signer
+    if guided and autolocking():  # sealed as a draft: come back to this same step
+        return locked_away(url_for("notes.guided", note_id=note_id, step=form.step_ids()[0]))
     if guided:
         step = form.next_step(form.step_ids()[0])
         return redirect(url_for("notes.guided", note_id=note_id, step=step), code=303)
@@ -199,7 +209,12 @@ def save_step(note_id: str, step: str):
             if raw != _checked(form.values_from_fields(latest.fields)):
                 vault.revise(note_id, raw, signed_by=_signer_for(raw, signer))
         except BadInput as err:
+            if autolocking():  # cannot be sealed as a draft yet: kept in memory instead
+                keep_form()
+                return locked_away(request.path)
             return _step_page(values, str(err), step, note_id=note_id), 400
+    if autolocking():  # sealed as a draft revision: come back to this same step
+        return locked_away(request.path)
     target = form.next_step(step)
     return redirect(url_for("notes.guided", note_id=note_id, step=target), code=303)
 
@@ -273,6 +288,7 @@ def note(note_id: str):
         specs=form.specs(),
         steps=steps,
         ticked=dict(latest.fields.get("checklist") or {}),
+        offers=told_offers(latest.fields, latest.fields.get("checklist") or {}),
         label=concern_label,
         signer=session.get(SIGNER_KEY) or latest.signed_by,
         done=request.args.get("done"),
@@ -283,7 +299,11 @@ def note(note_id: str):
 @bp.post("/notes/<note_id>/tick")
 def tick(note_id: str):
     signer = request.form.get("signed_by", "").strip()
-    step = request.form.get("step", "")
+    # "Tick it, done at 12:00" names the step and the "Who you told" entry that shows it done.
+    from_told = request.form.get("from_told", "")
+    step, _sep, told_index = (
+        from_told.partition(":") if from_told else (request.form.get("step", ""), "", "")
+    )
     with vault_session.current().use() as vault:
         latest = _latest(vault, note_id)
         if step not in {s.id for s in procedure_for(latest.fields)}:
@@ -292,7 +312,7 @@ def tick(note_id: str):
             raise BadInput("Give your name so the tick is signed.")
         fields = dict(latest.fields)
         checklist = dict(fields.get("checklist") or {})
-        checklist[step] = form.now_iso()
+        checklist[step] = told_time(fields, step, told_index) if from_told else form.now_iso()
         fields["checklist"] = checklist
         vault.revise(note_id, fields, signed_by=signer)
     session[SIGNER_KEY] = signer
@@ -319,6 +339,9 @@ def revise(note_id: str):
 def save_revision(note_id: str):
     signer = request.form.get("signed_by", "").strip()
     with vault_session.current().use() as vault:
+        if autolocking():  # a signed revision is never saved behind anyone's back
+            keep_form()
+            return locked_away(request.path)
         latest = _latest(vault, note_id)
         checklist = latest.fields.get("checklist") or {}
         values = form.values_from_form(request.form.to_dict(flat=False), checklist)
@@ -401,6 +424,7 @@ def export(note_id: str):
         specs=form.specs(),
         steps=procedure_for(latest.fields),
         ticked=dict(latest.fields.get("checklist") or {}),
+        offers=told_offers(latest.fields, latest.fields.get("checklist") or {}),
         label=concern_label,
     )
 

@@ -36,6 +36,8 @@ def _page(message: str | None, error: str | None, status: int = 200):
         "notes/settings.html",
         idle_minutes=holder.idle_minutes,
         limits=vault_session.IDLE_LIMITS,
+        default_idle=vault_session.DEFAULT_IDLE_MINUTES,
+        idle_reason=vault_session.IDLE_REASON,
         device_available=available,
         device_enabled=enabled,
         min_length=vault_session.min_passphrase_length(),

@@ -6,10 +6,13 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from helper.web import close
+from helper.web.vault_session import DEFAULT_IDLE_MINUTES
 from tests.support.notes_pages import create_vault, holder, write_note
 from tests.support.vaults import PASSPHRASE
 
 NEW_PASSPHRASE = "a different long passphrase"
+
+IDLE = DEFAULT_IDLE_MINUTES * 60  # the professional area's default idle limit, in seconds
 
 
 def test_first_visit_is_sent_to_create_the_vault(client):
@@ -114,9 +117,9 @@ def test_unlock_never_sends_you_to_another_site(client, csrf_token, unlocked):
 
 def test_idle_timeout_locks_the_vault(app, client, csrf_token, unlocked, clock):
     note_id = write_note(client, csrf_token)
-    clock.advance(5 * 60 - 1)
+    clock.advance(IDLE - 1)
     assert client.get(f"/pro/notes/{note_id}").status_code == 200  # activity restarts the timer
-    clock.advance(5 * 60 - 1)
+    clock.advance(IDLE - 1)
     assert holder(app).is_unlocked()
     clock.advance(2)
     response = client.get(f"/pro/notes/{note_id}")
@@ -128,7 +131,7 @@ def test_idle_timeout_locks_the_vault(app, client, csrf_token, unlocked, clock):
 
 def test_idle_timeout_drops_the_key_without_any_request(app, client, csrf_token, unlocked, clock):
     """The watchdog's check alone (no page asked for) must drop the key."""
-    clock.advance(5 * 60)
+    clock.advance(IDLE)
     assert holder(app).expire_if_idle() is True
     assert holder(app)._vault.is_unlocked is False
 
@@ -155,7 +158,7 @@ def test_closing_the_app_locks_the_vault(app, client, csrf_token, unlocked):
 def test_a_note_form_posted_after_auto_lock_is_kept_until_unlock(
     app, client, csrf_token, unlocked, clock
 ):
-    clock.advance(6 * 60)
+    clock.advance(IDLE + 60)
     data = {
         "csrf_token": csrf_token,
         "concern": "grooming",
@@ -275,7 +278,7 @@ def test_the_watchdog_locks_an_unattended_vault_on_its_own(waymark_home, clock):
         session.create(PASSPHRASE, PASSPHRASE)
         raw = session.opened()  # asked on the vault's thread, which never locks by itself
         assert raw.is_unlocked
-        clock.advance(5 * 60)
+        clock.advance(IDLE)
         for _ in range(200):  # bounded: at most about 2 s
             if not raw.is_unlocked:
                 break

@@ -8,11 +8,12 @@ from tests.support.vaults import PASSPHRASE
 NEW = "another passphrase entirely"
 
 
-def test_auto_lock_defaults_to_five_minutes_and_can_be_changed(
+def test_auto_lock_defaults_to_fifteen_minutes_with_the_reason_and_can_be_changed(
     app, client, csrf_token, unlocked, clock, waymark_home
 ):
     page = client.get("/pro/settings").get_data(as_text=True)
-    assert 'name="idle_minutes" value="5"' in page
+    assert 'name="idle_minutes" value="15"' in page
+    assert "15 minutes gives you time to stop and think" in page
     for bad in ("0", "61", "five", ""):
         response = client.post(
             "/pro/settings/idle", data={"csrf_token": csrf_token, "idle_minutes": bad}
@@ -30,7 +31,7 @@ def test_auto_lock_defaults_to_five_minutes_and_can_be_changed(
 def test_auto_lock_setting_without_csrf_is_refused(app, client, unlocked):
     response = client.post("/pro/settings/idle", data={"idle_minutes": "60"})
     assert response.status_code == 403
-    assert holder(app).idle_minutes == 5
+    assert holder(app).idle_minutes == 15
 
 
 def test_settings_page_needs_the_vault_unlocked(client, csrf_token, unlocked):
