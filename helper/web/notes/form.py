@@ -232,6 +232,17 @@ def told_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
     return (rows + [dict(empty) for _ in range(SPARE_TOLD_ROWS)])[:MAX_TOLD_ROWS]
 
 
+# The query values the new-note page reads (prefill below), and so the only ones its links pass
+# on: a query is never handed to url_for whole, where a name like `endpoint`, `_anchor` or
+# `_external` is one of url_for's own arguments.
+PREFILL_ARGS = ("platform", "at", "concern", "age", "borough")
+
+
+def known_args(args: Mapping[str, str]) -> dict[str, str]:
+    """The prefill values of a query, as given (prefill checks them again on the next page)."""
+    return {name: str(args[name]) for name in PREFILL_ARGS if args.get(name)}
+
+
 def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """Values the extension or a routes page passes
     (`?platform=HOST&at=ISO&concern=ID&age=N&borough=ID`), each checked; a value that fails is
