@@ -238,13 +238,15 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from helper.vault import times
+
     with open_unlocked() as vault:
         summaries = vault.list_notes()
     if not summaries:
         print("No notes yet.")
     for s in summaries:
-        when = s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{s.id}  {when}  rev {s.revisions:<3} {s.status:<9} {s.concern}")
+        when = times.shown(s.updated_at, "%Y-%m-%d %H:%M")
+        print(f"{s.id}  {when:<16}  rev {s.revisions:<3} {s.status:<9} {s.concern}")
     return 0
 
 

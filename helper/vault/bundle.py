@@ -10,7 +10,7 @@ import base64
 import json
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from helper.casework import MAX_WHAT
 from helper.errors import BadInput, IntegrityError, WaymarkError
+from helper.vault import times
 from helper.vault.keys import b64
 from helper.vault.notes import clean_signature, clean_text, validate_fields
 
@@ -221,9 +222,9 @@ def _text(value: object, limit: int = MAX_LINE) -> str:
 
 
 def _time(value: object) -> str:
+    """A time with its offset, inside the one range the vault keeps (helper/vault/times.py)."""
     text = _text(value, 64)
-    if datetime.fromisoformat(text).tzinfo is None:
-        raise ValueError("time without offset")
+    times.parse_stored(text)
     return text
 
 
@@ -262,9 +263,26 @@ HOP_TEXT = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "or
 HOP_TIMES = ("sent_at", "received_at")
 
 
+HOP_KEYS = frozenset({*HOP_TEXT, *HOP_TIMES, "audit"})
+
+
+def stored_hop(value: object) -> dict[str, Any]:
+    """A hop as this vault's own sealed provenance record holds it: its keys, and text where
+    text belongs. The record is sealed under the vault key, so it holds what was imported; an
+    older Waymark imported earlier hops without checking their form, so reading one never
+    judges it again (every place that shows one copes with any text and any time)."""
+    if not isinstance(value, dict) or set(value) != HOP_KEYS:
+        raise ValueError("bad provenance")
+    if not all(isinstance(value[k], str) for k in (*HOP_TEXT, *HOP_TIMES)):
+        raise ValueError("bad provenance")
+    if not isinstance(value["audit"], list):
+        raise ValueError("bad provenance")
+    return value
+
+
 def hop(value: object) -> dict[str, Any]:
-    """One earlier hand-over a note went through (as the receiving vault recorded it)."""
-    if not isinstance(value, dict) or set(value) != {*HOP_TEXT, *HOP_TIMES, "audit"}:
+    """One earlier hand-over a note went through, as a bundle carries it."""
+    if not isinstance(value, dict) or set(value) != HOP_KEYS:
         raise ValueError("bad provenance")
     out: dict[str, Any] = {k: _text(value[k]) for k in HOP_TEXT}
     out.update({k: _time(value[k]) for k in HOP_TIMES})
@@ -313,11 +331,10 @@ def _due(value: object) -> str:
     """A due value in the one form the vault stores: a day, or a UTC time to the second."""
     text = _text(value, 32)
     if len(text) == 10:
-        if date.fromisoformat(text).isoformat() != text:
-            raise ValueError("bad day")
+        times.parse_day(text)
         return text
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None or moment.astimezone(UTC).isoformat(timespec="seconds") != text:
+    moment = times.parse_stored(text)
+    if moment.astimezone(UTC).isoformat(timespec="seconds") != text:
         raise ValueError("due not in its stored form")
     return text
 

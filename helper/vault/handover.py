@@ -68,7 +68,9 @@ def _open_hops(
 ) -> list[dict[str, Any]]:
     try:
         data = json.loads(aead.decrypt(nonce, ct, _provenance_ad(vault_id, note_id, received_at)))
-        return [wire.hop(h) for h in data]
+        if not isinstance(data, list):
+            raise ValueError("not a list")
+        return [wire.stored_hop(h) for h in data]
     except (InvalidTag, ValueError, TypeError):
         raise IntegrityError(
             f"Note {note_id}: the record of where it came from has been altered or damaged."

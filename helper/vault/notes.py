@@ -270,16 +270,25 @@ def clean_text(label: str, value: Any, max_len: int, one_line: bool = False) -> 
 
 def parse_time(label: str, value: Any) -> str:
     """An ISO 8601 date-time, stored as UTC. Without an offset it is taken as this machine's
-    local time, because that is what a person typing into a form means."""
+    local time, because that is what a person typing into a form means. Inside the one range
+    (helper/vault/times.py), checked before the time is moved to UTC and after."""
+    from helper.vault import times
+
     if not isinstance(value, str) or len(value) > 64:
         raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.")
+    text = value.strip()
     try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.") from None
+    if not times.in_range(when):
+        raise BadInput(times.out_of_range(label, text))
     if when.tzinfo is None:
         when = when.astimezone()
-    return when.astimezone(UTC).isoformat(timespec="seconds")
+    stored = when.astimezone(UTC)
+    if not times.in_range(stored):
+        raise BadInput(times.out_of_range(label, text))
+    return stored.isoformat(timespec="seconds")
 
 
 def _told(value: Any) -> list[dict[str, str]]:

@@ -135,25 +135,26 @@ def local_input(value: object) -> str:
     """A stored UTC time as the value of a datetime-local box (this machine's local time,
     no offset), because that is what the person sees and types; the vault reads it back as
     local time."""
+    from helper.vault import times
+
     text = "" if value is None else str(value)
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
+    if not times.in_range(when):
+        return text  # as stored: the box shows it empty, and saving says why it is refused
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
     return when.replace(microsecond=0).isoformat(timespec="minutes")
 
 
 def shown_time(value: object) -> str:
-    """A stored time for reading: local, to the minute, with the day spelled out."""
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    return when.strftime("%a %d %b %Y, %H:%M")
+    """A stored time for reading: local, to the minute, with the day spelled out; "unreadable
+    time" for a damaged or extreme one (helper/vault/times.py)."""
+    from helper.vault import times
+
+    return times.shown(value, "%a %d %b %Y, %H:%M")
 
 
 def values_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
