@@ -215,10 +215,13 @@ class Bundle:
     notes: list[BundleNote]
 
 
-def _text(value: object, limit: int = MAX_LINE) -> str:
-    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
-        raise ValueError("bad text")
-    return value
+def _text(value: object, limit: int = MAX_LINE, required: bool = False) -> str:
+    """Text exactly as the vault stores it: the one text rule (notes.clean_text: no control,
+    bidirectional or line-separator character), one line, already stripped, within `limit`."""
+    text = clean_text("Text", value, limit, one_line=True)
+    if text != value or (required and not text):
+        raise ValueError("not one clean line")
+    return text
 
 
 def _time(value: object) -> str:
@@ -319,14 +322,6 @@ EVENT_KEYS = {
 }
 
 
-def _one_line(value: object, limit: int, required: bool = False) -> str:
-    """Text exactly as followups.py stores it: one clean line, already stripped."""
-    text = clean_text("Text", value, limit, one_line=True)
-    if text != value or (required and not text):
-        raise ValueError("not one clean line")
-    return text
-
-
 def _due(value: object) -> str:
     """A due value in the one form the vault stores: a day, or a UTC time to the second."""
     text = _text(value, 32)
@@ -366,15 +361,15 @@ def _casework(events: object) -> list[dict[str, Any]]:
             seen.add(fid)
             open_ids.add(fid)
             out.append({**common, "id": fid, "due": _due(event["due"]),
-                        "step": _one_line(event["step"], MAX_STEP),
-                        "what": _one_line(event["what"], MAX_WHAT, required=True)})  # fmt: skip
+                        "step": _text(event["step"], MAX_STEP),
+                        "what": _text(event["what"], MAX_WHAT, required=True)})  # fmt: skip
         else:
             fid = _hex(event["followup"], 8)
             if fid not in open_ids:
                 raise ValueError("done for no open follow-up")
             open_ids.discard(fid)
             out.append({**common, "followup": fid,
-                        "outcome": _one_line(event["outcome"], MAX_WHAT)})  # fmt: skip
+                        "outcome": _text(event["outcome"], MAX_WHAT)})  # fmt: skip
     return out
 
 
