@@ -283,14 +283,38 @@ def stored_hop(value: object) -> dict[str, Any]:
     return value
 
 
+def _name(value: object) -> str:
+    """A person's name as a hop holds it: a sign-off or a contact name (one clean line, not
+    empty, in the form the vault stores)."""
+    return _text(value, MAX_LINE, required=True)
+
+
+def _fingerprint(value: object) -> str:
+    """A fingerprint in its one written form (identity.parse_fingerprint's)."""
+    from helper.vault.identity import parse_fingerprint
+
+    if not isinstance(value, str) or parse_fingerprint(value) != value:
+        raise ValueError("fingerprint not in its one form")
+    return value
+
+
 def hop(value: object) -> dict[str, Any]:
-    """One earlier hand-over a note went through, as a bundle carries it."""
+    """One earlier hand-over a note went through, as a bundle carries it: only the sender's
+    word, so held to the same rules as the hop a receiving vault records itself (handover.py,
+    `_prepare`): the names, the fingerprint's one form, the ids in hex of their length, times
+    in the range, well-formed audit entries."""
     if not isinstance(value, dict) or set(value) != HOP_KEYS:
         raise ValueError("bad provenance")
-    out: dict[str, Any] = {k: _text(value[k]) for k in HOP_TEXT}
-    out.update({k: _time(value[k]) for k in HOP_TIMES})
-    out["audit"] = _audit(value["audit"])
-    return out
+    return {
+        "from_name": _name(value["from_name"]),
+        "known_as": _name(value["known_as"]),
+        "fingerprint": _fingerprint(value["fingerprint"]),
+        "vault_id": _hex(value["vault_id"], 32),
+        "bundle_id": _hex(value["bundle_id"], 32),
+        "original_id": _hex(value["original_id"], 16),
+        **{k: _time(value[k]) for k in HOP_TIMES},
+        "audit": _audit(value["audit"]),
+    }
 
 
 def _revision(value: object, expected: int) -> dict[str, Any]:
@@ -422,7 +446,7 @@ def parse_body(body: dict[str, Any]) -> Bundle:
             bundle_id=_hex(body["bundle_id"], 32),
             created_at=_time(body["created_at"]),
             sender=Sender(
-                name=clean_signature(sender["name"]),
+                name=_name(sender["name"]),
                 vault_id=_hex(sender["vault_id"], 32),
                 recipient=_text(sender["recipient"]),
                 public_key=unb64(sender["signing_key"], 32),

@@ -105,27 +105,38 @@ SHOWN_HOP = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "o
              "sent_at", "received_at")  # fmt: skip
 
 
-def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
+def shown_provenance(vault, note_id: str) -> list[dict[str, Any]] | None:
     """The hand-overs a note came through, oldest first, without the senders' audit entries
     (kept in the vault and passed on with the note, too long to show); None for a note made in
-    this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
+    this vault. A vault from before hand-over, opened read-only, has no table yet: None.
+
+    Each says whether it is only the sender's word (`stated_by_sender`): the last hop is the
+    one this vault recorded when it imported the note (who signed, checked against a contact);
+    every earlier one came inside the sender's bundle, and nobody here checked it happened."""
     conn = inside.connection(vault)
     if not store.has_table(conn, "provenance"):
         return None
     hops = provenance(vault, note_id)
-    return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None
+    last = len(hops) - 1
+    return [
+        {**{k: h[k] for k in SHOWN_HOP}, "stated_by_sender": n < last} for n, h in enumerate(hops)
+    ] or None
 
 
-def hop_sentence(hop: dict[str, str]) -> str:
+STATED = "As stated by the sender: "
+
+
+def hop_sentence(hop: dict[str, Any]) -> str:
     """One hand-over as a person reads it: from whom (this vault's name for the contact, and
     the name they signed with if different), their fingerprint, when it was sent and received,
-    and from which vault."""
+    and from which vault; an earlier hop begins by saying it is the sender's word."""
     from helper.vault.export import local_time
 
     who = hop["known_as"]
     if hop["from_name"] != who:
         who += f" (signed as {hop['from_name']})"
     return (
+        f"{STATED if hop.get('stated_by_sender') else ''}"
         f"Handed over from {who} (fingerprint {hop['fingerprint']}) on "
         f"{local_time(hop['sent_at'])}, from vault {hop['vault_id']} (note {hop['original_id']}); "
         f"received here {local_time(hop['received_at'])}."

@@ -17,15 +17,20 @@ from helper.vault import bundle, identity
 LABEL = b"waymark/v1 handover\n"
 
 
+def _identity(who: Any) -> Any:
+    """A vault's identity, or the identity itself (for a vault on another thread)."""
+    return who if isinstance(who, identity.Identity) else identity.load(who)
+
+
 def body_of(data: bytes, receiver: Any) -> dict[str, Any]:
-    """The signed body of a bundle addressed to `receiver` (a Vault)."""
-    plaintext = pyrage.decrypt(data, [identity.load(receiver).age_identity])
+    """The signed body of a bundle addressed to `receiver` (a Vault or its Identity)."""
+    plaintext = pyrage.decrypt(data, [_identity(receiver).age_identity])
     return json.loads(plaintext.split(b"\n")[1])
 
 
 def sealed_payload(payload: bytes, receiver: Any) -> bytes:
     """`payload` (the age plaintext) encrypted to `receiver` alone."""
-    return pyrage.encrypt(payload, [identity.load(receiver).age_identity.to_public()])
+    return pyrage.encrypt(payload, [_identity(receiver).age_identity.to_public()])
 
 
 def payload(raw: bytes, key: Ed25519PrivateKey, version: int | None = None) -> bytes:
@@ -35,8 +40,8 @@ def payload(raw: bytes, key: Ed25519PrivateKey, version: int | None = None) -> b
 
 
 def signed(body: dict[str, Any], signer: Any, receiver: Any) -> bytes:
-    """`body` in canonical form, signed with the `signer` vault's key, encrypted to `receiver`."""
-    key = identity.load(signer).signing_key
+    """`body` in canonical form, signed with the `signer`'s key, encrypted to `receiver`."""
+    key = _identity(signer).signing_key
     return sealed_payload(payload(bundle.canonical(body), key), receiver)
 
 
