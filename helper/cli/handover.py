@@ -64,11 +64,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_import)
 
 
-def _open():
+def _open(log_unlock: bool = True):
     from helper.cli.notes import Secrets, open_unlocked
 
     secrets = Secrets()
-    return secrets, open_unlocked(secrets)
+    return secrets, open_unlocked(secrets, log_unlock)
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
@@ -165,12 +165,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     from helper.vault import bundle, handover
 
     data = bundle.read_capped(args.file)  # size and readability first: no passphrase asked
-    secrets, vault = _open()
+    # The unlock is logged with the import itself: a refused bundle leaves the file untouched.
+    secrets, vault = _open(log_unlock=False)
     with vault:
         passphrase = None
         if bundle.needs_passphrase(data):
             passphrase = secrets.ask("Passphrase for the hand-over file: ")
-        done = handover.import_bundle(vault, data, passphrase=passphrase, trust_new=args.trust_new)
+        done = handover.import_bundle(
+            vault, data, passphrase=passphrase, trust_new=args.trust_new, log_unlock=True
+        )
     if done.trusted_now:
         print(f"Added {done.sender.name} as a contact.", file=sys.stderr)
     print(f"Imported {len(done.note_ids)} note(s) from {done.sender.name}.", file=sys.stderr)

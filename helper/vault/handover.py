@@ -254,9 +254,12 @@ def prepare(
         "notes": [_note_body(vault, note) for note in notes],
     }
     wire.parse_body(body)  # the writer checks what every reader will check
-    plaintext = wire.signed_payload(body, me.signing_key)
+    raw = wire.canonical(body)
+    wire.check_bounds(raw)  # and the bounds a reader puts on the bytes before parsing them
+    plaintext = wire.signed_raw(raw, me.signing_key)
+    del raw
     if len(plaintext) > wire.MAX_BUNDLE_BYTES - 64 * 1024:
-        raise BadInput("These notes are too large for one hand-over; hand them over in parts.")
+        raise BadInput(wire.TOO_MUCH)
     if passphrase is not None:
         data = wire.encrypt_with_passphrase(plaintext, passphrase)
     else:
@@ -369,23 +372,32 @@ def bundle_tag(vault, bundle_id: str) -> bytes:
 
 
 def import_bundle(
-    vault, data: bytes, *, passphrase: str | None = None, trust_new: bool = False
+    vault,
+    data: bytes,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    log_unlock: bool = False,
 ) -> Imported:
-    """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically."""
+    """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically.
+    Nothing is written before the last check has passed: a refusal leaves the file as it was.
+    `log_unlock`: the caller unlocked the vault for this import without logging it (the
+    command line), so the `unlock` entry goes first in the import's own transaction."""
     from helper.vault.times import now_utc
 
     if len(data) > wire.MAX_BUNDLE_BYTES:
         raise wire.HandoverRefused(wire._too_large())
-    me = identity.load(vault)
-    assert me is not None
-    plaintext = wire.decrypt(data, me.age_identity, passphrase)
+    me = identity.load(vault, create=False)  # made on first use, but never by a refusal
+    if me is None and passphrase is None:
+        raise wire.HandoverRefused(wire.CANNOT_OPEN)
+    plaintext = wire.decrypt(data, me.age_identity if me else None, passphrase)
     found = wire.parse_body(wire.open_payload(plaintext))
     del plaintext
     if found.sender.vault_id == vault.vault_id:
         raise wire.HandoverRefused(
             "This hand-over was made by this vault; there is nothing to import."
         )
-    wanted = wire.PASSPHRASE_RECIPIENT if passphrase is not None else me.recipient
+    wanted = wire.PASSPHRASE_RECIPIENT if me is None or passphrase is not None else me.recipient
     if wanted not in found.to:
         raise wire.HandoverRefused(
             "This hand-over was not addressed to this vault (it has been passed on from "
@@ -404,6 +416,8 @@ def import_bundle(
     received_at = now_utc()
     prepared = [_prepare(vault, found, note, sender, received_at) for note in found.notes]
     with inside.writing(vault) as conn:
+        if log_unlock:
+            inside.log(vault, conn, "unlock")
         if trusted_now:
             contacts.insert(vault, conn, sender)
         for new_id, rows_to_add, hops_row, events in prepared:

@@ -33,16 +33,16 @@ def sealed_payload(payload: bytes, receiver: Any) -> bytes:
     return pyrage.encrypt(payload, [_identity(receiver).age_identity.to_public()])
 
 
-def payload(raw: bytes, key: Ed25519PrivateKey, version: int | None = None) -> bytes:
-    """The age plaintext for a body's exact bytes, signed with `key`."""
-    line = f"waymark-handover/{version or json.loads(raw)['version']}\n".encode()
+def payload(raw: bytes, key: Ed25519PrivateKey, version: int = bundle.VERSION) -> bytes:
+    """The age plaintext for a body's exact bytes (never parsed here), signed with `key`."""
+    line = f"waymark-handover/{version}\n".encode()
     return line + raw + b"\n--- " + bundle.b64(key.sign(LABEL + raw)).encode() + b"\n"
 
 
 def signed(body: dict[str, Any], signer: Any, receiver: Any) -> bytes:
     """`body` in canonical form, signed with the `signer`'s key, encrypted to `receiver`."""
     key = _identity(signer).signing_key
-    return sealed_payload(payload(bundle.canonical(body), key), receiver)
+    return sealed_payload(payload(bundle.canonical(body), key, body["version"]), receiver)
 
 
 def resigned(
