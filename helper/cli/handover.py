@@ -61,6 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="accept a sender who is not a contact yet (check their fingerprint first)",
     )
+    p.add_argument(
+        "--as",
+        dest="new_name",
+        metavar="NAME",
+        help="with --trust-new: the name to save the new contact under (needed when the name "
+        "they signed with belongs to another contact)",
+    )
     p.set_defaults(func=cmd_import)
 
 
@@ -162,8 +169,11 @@ def cmd_handover(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import sys
 
+    from helper.errors import BadInput
     from helper.vault import bundle, handover
 
+    if args.new_name is not None and not args.trust_new:
+        raise BadInput("--as names a new contact, so it goes with --trust-new.")
     data = bundle.read_capped(args.file)  # size and readability first: no passphrase asked
     # The unlock is logged with the import itself: a refused bundle leaves the file untouched.
     secrets, vault = _open(log_unlock=False)
@@ -172,7 +182,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         if bundle.needs_passphrase(data):
             passphrase = secrets.ask("Passphrase for the hand-over file: ")
         done = handover.import_bundle(
-            vault, data, passphrase=passphrase, trust_new=args.trust_new, log_unlock=True
+            vault,
+            data,
+            passphrase=passphrase,
+            trust_new=args.trust_new,
+            new_name=args.new_name,
+            log_unlock=True,
         )
     if done.trusted_now:
         print(f"Added {done.sender.name} as a contact.", file=sys.stderr)

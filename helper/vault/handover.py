@@ -377,10 +377,13 @@ def import_bundle(
     *,
     passphrase: str | None = None,
     trust_new: bool = False,
+    new_name: str | None = None,
     log_unlock: bool = False,
 ) -> Imported:
     """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically.
     Nothing is written before the last check has passed: a refusal leaves the file as it was.
+    `new_name`: with `trust_new`, the name the new contact is saved under (the person's
+    confirmation when the sender's own name belongs to another contact: NameTaken).
     `log_unlock`: the caller unlocked the vault for this import without logging it (the
     command line), so the `unlock` entry goes first in the import's own transaction."""
     from helper.vault.times import now_utc
@@ -403,7 +406,7 @@ def import_bundle(
             "This hand-over was not addressed to this vault (it has been passed on from "
             "elsewhere). Nothing has been imported."
         )
-    sender, trusted_now = _signer(vault, found, trust_new)
+    sender, trusted_now = _signer(vault, found, trust_new, new_name)
     tag = bundle_tag(vault, found.bundle_id)
     rows = store.query(
         inside.connection(vault), "SELECT received_at FROM received_bundles WHERE tag = ?", (tag,)
@@ -437,17 +440,49 @@ def import_bundle(
     return Imported(found.bundle_id, [p[0] for p in prepared], sender, trusted_now)
 
 
-def _signer(vault, found: wire.Bundle, trust_new: bool) -> tuple[Contact, bool]:
-    """The contact whose fingerprint signed it; refused (fingerprint shown) when unknown."""
+class NameTaken(wire.HandoverRefused):
+    """`--trust-new` for a sender whose name (or the name asked for them) already belongs to a
+    contact with a different key. Nothing was imported; the person confirms by giving the new
+    contact a name of their own (`new_name`). The web page reads `name`, `contact` and
+    `fingerprint` to ask."""
+
+    def __init__(self, name: str, contact: Contact, fingerprint: str, asked: bool) -> None:
+        self.name, self.contact, self.fingerprint, self.asked = name, contact, fingerprint, asked
+        if asked:
+            message = (
+                f"The name {name} already belongs to a contact with a different key, so "
+                "nothing has been imported: choose another name with --as."
+            )
+        else:
+            message = (
+                f"The name {name} belongs to a contact with a different key "
+                f"({contact.fingerprint}; this hand-over was signed with {fingerprint}), so "
+                "nothing has been imported: if the sender is someone else, import again with "
+                '--trust-new --as "ANOTHER NAME".'
+            )
+        super().__init__(message)
+
+
+def _signer(
+    vault, found: wire.Bundle, trust_new: bool, new_name: str | None = None
+) -> tuple[Contact, bool]:
+    """The contact whose fingerprint signed it; refused (fingerprint shown) when unknown. With
+    `trust_new` the sender becomes a contact, under `new_name` if given, else the name they
+    signed with; a name a contact already has is refused (NameTaken), never made unique."""
     fingerprint = identity.fingerprint_of(found.sender.public_key)
     contact = contacts.by_fingerprint(vault, fingerprint)
     if contact is not None:
         return contact, False
     if trust_new:
+        # A name the person typed is their input: bad, it is said as such (BadInput).
+        name = found.sender.name if new_name is None else contacts.clean_name(new_name)
         try:
-            return contacts.new_contact(
-                vault, found.sender.name, found.sender.recipient, fingerprint
-            ), True
+            taken = contacts.named(vault, name)
+            if taken is not None:
+                raise NameTaken(taken.name, taken, fingerprint, asked=new_name is not None)
+            return contacts.new_contact(vault, name, found.sender.recipient, fingerprint), True
+        except NameTaken:
+            raise
         except WaymarkError as err:
             raise wire.HandoverRefused(f"The sender cannot be added as a contact: {err}") from None
     claimed = found.sender.name

@@ -8,6 +8,8 @@ Uploads are limited by the app's request cap (1 MiB), below the 16 MiB file cap 
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Any
 
 from flask import Response, redirect, render_template, request, session, url_for
@@ -228,34 +230,80 @@ def chronology_handover_file():
 
 
 # ---- importing -------------------------------------------------------------------------------
+# A hand-over waiting for the person to confirm a new contact's name (import_file): the
+# encrypted file as uploaded, kept in this process's memory-only session, never on disk.
+PENDING_KEY = "pro_pending_import"
+
+
 @bp.get("/import")
 def import_form():
     with vault_session.current().use():
         pass  # locked → unlock first, then back here
-    return render_template("notes/handover_import.html", error=None, done=None)
+    return render_template("notes/handover_import.html", error=None, done=None, ask=None)
+
+
+def _held() -> dict[str, Any] | None:
+    """The file kept for the confirmation step, and what that step asked, if this form names
+    it (the form carries only the random id of the held file)."""
+    held = session.get(PENDING_KEY)
+    offered = request.form.get("pending", "")
+    if held and offered and hmac.compare_digest(offered, held["ask"]["pending"]):
+        return held
+    return None
+
+
+def _ask(err: Any, data: bytes, passphrase: str | None) -> dict[str, Any]:
+    """Hold the file and say what the confirmation step asks (the name is another contact's)."""
+    ask = {
+        "pending": secrets.token_urlsafe(16),
+        "name": err.name,
+        "contact_fingerprint": err.contact.fingerprint,
+        "fingerprint": err.fingerprint,
+        "asked": err.asked,
+        "passphrase": passphrase is not None,
+    }
+    session[PENDING_KEY] = {"data": data, "ask": ask}
+    return ask
 
 
 @bp.post("/import")
 def import_file():
+    """Import an uploaded hand-over. "The sender is new to me" for someone whose name is
+    already a contact's (with another key) imports nothing: the page asks the person to give
+    them a name of their own and confirm, holding the file meanwhile."""
     from helper.vault import bundle, handover
 
     upload = request.files.get("bundle")
     data = upload.read(bundle.MAX_BUNDLE_BYTES + 1) if upload else b""
+    held = None if data else _held()
+    if held is not None:
+        data = held["data"]
     trust_new = request.form.get("trust_new") == "on"
     passphrase = request.form.get("passphrase") or None
-    error = None
-    done = None
+    new_name = request.form.get("new_name")
+    error = done = ask = None
     with vault_session.current().use() as vault:
         if not data:
             error = "Choose the hand-over file to import."
         elif passphrase is None and bundle.needs_passphrase(data):
             error = "This file is protected by a passphrase. Type it in and import again."
+        elif new_name is not None and request.form.get("confirm") != "on":
+            error = "Tick the box to confirm the sender is not your contact of that name."
+            ask = held["ask"] if held else None
         else:
             try:
                 done = vault.call(
-                    handover.import_bundle, data, passphrase=passphrase, trust_new=trust_new
+                    handover.import_bundle,
+                    data,
+                    passphrase=passphrase,
+                    trust_new=trust_new,
+                    new_name=new_name,
                 )
+                session.pop(PENDING_KEY, None)
+            except handover.NameTaken as err:  # nothing imported: ask, holding the file
+                ask = _ask(err, data, passphrase)
             except WaymarkError as err:  # a refusal (IntegrityError, BadInput…), said in words
                 error = str(err)
     status = 400 if error else 200
-    return render_template("notes/handover_import.html", error=error, done=done), status
+    page = render_template("notes/handover_import.html", error=error, done=done, ask=ask)
+    return page, status
