@@ -74,7 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("state", choices=("on", "off"))
     p.set_defaults(func=cmd_device)
     handover.register(sub)  # identity, contacts, handover, import (helper/cli/handover.py)
-    from helper.cli import casework  # follow-up, due, chronology, referral (issue 12)
+    from helper.cli import casework  # follow-up, due, chronology, referral
 
     casework.register(sub)
     p = commands.add_parser(

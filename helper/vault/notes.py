@@ -78,7 +78,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "line",
         MAX_CHILD,
     ),
-    # casework (issue 12): a pseudonymous reference that ties a child's notes together, and
+    # casework: a pseudonymous reference that ties a child's notes together, and
     # the child's borough (an id from helper/boroughs.py, or "outside-london").
     FieldSpec(
         "child_ref",

@@ -90,5 +90,5 @@ def take_draft() -> dict[str, list[str]] | None:
 
 KEEPS_DRAFT = frozenset({"notes.save_new_note", "notes.save_revision", "notes.save_step"})
 
-# casework (issue 12) and hand-over (HANDOVER.md) pages also route onto bp
+# casework and hand-over (HANDOVER.md) pages also route onto bp
 from helper.web.notes import access, casework, handover, records, settings  # noqa: E402, F401

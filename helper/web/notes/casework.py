@@ -1,4 +1,4 @@
-"""Casework pages of the professional area (issue 12): what is due, a child's chronology, the
+"""Casework pages of the professional area: what is due, a child's chronology, the
 follow-ups panel on a note (with the follow-ups the procedure expects, one click to add), the
 referral summary, and the notes list's search, filters and pages.
 
