@@ -253,7 +253,10 @@ def prepare(
         "to": recipients,
         "notes": [_note_body(vault, note) for note in notes],
     }
-    wire.parse_body(body)  # the writer checks what every reader will check
+    try:
+        wire.parse_body(body)  # the writer checks what every reader will check
+    except wire.HandoverRefused:
+        raise BadInput(CANNOT_CARRY) from None
     raw = wire.canonical(body)
     wire.check_bounds(raw)  # and the bounds a reader puts on the bytes before parsing them
     plaintext = wire.signed_raw(raw, me.signing_key)
@@ -267,6 +270,12 @@ def prepare(
     del plaintext
     name = to.name if to is not None else "the holder of a passphrase-protected file"
     return Prepared(data, bundle_id, notes, name, sender_name)
+
+
+CANNOT_CARRY = (
+    "These notes hold something no hand-over may carry (a time or text an older Waymark "
+    "accepted and this one refuses), so nothing was written."
+)
 
 
 def _default_signer(note: Note) -> str:

@@ -229,6 +229,22 @@ def test_notes_due_lists_unreadable_due_times_first_as_needing_attention(env):
     assert items[: len(unreadable)] == unreadable and all(i["overdue"] for i in unreadable)
 
 
+def test_a_note_holding_an_extreme_time_is_not_handed_over(world):
+    """The writer checks what every reader will: such a note is refused in one sentence before
+    any file is written or any note marked."""
+    from helper.errors import BadInput
+    from helper.vault import contacts
+
+    note_id = plant(world.staff, LATE)
+    out = world.bundle_path.with_name("extreme.age")
+    before = world.staff.path.read_bytes()
+    with pytest.raises(BadInput, match="no hand-over may carry"):
+        handover.hand_over(
+            world.staff, [note_id], out, to=contacts.find(world.staff, "R Patel (DSL)")
+        )
+    assert not out.exists() and world.staff.path.read_bytes() == before
+
+
 # ---- a follow-up due at the end of time ---------------------------------------------------------
 @pytest.mark.parametrize(
     ("zone", "due"),
