@@ -302,14 +302,17 @@ def borough_prefill(text: str) -> str | None:
 
 
 def parse_moment(text: str) -> str | None:
-    """An ISO 8601 time with an offset, rewritten to the second; None if it is not one."""
+    """An ISO 8601 time with an offset, inside the vault's one range (helper/vault/times.py),
+    rewritten to the second; None if it is not one."""
+    from helper.vault import times
+
     if len(text) > 40:
         return None
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if when.tzinfo is None:
+    if when.tzinfo is None or not times.in_range(when):
         return None
     return when.replace(microsecond=0).isoformat()
 

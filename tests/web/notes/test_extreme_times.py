@@ -86,3 +86,14 @@ def test_a_note_time_outside_the_range_is_refused_and_the_form_kept(
         assert "is outside the dates Waymark can keep" in page and "Kept words" in page
     with holder(app).use() as vault:
         assert vault.list_notes() == []
+
+
+def test_a_link_giving_a_time_outside_the_range_starts_the_note_without_it(client, unlocked, zone):
+    """`?at=` from the extension or a routes page is checked by the same rule: left out and
+    said, the note still starts."""
+    zone("Pacific/Kiritimati")
+    for at in ("0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59Z", "2200-01-01T00:00Z"):
+        page = client.get(f"/pro/notes/new?form=full&at={at}")
+        assert page.status_code == 200, at
+        text = page.get_data(as_text=True)
+        assert "the time" in text and 'name="concern_at" value=""' in text, at
