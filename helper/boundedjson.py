@@ -53,17 +53,23 @@ def _count(bare: bytes) -> int:
 
 
 def deeper_than(raw: bytes, max_depth: int) -> bool:
-    """Whether containers nest more than `max_depth` levels. Each pass removes the innermost
-    pairs, so at most `max_depth` passes over the brackets alone."""
+    """Whether containers nest more than `max_depth` levels (ValueError if the brackets do not
+    even pair up, which no JSON text does)."""
     return _deeper(_bare(raw).translate(None, _NOT_BRACKETS), max_depth)
 
 
 def _deeper(brackets: bytes, max_depth: int) -> bool:
-    for _ in range(max_depth):
+    """Each pass removes the innermost pairs, so at most `max_depth` passes (and one more to
+    tell) over the brackets alone. A pass that removes nothing leaves brackets that do not
+    pair up: not JSON, refused here so the parser is never asked to descend into them."""
+    for _ in range(max_depth + 1):
         if not brackets:
             return False
-        brackets = _INNERMOST.sub(b"", brackets)
-    return bool(brackets)  # still nested (or unbalanced, which the parser would refuse)
+        paired = _INNERMOST.sub(b"", brackets)
+        if len(paired) == len(brackets):
+            raise ValueError("brackets that do not pair up")
+        brackets = paired
+    return True
 
 
 def loads(raw: bytes, *, max_depth: int, max_values: int) -> Any:

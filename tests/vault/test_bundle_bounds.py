@@ -203,5 +203,7 @@ def test_the_bounds_count_what_json_would_build():
         boundedjson.loads(b"[1, 2, 3]", max_depth=8, max_values=3)
     token = secrets.token_hex(4)
     assert boundedjson.loads(f'{{"{token}": 1}}'.encode(), max_depth=1, max_values=3) == {token: 1}
-    with pytest.raises(ValueError):
-        boundedjson.loads(b'["unterminated', max_depth=8, max_values=100)
+    for broken in (b'["unterminated', b"{not json", b"[" * 5000, b"]]"):
+        with pytest.raises(ValueError) as refused:  # never the parser's RecursionError
+            boundedjson.loads(broken, max_depth=8, max_values=10_000)
+        assert not isinstance(refused.value, boundedjson.TooComplex), broken[:20]
