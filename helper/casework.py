@@ -116,7 +116,10 @@ def same_ref(a: object, b: object) -> bool:
 
 def parse_due(text: str, now_zone: Any = None) -> str:
     """A due date typed as YYYY-MM-DD or YYYY-MM-DDTHH:MM (local time), checked, as stored:
-    a bare day stays 'YYYY-MM-DD' (due by the end of that day); a time becomes UTC ISO 8601."""
+    a bare day stays 'YYYY-MM-DD' (due by the end of that day); a time becomes UTC ISO 8601.
+    Inside the one range (helper/vault/times.py), as typed and once in UTC."""
+    from helper.vault import times
+
     raw = str(text or "").strip()
     found = _DUE.fullmatch(raw)
     if not found:
@@ -124,33 +127,52 @@ def parse_due(text: str, now_zone: Any = None) -> str:
     y, m, d, hh, mm = found.groups()
     try:
         day = date(int(y), int(m), int(d))
-        if hh is None:
-            return day.isoformat()
-        moment = datetime.combine(day, time(int(hh), int(mm)))
+        moment = None if hh is None else datetime.combine(day, time(int(hh), int(mm)))
     except ValueError:
         raise BadInput(f"Due: {raw} is not a real date or time.") from None
+    if not times.day_in_range(day):
+        raise BadInput(times.out_of_range("Due", raw))
+    if moment is None:
+        return day.isoformat()
     local = moment.replace(tzinfo=now_zone) if now_zone else moment.astimezone()
-    return local.astimezone(UTC).isoformat(timespec="seconds")
+    stored = local.astimezone(UTC)
+    if not times.in_range(stored):
+        raise BadInput(times.out_of_range("Due", raw))
+    return stored.isoformat(timespec="seconds")
+
+
+# A due value that cannot be read (damaged, or outside the range: an older Waymark took any):
+# the earliest time there is, so it sorts first and counts as overdue. It needs a person.
+UNREADABLE_DUE = datetime.min.replace(tzinfo=UTC)
 
 
 @functools.lru_cache(maxsize=8192)  # `notes due` sorts thousands; many share a day
 def due_moment(due: str) -> datetime:
-    """When a stored due value runs out: a bare day lasts until local midnight at its end."""
-    if len(due) == 10:
-        end = datetime.combine(date.fromisoformat(due) + timedelta(days=1), time())
-        return end.astimezone().astimezone(UTC)
-    return datetime.fromisoformat(due)
+    """When a stored due value runs out: a bare day lasts until local midnight at its end;
+    UNREADABLE_DUE for one that cannot be read."""
+    from helper.vault import times
+
+    found = times.readable_due(due)
+    if found is None:
+        return UNREADABLE_DUE
+    if isinstance(found, datetime):
+        return found
+    end = datetime.combine(found + timedelta(days=1), time())
+    return end.astimezone().astimezone(UTC)
 
 
 def check_due_after(due: str, concern_at: str | None) -> None:
-    """A follow-up cannot fall due before the concern happened or came to light."""
-    if not concern_at:
+    """A follow-up cannot fall due before the concern happened or came to light (an
+    unreadable concern time has nothing to compare with)."""
+    from helper.vault import times
+
+    when = times.readable(concern_at)
+    if when is None:
         return
-    when = datetime.fromisoformat(concern_at)
     if due_moment(due) <= when:
         raise BadInput(
             "Due: that is before the concern happened or came to light "
-            f"({when.astimezone():%Y-%m-%d %H:%M}). Give a later date."
+            f"({times.shown(when, '%Y-%m-%d %H:%M')}). Give a later date."
         )
 
 
@@ -209,11 +231,13 @@ def propose(
 ) -> tuple[Proposal, ...]:
     """The follow-ups ticking `step` on a note with `fields` should lead to, timed from when the
     step was ticked (the note's checklist). Pure: the same input always gives the same output.
-    A step that starts no clock, or one not ticked yet, proposes nothing."""
-    ticked = (fields.get("checklist") or {}).get(step)
-    if not ticked:
+    A step that starts no clock, or one not ticked yet (or ticked at an unreadable time),
+    proposes nothing."""
+    from helper.vault import times
+
+    at = times.readable((fields.get("checklist") or {}).get(step))
+    if at is None:  # not ticked, or at a time that cannot be read: no clock to start
         return ()
-    at = datetime.fromisoformat(ticked)
     if step in SOCIAL_CARE_STEPS:
         hours = (borough or {}).get("written_confirmation_hours")
         name = (borough or {}).get("name")
@@ -305,11 +329,18 @@ def proposals_for(
     taken: Iterable[tuple[str, str]] = (),
 ) -> list[Proposal]:
     """Every proposal for a note's ticked steps, minus those already added as follow-ups
-    (`taken`: (step, what) pairs)."""
+    (`taken`: (step, what) pairs) and those that would fall due outside the range the vault
+    keeps (a tick on the range's last days)."""
+    from helper.vault import times
+
     done = set(taken)
     out = []
     for step in fields.get("checklist") or {}:
-        out += [p for p in propose(step, fields, borough) if (p.step, p.what) not in done]
+        out += [
+            p
+            for p in propose(step, fields, borough)
+            if (p.step, p.what) not in done and times.readable(p.due) is not None
+        ]
     return out
 
 

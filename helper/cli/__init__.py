@@ -66,6 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     area = COMMAND_AREAS.get(args_list[0])
     parser = build_parser([area] if area else AREAS)
     args = parser.parse_args(args_list)
+    if area == "notes":  # `notes` and `verify` print stored text: one rule for all of it
+        from helper.cli.terminal import safe_output
+
+        with safe_output():
+            return run(args)
+    return run(args)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the parsed command: a WaymarkError is its one sentence and exit code."""
     try:
         return int(args.func(args) or 0)
     except WaymarkError as err:

@@ -103,9 +103,12 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def _shown_due(due: str) -> str:
-    if len(due) == 10:
+    """A stored due value in 16 columns: the day, or the local time to the minute."""
+    from helper.vault import times
+
+    if len(due) == 10 and times.readable_due(due) is not None:
         return f"{due}      "
-    return datetime.fromisoformat(due).astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{times.shown(due, '%Y-%m-%d %H:%M'):<16}"
 
 
 def cmd_chronology(args: argparse.Namespace) -> int:
@@ -120,8 +123,10 @@ def cmd_chronology(args: argparse.Namespace) -> int:
         return 0
     if not events:
         print("No notes carry that child reference.")
+    from helper.vault import times
+
     for e in events:
-        when = datetime.fromisoformat(e["at"]).astimezone().strftime("%Y-%m-%d %H:%M")
+        when = f"{times.shown(e['at'], '%Y-%m-%d %H:%M'):<16}"
         print(f"{when}  {e['kind']:<14} {e['note']}  {e['text']}")
     return 0
 

@@ -69,14 +69,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="accept a sender who is not a contact yet (check their fingerprint first)",
     )
+    p.add_argument(
+        "--as",
+        dest="new_name",
+        metavar="NAME",
+        help="with --trust-new: the name to save the new contact under (needed when the name "
+        "they signed with belongs to another contact)",
+    )
     p.set_defaults(func=cmd_import)
 
 
-def _open():
+def _open(log_unlock: bool = True):
     from helper.cli.notes import Secrets, open_unlocked
 
     secrets = Secrets()
-    return secrets, open_unlocked(secrets)
+    return secrets, open_unlocked(secrets, log_unlock)
 
 
 def cmd_identity(args: argparse.Namespace) -> int:
@@ -217,18 +224,29 @@ def cmd_handover(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import sys
 
+    from helper.errors import BadInput
     from helper.vault import bundle, handover
 
+    if args.new_name is not None and not args.trust_new:
+        raise BadInput("--as names a new contact, so it goes with --trust-new.")
     data = bundle.read_capped(args.file)  # size and readability first: no passphrase asked
-    secrets, vault = _open()
+    # The unlock is logged with the import itself: a refused bundle leaves the file untouched.
+    secrets, vault = _open(log_unlock=False)
     with vault:
         passphrase = None
         if bundle.needs_passphrase(data):
             passphrase = secrets.ask("Passphrase for the hand-over file: ")
         try:
             done = handover.import_bundle(
-                vault, data, passphrase=passphrase, trust_new=args.trust_new
+                vault,
+                data,
+                passphrase=passphrase,
+                trust_new=args.trust_new,
+                new_name=args.new_name,
+                log_unlock=True,
             )
+        except handover.NameTaken:
+            raise
         except bundle.HandoverRefused:
             sender = None
             if not args.trust_new and sys.stdin.isatty():
@@ -237,7 +255,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 sender = new_sender(vault, data, passphrase)
             if sender is None or not confirm_sender(sender):
                 raise
-            done = handover.import_bundle(vault, data, passphrase=passphrase, trust_new=True)
+            done = handover.import_bundle(
+                vault, data, passphrase=passphrase, trust_new=True, log_unlock=True
+            )
     if done.trusted_now:
         print(f"Added {done.sender.name} as a contact.", file=sys.stderr)
     print(f"Imported {len(done.note_ids)} note(s) from {done.sender.name}.", file=sys.stderr)

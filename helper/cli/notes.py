@@ -154,15 +154,37 @@ def fields_from(args: argparse.Namespace) -> dict[str, Any]:
     return fields
 
 
+# Bounds on the JSON a person gives (helper/boundedjson.py): a note's fields nest 3 levels (the
+# fields, the told list, a told entry) and hold far fewer values than this; the file is read no
+# further than a few notes' worth (a revision is at most 100,000 bytes as stored).
+MAX_JSON_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 3
+MAX_JSON_VALUES = 100_000
+
+
 def _load_json(source: str) -> dict[str, Any]:
+    from helper import boundedjson
+
     try:
-        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+        if source == "-":
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        else:
+            with open(source, "rb") as handle:
+                raw = handle.read(MAX_JSON_BYTES + 1)
     except OSError:
         raise BadInput(f"Cannot read {source}.") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise BadInput(f"The JSON is larger than a note may be ({MAX_JSON_BYTES // 1024} KiB).")
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = boundedjson.loads(raw, max_depth=MAX_JSON_DEPTH, max_values=MAX_JSON_VALUES)
     except UnicodeDecodeError:
         raise BadInput("The JSON is not valid UTF-8.") from None
+    except boundedjson.TooDeep:
+        raise BadInput(
+            f"The JSON is nested too deeply (more than {MAX_JSON_DEPTH} levels)."
+        ) from None
+    except boundedjson.TooMany:
+        raise BadInput(f"The JSON holds too many values (more than {MAX_JSON_VALUES:,}).") from None
     except ValueError:
         raise BadInput("That is not valid JSON.") from None
     if not isinstance(data, dict):
@@ -178,8 +200,10 @@ def signer(args: argparse.Namespace, fields: dict[str, Any]) -> str:
 
 
 # ---- opening the vault ------------------------------------------------------------------------
-def open_unlocked(secrets: Secrets | None = None) -> Any:
-    """Open the vault and unlock it: on this device if enabled, else with the passphrase."""
+def open_unlocked(secrets: Secrets | None = None, log_unlock: bool = True) -> Any:
+    """Open the vault and unlock it: on this device if enabled, else with the passphrase.
+    `log_unlock=False` for a command whose own change logs the unlock (import), so that when
+    it refuses, the vault file is left byte for byte as it was."""
     from helper.hardening import forbid_core_dumps
     from helper.vault import Vault
 
@@ -187,8 +211,8 @@ def open_unlocked(secrets: Secrets | None = None) -> Any:
 
     vault = Vault.open()
     try:
-        if not vault.unlock_on_device():
-            vault.unlock((secrets or Secrets()).ask("Vault passphrase: "))
+        if not vault.unlock_on_device(log=log_unlock):
+            vault.unlock((secrets or Secrets()).ask("Vault passphrase: "), log=log_unlock)
     except BaseException:
         vault.close()
         raise
@@ -257,13 +281,15 @@ def cmd_revise(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from helper.vault import times
+
     with open_unlocked() as vault:
         summaries = vault.list_notes()
     if not summaries:
         print("No notes yet.")
     for s in summaries:
-        when = s.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        print(f"{s.id}  {when}  rev {s.revisions:<3} {s.status:<9} {s.concern}")
+        when = times.shown(s.updated_at, "%Y-%m-%d %H:%M")
+        print(f"{s.id}  {when:<16}  rev {s.revisions:<3} {s.status:<9} {s.concern}")
     return 0
 
 

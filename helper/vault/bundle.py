@@ -7,18 +7,22 @@ sentence a person can act on; nothing from a refused bundle is ever returned."""
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
+import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from helper import boundedjson
 from helper.casework import MAX_WHAT
 from helper.errors import BadInput, IntegrityError, WaymarkError
+from helper.vault import times
 from helper.vault.keys import b64
 from helper.vault.notes import clean_signature, clean_text, validate_fields
 
@@ -68,49 +72,136 @@ def unb64(text: object, length: int) -> bytes:
 # ---- signing --------------------------------------------------------------------------------
 def signed_payload(body: dict[str, Any], signing_key: Ed25519PrivateKey) -> bytes:
     """first line || body || "\\n--- " || b64(Ed25519(label || body)) || "\\n"."""
-    raw = canonical(body)
+    return signed_raw(canonical(body), signing_key)
+
+
+def signed_raw(raw: bytes, signing_key: Ed25519PrivateKey) -> bytes:
+    """The payload for a body already in its canonical bytes."""
     signature = signing_key.sign(SIGNATURE_LABEL + raw)
     return FIRST_LINE + raw + b"\n--- " + b64(signature).encode() + b"\n"
 
 
 def open_payload(plaintext: bytes) -> dict[str, Any]:
-    """Split, check canonical form, verify the signature with the key the body names. Says
-    nothing yet about whether that key is trusted: that is the caller's next step."""
-    if not plaintext.startswith(MAGIC):
-        raise HandoverRefused("That file is not a Waymark hand-over.")
-    line_version = next((v for v, line in FIRST_LINES.items() if plaintext.startswith(line)), 0)
-    if not line_version:
-        raise HandoverRefused(_NEWER)
-    raw, sep, rest = plaintext[len(FIRST_LINES[line_version]) :].partition(b"\n")
-    if not sep or not rest.startswith(b"--- ") or not rest.endswith(b"\n"):
-        raise HandoverRefused(_DAMAGED)
+    """Read the payload in the order that costs nothing until the sender has proved who they
+    are: the first line (a newer version is refused as such, before anything else), the split
+    into body and signature, the signature on the body's bytes with the key the body names
+    (found by one byte search: nothing is parsed yet), then the body within its bounds, its
+    canonical form and its version. Says nothing yet about whether that key is trusted: that
+    is the caller's next step."""
+    line_version = first_line_version(plaintext)
+    raw, signature = _split(plaintext, line_version)
+    public = _claimed_key(raw)
     try:
-        signature = unb64(rest[4:-1].decode("ascii"), 64)
-        body = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
-        raise HandoverRefused(_DAMAGED) from None
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, SIGNATURE_LABEL + raw)
+    except (ValueError, InvalidSignature):
+        raise HandoverRefused(_UNSIGNED) from None
+    body = _bounded_body(raw)
     if not isinstance(body, dict) or canonical(body) != raw:
         raise HandoverRefused(_DAMAGED)
     version = body.get("version")
     if body.get("format") != FORMAT or not isinstance(version, int) or isinstance(version, bool):
-        raise HandoverRefused("That file is not a Waymark hand-over.")
-    if body["version"] > max(READABLE):
-        raise HandoverRefused(_NEWER)
-    if body["version"] != line_version:
+        raise HandoverRefused(_NOT_A_HANDOVER)
+    if version != line_version:
         raise HandoverRefused(_DAMAGED)  # the first line and the body disagree
     sender = body.get("sender")
-    try:
-        public = unb64(sender.get("signing_key") if isinstance(sender, dict) else None, 32)
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, SIGNATURE_LABEL + raw)
-    except (ValueError, InvalidSignature):
-        raise HandoverRefused(
-            "The signature on this hand-over does not match its contents: it has been altered, "
-            "or it was not made by Waymark. Nothing has been imported."
-        ) from None
+    if not isinstance(sender, dict) or sender.get("signing_key") != b64(public):
+        raise HandoverRefused(_DAMAGED)  # the key that signed is the key the sender names
     return body
 
 
+_FIRST_LINE = re.compile(rb"waymark-handover/([1-9][0-9]{0,5})\n")
+
+
+def first_line_version(plaintext: bytes) -> int:
+    """The version the first line names: one this Waymark reads, else refused as newer, or
+    as not a hand-over (any other first line)."""
+    if not plaintext.startswith(MAGIC):
+        raise HandoverRefused(_NOT_A_HANDOVER)
+    found = _FIRST_LINE.match(plaintext)
+    if found is None:
+        raise HandoverRefused(_NOT_A_HANDOVER)
+    version = int(found.group(1))
+    if version > max(READABLE):
+        raise HandoverRefused(_NEWER)
+    if version not in READABLE:
+        raise HandoverRefused(_NOT_A_HANDOVER)
+    return version
+
+
+_SIGNATURE_LINE = re.compile(rb"--- ([A-Za-z0-9+/]{86}==)\n")
+
+
+def _split(plaintext: bytes, version: int) -> tuple[bytes, bytes]:
+    """(body, signature): one body line, then exactly one signature line, then nothing."""
+    start = len(FIRST_LINES[version])
+    end = plaintext.rfind(b"\n", start, len(plaintext) - 1)
+    found = _SIGNATURE_LINE.fullmatch(plaintext, end + 1) if end >= start else None
+    if found is None or plaintext.find(b"\n", start, end) >= 0:
+        raise HandoverRefused(_DAMAGED)
+    try:
+        signature = unb64(found.group(1).decode("ascii"), 64)
+    except ValueError:
+        raise HandoverRefused(_DAMAGED) from None
+    return plaintext[start:end], signature
+
+
+# Where the body names its signing key. Inside a JSON string every quote is escaped, so this
+# can only match a key named signing_key; a body with more than one is refused, and once it
+# is parsed the sender's own key must be the one that signed.
+_SIGNING_KEY = re.compile(rb'"signing_key"\s*:\s*"([^"\\]{0,64})"')
+
+
+def _claimed_key(raw: bytes) -> bytes:
+    found = [m.group(1) for m in itertools.islice(_SIGNING_KEY.finditer(raw), 2)]
+    if len(found) > 1:
+        raise HandoverRefused(_DAMAGED)
+    try:
+        return unb64(found[0].decode("ascii") if found else None, 32)
+    except ValueError:
+        raise HandoverRefused(_UNSIGNED) from None
+
+
+# Bounds on the body, checked on its bytes before it is parsed (helper/boundedjson.py). A body
+# nests 8 levels at most (body, notes, note, revisions, revision, fields, told, a told entry).
+# Every value parsed costs 50 to 100 bytes; the largest body a writer may write (16 MiB of the
+# smallest things it holds, audit entries of 7 values in about 75 bytes) has about 1.5 million.
+# A writer refuses to write what these refuse (prepare, in handover.py).
+MAX_DEPTH = 8
+MAX_JSON_VALUES = 1_500_000
+
+
+def check_bounds(raw: bytes) -> None:
+    """The writer's side of the bounds: BadInput, in the words of a hand-over too large."""
+    try:
+        boundedjson.loads(raw, max_depth=MAX_DEPTH, max_values=MAX_JSON_VALUES)
+    except boundedjson.TooComplex:
+        raise BadInput(TOO_MUCH) from None
+
+
+def _bounded_body(raw: bytes) -> Any:
+    try:
+        return boundedjson.loads(raw, max_depth=MAX_DEPTH, max_values=MAX_JSON_VALUES)
+    except boundedjson.TooMany:
+        raise HandoverRefused(_TOO_MANY) from None
+    except ValueError:  # too deep (no Waymark writes that), or not UTF-8 JSON
+        raise HandoverRefused(_DAMAGED) from None
+
+
+TOO_MUCH = "These notes are too large for one hand-over; hand them over in parts."
+_NOT_A_HANDOVER = "That file is not a Waymark hand-over."
+CANNOT_OPEN = (
+    "This vault cannot open this hand-over: it was encrypted for someone else, or altered on "
+    "the way. Ask the sender to hand it over to your recipient (waymark notes identity). "
+    "Nothing has been imported."
+)
 _DAMAGED = "This hand-over is damaged or has been altered. Nothing has been imported."
+_UNSIGNED = (
+    "The signature on this hand-over does not match its contents: it has been altered, "
+    "or it was not made by Waymark. Nothing has been imported."
+)
+_TOO_MANY = (
+    "This hand-over holds more than a hand-over may, so it was not read. Nothing has been imported."
+)
 _NEWER = (
     "This hand-over was made by a newer version of Waymark. Update Waymark to import it; "
     "nothing has been changed."
@@ -141,7 +232,7 @@ def decrypt(data: bytes, identity: object | None = None, passphrase: str | None 
     import pyrage
 
     if not data.startswith(AGE_MAGIC):
-        raise HandoverRefused("That file is not a Waymark hand-over.")
+        raise HandoverRefused(_NOT_A_HANDOVER)
     try:
         if passphrase is not None:
             return pyrage.passphrase.decrypt(data, passphrase)
@@ -152,11 +243,7 @@ def decrypt(data: bytes, identity: object | None = None, passphrase: str | None 
                 "That passphrase does not open this hand-over (or it has been altered)."
             ) from None
         if "no matching keys" in str(err).lower():
-            raise HandoverRefused(
-                "This vault cannot open this hand-over: it was encrypted for someone else, or "
-                "altered on the way. Ask the sender to hand it over to your recipient "
-                "(waymark notes identity). Nothing has been imported."
-            ) from None
+            raise HandoverRefused(CANNOT_OPEN) from None
         raise HandoverRefused(_DAMAGED) from None
 
 
@@ -214,16 +301,19 @@ class Bundle:
     notes: list[BundleNote]
 
 
-def _text(value: object, limit: int = MAX_LINE) -> str:
-    if not isinstance(value, str) or len(value) > limit or any(ord(c) < 32 for c in value):
-        raise ValueError("bad text")
-    return value
+def _text(value: object, limit: int = MAX_LINE, required: bool = False) -> str:
+    """Text exactly as the vault stores it: the one text rule (notes.clean_text: no control,
+    bidirectional or line-separator character), one line, already stripped, within `limit`."""
+    text = clean_text("Text", value, limit, one_line=True)
+    if text != value or (required and not text):
+        raise ValueError("not one clean line")
+    return text
 
 
 def _time(value: object) -> str:
+    """A time with its offset, inside the one range the vault keeps (helper/vault/times.py)."""
     text = _text(value, 64)
-    if datetime.fromisoformat(text).tzinfo is None:
-        raise ValueError("time without offset")
+    times.parse_stored(text)
     return text
 
 
@@ -262,14 +352,55 @@ HOP_TEXT = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "or
 HOP_TIMES = ("sent_at", "received_at")
 
 
-def hop(value: object) -> dict[str, Any]:
-    """One earlier hand-over a note went through (as the receiving vault recorded it)."""
-    if not isinstance(value, dict) or set(value) != {*HOP_TEXT, *HOP_TIMES, "audit"}:
+HOP_KEYS = frozenset({*HOP_TEXT, *HOP_TIMES, "audit"})
+
+
+def stored_hop(value: object) -> dict[str, Any]:
+    """A hop as this vault's own sealed provenance record holds it: its keys, and text where
+    text belongs. The record is sealed under the vault key, so it holds what was imported; an
+    older Waymark imported earlier hops without checking their form, so reading one never
+    judges it again (every place that shows one copes with any text and any time)."""
+    if not isinstance(value, dict) or set(value) != HOP_KEYS:
         raise ValueError("bad provenance")
-    out: dict[str, Any] = {k: _text(value[k]) for k in HOP_TEXT}
-    out.update({k: _time(value[k]) for k in HOP_TIMES})
-    out["audit"] = _audit(value["audit"])
-    return out
+    if not all(isinstance(value[k], str) for k in (*HOP_TEXT, *HOP_TIMES)):
+        raise ValueError("bad provenance")
+    if not isinstance(value["audit"], list):
+        raise ValueError("bad provenance")
+    return value
+
+
+def _name(value: object) -> str:
+    """A person's name as a hop holds it: a sign-off or a contact name (one clean line, not
+    empty, in the form the vault stores)."""
+    return _text(value, MAX_LINE, required=True)
+
+
+def _fingerprint(value: object) -> str:
+    """A fingerprint in its one written form (identity.parse_fingerprint's)."""
+    from helper.vault.identity import parse_fingerprint
+
+    if not isinstance(value, str) or parse_fingerprint(value) != value:
+        raise ValueError("fingerprint not in its one form")
+    return value
+
+
+def hop(value: object) -> dict[str, Any]:
+    """One earlier hand-over a note went through, as a bundle carries it: only the sender's
+    word, so held to the same rules as the hop a receiving vault records itself (handover.py,
+    `_prepare`): the names, the fingerprint's one form, the ids in hex of their length, times
+    in the range, well-formed audit entries."""
+    if not isinstance(value, dict) or set(value) != HOP_KEYS:
+        raise ValueError("bad provenance")
+    return {
+        "from_name": _name(value["from_name"]),
+        "known_as": _name(value["known_as"]),
+        "fingerprint": _fingerprint(value["fingerprint"]),
+        "vault_id": _hex(value["vault_id"], 32),
+        "bundle_id": _hex(value["bundle_id"], 32),
+        "original_id": _hex(value["original_id"], 16),
+        **{k: _time(value[k]) for k in HOP_TIMES},
+        "audit": _audit(value["audit"]),
+    }
 
 
 def _revision(value: object, expected: int) -> dict[str, Any]:
@@ -301,23 +432,14 @@ EVENT_KEYS = {
 }
 
 
-def _one_line(value: object, limit: int, required: bool = False) -> str:
-    """Text exactly as followups.py stores it: one clean line, already stripped."""
-    text = clean_text("Text", value, limit, one_line=True)
-    if text != value or (required and not text):
-        raise ValueError("not one clean line")
-    return text
-
-
 def _due(value: object) -> str:
     """A due value in the one form the vault stores: a day, or a UTC time to the second."""
     text = _text(value, 32)
     if len(text) == 10:
-        if date.fromisoformat(text).isoformat() != text:
-            raise ValueError("bad day")
+        times.parse_day(text)
         return text
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None or moment.astimezone(UTC).isoformat(timespec="seconds") != text:
+    moment = times.parse_stored(text)
+    if moment.astimezone(UTC).isoformat(timespec="seconds") != text:
         raise ValueError("due not in its stored form")
     return text
 
@@ -349,15 +471,15 @@ def _casework(events: object) -> list[dict[str, Any]]:
             seen.add(fid)
             open_ids.add(fid)
             out.append({**common, "id": fid, "due": _due(event["due"]),
-                        "step": _one_line(event["step"], MAX_STEP),
-                        "what": _one_line(event["what"], MAX_WHAT, required=True)})  # fmt: skip
+                        "step": _text(event["step"], MAX_STEP),
+                        "what": _text(event["what"], MAX_WHAT, required=True)})  # fmt: skip
         else:
             fid = _hex(event["followup"], 8)
             if fid not in open_ids:
                 raise ValueError("done for no open follow-up")
             open_ids.discard(fid)
             out.append({**common, "followup": fid,
-                        "outcome": _one_line(event["outcome"], MAX_WHAT)})  # fmt: skip
+                        "outcome": _text(event["outcome"], MAX_WHAT)})  # fmt: skip
     return out
 
 
@@ -410,7 +532,7 @@ def parse_body(body: dict[str, Any]) -> Bundle:
             bundle_id=_hex(body["bundle_id"], 32),
             created_at=_time(body["created_at"]),
             sender=Sender(
-                name=clean_signature(sender["name"]),
+                name=_name(sender["name"]),
                 vault_id=_hex(sender["vault_id"], 32),
                 recipient=_text(sender["recipient"]),
                 public_key=unb64(sender["signing_key"], 32),

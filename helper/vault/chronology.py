@@ -87,7 +87,14 @@ def step_titles() -> dict[str, str]:
 
 
 def _utc(value: Any) -> str:
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    """An event's time in UTC to the second. One that cannot be read (damaged, or outside the
+    range: helper/vault/times.py) keeps its stored text, so it still sorts and is still
+    listed, and every reader shows it as "unreadable time"."""
+    from helper.vault import times
+
+    when = times.readable(value)
+    if when is None:
+        return value.isoformat() if isinstance(value, datetime) else str(value)
     return when.astimezone(UTC).isoformat(timespec="seconds")
 
 

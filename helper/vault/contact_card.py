@@ -87,16 +87,11 @@ def parse_card(text: str) -> Card:
     return Card(clean_name(name), recipient, fingerprint)
 
 
-def new_sender(vault, data: bytes, passphrase: str | None = None) -> Card | None:
-    """Who signed a hand-over file, when they are someone this vault could accept for the first
-    time: not a contact yet, and no contact has their name. None otherwise, and None for a
-    file that does not open or check out: then the import itself says what is wrong, in its
-    own words (HANDOVER.md, "Importing"). Reads only; nothing is added.
-
-    Why: the receiving person is asked once, with the fingerprint in front of them, instead of
-    being told to run the import again with a flag."""
+def _signer(vault, data: bytes, passphrase: str | None):
+    """The sender a hand-over file names and their fingerprint, or None when the file does not
+    open or check out (the import says why) or comes from this vault."""
     from helper.errors import WaymarkError
-    from helper.vault import bundle, contacts, identity
+    from helper.vault import bundle, identity
 
     try:
         me = identity.load(vault)
@@ -109,10 +104,41 @@ def new_sender(vault, data: bytes, passphrase: str | None = None) -> Card | None
         return None
     if found.sender.vault_id == vault.vault_id:
         return None
-    fingerprint = identity.fingerprint_of(found.sender.public_key)
+    return found.sender, identity.fingerprint_of(found.sender.public_key)
+
+
+def namesake(vault, data: bytes, passphrase: str | None = None) -> bool:
+    """Whether a file's sender is new to this vault but signs with a contact's name: the
+    import then asks for a name of their own rather than refusing or guessing."""
+    from helper.vault import contacts
+
+    signed = _signer(vault, data, passphrase)
+    if signed is None:
+        return False
+    sender, fingerprint = signed
+    if contacts.by_fingerprint(vault, fingerprint) is not None:
+        return False
+    wanted = sender.name.casefold()
+    return any(c.name.casefold() == wanted for c in contacts.list_contacts(vault))
+
+
+def new_sender(vault, data: bytes, passphrase: str | None = None) -> Card | None:
+    """Who signed a hand-over file, when they are someone this vault could accept for the first
+    time: not a contact yet, and no contact has their name. None otherwise, and None for a
+    file that does not open or check out: then the import itself says what is wrong, in its
+    own words (HANDOVER.md, "Importing"). Reads only; nothing is added.
+
+    Why: the receiving person is asked once, with the fingerprint in front of them, instead of
+    being told to run the import again with a flag."""
+    from helper.vault import contacts
+
+    signed = _signer(vault, data, passphrase)
+    if signed is None:
+        return None
+    sender, fingerprint = signed
     if contacts.by_fingerprint(vault, fingerprint) is not None:
         return None
-    wanted = found.sender.name.casefold()
+    wanted = sender.name.casefold()
     if any(c.name.casefold() == wanted for c in contacts.list_contacts(vault)):
-        return None  # a name clash: the import's own refusal explains it
-    return Card(found.sender.name, found.sender.recipient, fingerprint)
+        return None  # a name clash: the import asks for a name of their own
+    return Card(sender.name, sender.recipient, fingerprint)

@@ -75,13 +75,18 @@ def list_contacts(vault) -> list[Contact]:
 
 
 def find(vault, name: str) -> Contact:
-    wanted = str(name).strip().casefold()
-    for contact in list_contacts(vault):
-        if contact.name.casefold() == wanted:
-            return contact
+    contact = named(vault, name)
+    if contact is not None:
+        return contact
     raise BadInput(  # bad usage (exit code 2): the name was mistyped or never added
         f"There is no contact called {name!r}. Add one with `waymark notes contacts add`."
     )
+
+
+def named(vault, name: str) -> Contact | None:
+    """The contact called `name` (ignoring case and surrounding spaces), or None."""
+    wanted = str(name).strip().casefold()
+    return next((c for c in list_contacts(vault) if c.name.casefold() == wanted), None)
 
 
 def by_fingerprint(vault, fingerprint: str) -> Contact | None:
@@ -134,14 +139,9 @@ def insert(vault, conn, contact: Contact) -> None:
 
 
 def new_contact(vault, name: str, recipient: str, fingerprint: str) -> Contact:
-    """A checked contact not yet saved (import --trust-new saves it with the notes)."""
-    base = clean_name(name)
-    existing = list_contacts(vault)
-    taken = {c.name.casefold() for c in existing}
-    candidate, n = base, 2
-    while candidate.casefold() in taken:
-        candidate, n = f"{base} ({n})", n + 1
-    return _checked(vault, candidate, parse_recipient(recipient), fingerprint, existing)
+    """A checked contact not yet saved (import --trust-new saves it with the notes). A name
+    already taken is refused like any other, never made unique behind the person's back."""
+    return _checked(vault, clean_name(name), parse_recipient(recipient), fingerprint)
 
 
 def remove(vault, name: str) -> Contact:

@@ -34,8 +34,11 @@ def concern_labels() -> dict[str, str]:
 
 
 def local_time(value: datetime | str) -> str:
-    when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return when.astimezone().strftime("%d %b %Y, %H:%M %Z (UTC%z)")
+    """A stored time in local time with its zone (a document travels); "unreadable time" for a
+    damaged or extreme one (helper/vault/times.py)."""
+    from helper.vault import times
+
+    return times.shown(value, "%d %b %Y, %H:%M %Z (UTC%z)")
 
 
 def field_lines(name: str, value: Any) -> list[str]:
@@ -87,18 +90,15 @@ def due_text(
 ) -> str:
     """A stored due value for reading: a bare day is due by the end of that day. The export
     writes times with their zone (a document travels); the helper's pages pass their own
-    shorter form, so both read a due value the same way."""
+    shorter form, so both read a due value the same way. `time_words` never raises (it is
+    times.shown underneath), so neither does this."""
+    from helper.vault import times
+
     text = str(due)
     if len(text) == 10:
-        try:
-            day = datetime.fromisoformat(text)
-        except ValueError:
-            return text
-        return f"{day:{day_format}}, by the end of the day"
-    try:
-        return time_words(text)
-    except ValueError:
-        return text
+        day = times.readable_due(text)
+        return times.UNREADABLE if day is None else f"{day:{day_format}}, by the end of the day"
+    return time_words(text)
 
 
 def followup_lines(item: Any) -> list[tuple[str, str]]:

@@ -97,12 +97,18 @@ def add(vault: Vault, note_id: str, what: str, due: str, signed_by: str, step: s
 
 
 def _due(due: str) -> str:
+    """A due value as typed (casework.parse_due) or a proposal's UTC time, checked against the
+    one range (helper/vault/times.py) and in its stored form."""
+    from helper.vault import times
+
     text = str(due or "").strip()
     if len(text) > 10 and ("+" in text[10:] or text.endswith("Z")):
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             raise BadInput(f"Due: {text[:40]!r} is not a real date or time.") from None
+        if times.readable(moment) is None:
+            raise BadInput(times.out_of_range("Due", text))
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     return casework.parse_due(text)
 

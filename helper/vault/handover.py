@@ -68,7 +68,9 @@ def _open_hops(
 ) -> list[dict[str, Any]]:
     try:
         data = json.loads(aead.decrypt(nonce, ct, _provenance_ad(vault_id, note_id, received_at)))
-        return [wire.hop(h) for h in data]
+        if not isinstance(data, list):
+            raise ValueError("not a list")
+        return [wire.stored_hop(h) for h in data]
     except (InvalidTag, ValueError, TypeError):
         raise IntegrityError(
             f"Note {note_id}: the record of where it came from has been altered or damaged."
@@ -103,27 +105,38 @@ SHOWN_HOP = ("from_name", "known_as", "fingerprint", "vault_id", "bundle_id", "o
              "sent_at", "received_at")  # fmt: skip
 
 
-def shown_provenance(vault, note_id: str) -> list[dict[str, str]] | None:
+def shown_provenance(vault, note_id: str) -> list[dict[str, Any]] | None:
     """The hand-overs a note came through, oldest first, without the senders' audit entries
     (kept in the vault and passed on with the note, too long to show); None for a note made in
-    this vault. A vault from before hand-over, opened read-only, has no table yet: None."""
+    this vault. A vault from before hand-over, opened read-only, has no table yet: None.
+
+    Each says whether it is only the sender's word (`stated_by_sender`): the last hop is the
+    one this vault recorded when it imported the note (who signed, checked against a contact);
+    every earlier one came inside the sender's bundle, and nobody here checked it happened."""
     conn = inside.connection(vault)
     if not store.has_table(conn, "provenance"):
         return None
     hops = provenance(vault, note_id)
-    return [{k: h[k] for k in SHOWN_HOP} for h in hops] or None
+    last = len(hops) - 1
+    return [
+        {**{k: h[k] for k in SHOWN_HOP}, "stated_by_sender": n < last} for n, h in enumerate(hops)
+    ] or None
 
 
-def hop_sentence(hop: dict[str, str]) -> str:
+STATED = "As stated by the sender: "
+
+
+def hop_sentence(hop: dict[str, Any]) -> str:
     """One hand-over as a person reads it: from whom (this vault's name for the contact, and
     the name they signed with if different), their fingerprint, when it was sent and received,
-    and from which vault."""
+    and from which vault; an earlier hop begins by saying it is the sender's word."""
     from helper.vault.export import local_time
 
     who = hop["known_as"]
     if hop["from_name"] != who:
         who += f" (signed as {hop['from_name']})"
     return (
+        f"{STATED if hop.get('stated_by_sender') else ''}"
         f"Handed over from {who} (fingerprint {hop['fingerprint']}) on "
         f"{local_time(hop['sent_at'])}, from vault {hop['vault_id']} (note {hop['original_id']}); "
         f"received here {local_time(hop['received_at'])}."
@@ -240,10 +253,16 @@ def prepare(
         "to": recipients,
         "notes": [_note_body(vault, note) for note in notes],
     }
-    wire.parse_body(body)  # the writer checks what every reader will check
-    plaintext = wire.signed_payload(body, me.signing_key)
+    try:
+        wire.parse_body(body)  # the writer checks what every reader will check
+    except wire.HandoverRefused:
+        raise BadInput(CANNOT_CARRY) from None
+    raw = wire.canonical(body)
+    wire.check_bounds(raw)  # and the bounds a reader puts on the bytes before parsing them
+    plaintext = wire.signed_raw(raw, me.signing_key)
+    del raw
     if len(plaintext) > wire.MAX_BUNDLE_BYTES - 64 * 1024:
-        raise BadInput("These notes are too large for one hand-over; hand them over in parts.")
+        raise BadInput(wire.TOO_MUCH)
     if passphrase is not None:
         data = wire.encrypt_with_passphrase(plaintext, passphrase)
     else:
@@ -251,6 +270,12 @@ def prepare(
     del plaintext
     name = to.name if to is not None else "the holder of a passphrase-protected file"
     return Prepared(data, bundle_id, notes, name, sender_name)
+
+
+CANNOT_CARRY = (
+    "These notes hold something no hand-over may carry (a time or text an older Waymark "
+    "accepted and this one refuses), so nothing was written."
+)
 
 
 def _default_signer(note: Note) -> str:
@@ -356,29 +381,41 @@ def bundle_tag(vault, bundle_id: str) -> bytes:
 
 
 def import_bundle(
-    vault, data: bytes, *, passphrase: str | None = None, trust_new: bool = False
+    vault,
+    data: bytes,
+    *,
+    passphrase: str | None = None,
+    trust_new: bool = False,
+    new_name: str | None = None,
+    log_unlock: bool = False,
 ) -> Imported:
-    """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically."""
+    """Check the bundle step by step (HANDOVER.md, "Importing"), then add it atomically.
+    Nothing is written before the last check has passed: a refusal leaves the file as it was.
+    `new_name`: with `trust_new`, the name the new contact is saved under (the person's
+    confirmation when the sender's own name belongs to another contact: NameTaken).
+    `log_unlock`: the caller unlocked the vault for this import without logging it (the
+    command line), so the `unlock` entry goes first in the import's own transaction."""
     from helper.vault.times import now_utc
 
     if len(data) > wire.MAX_BUNDLE_BYTES:
         raise wire.HandoverRefused(wire._too_large())
-    me = identity.load(vault)
-    assert me is not None
-    plaintext = wire.decrypt(data, me.age_identity, passphrase)
+    me = identity.load(vault, create=False)  # made on first use, but never by a refusal
+    if me is None and passphrase is None:
+        raise wire.HandoverRefused(wire.CANNOT_OPEN)
+    plaintext = wire.decrypt(data, me.age_identity if me else None, passphrase)
     found = wire.parse_body(wire.open_payload(plaintext))
     del plaintext
     if found.sender.vault_id == vault.vault_id:
         raise wire.HandoverRefused(
             "This hand-over was made by this vault; there is nothing to import."
         )
-    wanted = wire.PASSPHRASE_RECIPIENT if passphrase is not None else me.recipient
+    wanted = wire.PASSPHRASE_RECIPIENT if me is None or passphrase is not None else me.recipient
     if wanted not in found.to:
         raise wire.HandoverRefused(
             "This hand-over was not addressed to this vault (it has been passed on from "
             "elsewhere). Nothing has been imported."
         )
-    sender, trusted_now = _signer(vault, found, trust_new)
+    sender, trusted_now = _signer(vault, found, trust_new, new_name)
     tag = bundle_tag(vault, found.bundle_id)
     rows = store.query(
         inside.connection(vault), "SELECT received_at FROM received_bundles WHERE tag = ?", (tag,)
@@ -391,6 +428,8 @@ def import_bundle(
     received_at = now_utc()
     prepared = [_prepare(vault, found, note, sender, received_at) for note in found.notes]
     with inside.writing(vault) as conn:
+        if log_unlock:
+            inside.log(vault, conn, "unlock")
         if trusted_now:
             contacts.insert(vault, conn, sender)
         for new_id, rows_to_add, hops_row, events in prepared:
@@ -410,17 +449,49 @@ def import_bundle(
     return Imported(found.bundle_id, [p[0] for p in prepared], sender, trusted_now)
 
 
-def _signer(vault, found: wire.Bundle, trust_new: bool) -> tuple[Contact, bool]:
-    """The contact whose fingerprint signed it; refused (fingerprint shown) when unknown."""
+class NameTaken(wire.HandoverRefused):
+    """`--trust-new` for a sender whose name (or the name asked for them) already belongs to a
+    contact with a different key. Nothing was imported; the person confirms by giving the new
+    contact a name of their own (`new_name`). The web page reads `name`, `contact` and
+    `fingerprint` to ask."""
+
+    def __init__(self, name: str, contact: Contact, fingerprint: str, asked: bool) -> None:
+        self.name, self.contact, self.fingerprint, self.asked = name, contact, fingerprint, asked
+        if asked:
+            message = (
+                f"The name {name} already belongs to a contact with a different key, so "
+                "nothing has been imported: choose another name with --as."
+            )
+        else:
+            message = (
+                f"The name {name} belongs to a contact with a different key "
+                f"({contact.fingerprint}; this hand-over was signed with {fingerprint}), so "
+                "nothing has been imported: if the sender is someone else, import again with "
+                '--trust-new --as "ANOTHER NAME".'
+            )
+        super().__init__(message)
+
+
+def _signer(
+    vault, found: wire.Bundle, trust_new: bool, new_name: str | None = None
+) -> tuple[Contact, bool]:
+    """The contact whose fingerprint signed it; refused (fingerprint shown) when unknown. With
+    `trust_new` the sender becomes a contact, under `new_name` if given, else the name they
+    signed with; a name a contact already has is refused (NameTaken), never made unique."""
     fingerprint = identity.fingerprint_of(found.sender.public_key)
     contact = contacts.by_fingerprint(vault, fingerprint)
     if contact is not None:
         return contact, False
     if trust_new:
+        # A name the person typed is their input: bad, it is said as such (BadInput).
+        name = found.sender.name if new_name is None else contacts.clean_name(new_name)
         try:
-            return contacts.new_contact(
-                vault, found.sender.name, found.sender.recipient, fingerprint
-            ), True
+            taken = contacts.named(vault, name)
+            if taken is not None:
+                raise NameTaken(taken.name, taken, fingerprint, asked=new_name is not None)
+            return contacts.new_contact(vault, name, found.sender.recipient, fingerprint), True
+        except NameTaken:
+            raise
         except WaymarkError as err:
             raise wire.HandoverRefused(f"The sender cannot be added as a contact: {err}") from None
     claimed = found.sender.name

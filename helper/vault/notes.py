@@ -78,7 +78,7 @@ FIELDS: tuple[FieldSpec, ...] = (
         "line",
         MAX_CHILD,
     ),
-    # casework (issue 12): a pseudonymous reference that ties a child's notes together, and
+    # casework: a pseudonymous reference that ties a child's notes together, and
     # the child's borough (an id from helper/boroughs.py, or "outside-london").
     FieldSpec(
         "child_ref",
@@ -239,10 +239,23 @@ class VerifyReport:
 
 # ---- validation -----------------------------------------------------------------------------
 
-# Unicode category Cc is exactly U+0000-001F and U+007F-009F; tab and newline are allowed in
-# free text. (Lone surrogates are caught by the UTF-8 check before this.)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# The one text rule: the characters no field may hold, wherever a person or a bundle gives text.
+# They change what a terminal or a page shows without being seen: the controls (Unicode category
+# Cc is exactly U+0000-001F and U+007F-009F; C1 holds the terminal's CSI, U+009B), the
+# bidirectional controls (U+202A-202E, U+2066-2069 and the marks U+200E, U+200F, U+061C, which
+# can make a child reference or a name read backwards) and the Unicode line and paragraph
+# separators (a second line inside a one-line field). Tab and newline are allowed in free text.
+# (Lone surrogates are caught by the UTF-8 check before this.)
+HIDDEN = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{HIDDEN}]")
+_CONTROL_ONE_LINE = re.compile(f"[\t\n{HIDDEN}]")
+
+
+def shown_safely(text: str) -> str:
+    """Stored text with every character the rule above refuses (tab and newline apart) written
+    as a visible \\uXXXX escape: how the command line prints what an older Waymark let in.
+    Inside JSON that escape is JSON's own, so printed JSON still reads back exactly."""
+    return _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
 
 
 def clean_text(label: str, value: Any, max_len: int, one_line: bool = False) -> str:
@@ -270,16 +283,25 @@ def clean_text(label: str, value: Any, max_len: int, one_line: bool = False) -> 
 
 def parse_time(label: str, value: Any) -> str:
     """An ISO 8601 date-time, stored as UTC. Without an offset it is taken as this machine's
-    local time, because that is what a person typing into a form means."""
+    local time, because that is what a person typing into a form means. Inside the one range
+    (helper/vault/times.py), checked before the time is moved to UTC and after."""
+    from helper.vault import times
+
     if not isinstance(value, str) or len(value) > 64:
         raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.")
+    text = value.strip()
     try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise BadInput(f"{label}: expected a date and time like 2025-03-01T14:30+00:00.") from None
+    if not times.in_range(when):
+        raise BadInput(times.out_of_range(label, text))
     if when.tzinfo is None:
         when = when.astimezone()
-    return when.astimezone(UTC).isoformat(timespec="seconds")
+    stored = when.astimezone(UTC)
+    if not times.in_range(stored):
+        raise BadInput(times.out_of_range(label, text))
+    return stored.isoformat(timespec="seconds")
 
 
 def _told(value: Any) -> list[dict[str, str]]:

@@ -37,7 +37,7 @@ CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT 
                          mac BLOB NOT NULL);
 CREATE TABLE unlock_failures (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL);
 """
-# casework (issue 12): sealed follow-up events (helper/vault/followups.py); a vault made before
+# casework: sealed follow-up events (helper/vault/followups.py); a vault made before
 # it existed gains the table on a writable open (upgrade, below).
 CASEWORK_DDL = (
     "CREATE TABLE casework (note_id TEXT NOT NULL, number INTEGER NOT NULL, at TEXT NOT NULL, "

@@ -55,8 +55,11 @@ class Unlocking:
         def _check_keyring_head(self) -> None: ...
         def _write_header(self, header: dict[str, Any], action: str) -> None: ...
 
-    def unlock(self, passphrase: str) -> None:
-        """Unlock with the passphrase. A wrong one is one generic error, slower each time."""
+    def unlock(self, passphrase: str, log: bool = True) -> None:
+        """Unlock with the passphrase. A wrong one is one generic error, slower each time.
+        `log=False` leaves the `unlock` audit entry to the caller's own change (an import
+        logs it in its transaction), so a command that ends up changing nothing writes
+        nothing."""
         failures = self._failures()
         time.sleep(unlock_delay(failures))
         try:
@@ -70,7 +73,8 @@ class Unlocking:
             self._accept_key(vault_key)
         finally:
             keys.wipe(vault_key)
-        self._record_unlock()
+        if log:
+            self._record_unlock()
 
     def _record_unlock(self) -> None:
         """Log the unlock. If the log cannot be written (a damaged chain, a busy or full disk),
@@ -88,8 +92,9 @@ class Unlocking:
     def device_unlock_enabled(self) -> bool:
         return "device" in self._header
 
-    def unlock_on_device(self) -> bool:
-        """Unlock with the key kept in the OS keyring; False (with a notice) if that cannot work."""
+    def unlock_on_device(self, log: bool = True) -> bool:
+        """Unlock with the key kept in the OS keyring; False (with a notice) if that cannot work.
+        `log` as for `unlock`."""
         if not self.device_unlock_enabled():
             return False
         if not self.device_unlock_available():
@@ -110,7 +115,8 @@ class Unlocking:
             self._accept_key(vault_key)
         finally:
             keys.wipe(vault_key)
-        self._record_unlock()
+        if log:
+            self._record_unlock()
         return True
 
     def set_device_unlock(self, enabled: bool) -> None:

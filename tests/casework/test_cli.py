@@ -178,3 +178,19 @@ def test_referral_summary_prints_the_headings_and_what_is_missing(env):
     assert "STILL MISSING: The child's own words" in result.stdout
     assert "A man asked for photos" in result.stdout
     assert "Nothing has been sent anywhere" in result.stdout
+
+
+def test_a_follow_up_typed_for_the_very_minute_of_the_concern_is_one_sentence(env):
+    """Typed in local time (here Berlin, UTC+1): the concern at 10:00 and a follow-up due at
+    10:00 that day is the same moment, refused in one line (exit 2); 10:01 is kept."""
+    init(env)
+    here = {**env, "TZ": "Europe/Berlin"}
+    note = waymark(here, "notes", "new", "--concern", "grooming", "--when", "2026-11-27T10:00",
+                   "--signed-by", "Ms Reed").stdout.split()[0]  # fmt: skip
+    same = waymark(here, "notes", "follow-up", note, "--what", "Chase", "--due", "2026-11-27T10:00")
+    assert same.returncode == 2 and "before the concern happened" in same.stderr
+    assert len(same.stderr.strip().splitlines()) == 1 and rows(env, "casework") == 0
+    later = waymark(
+        here, "notes", "follow-up", note, "--what", "Chase", "--due", "2026-11-27T10:01"
+    )
+    assert later.returncode == 0, later.stderr

@@ -72,3 +72,24 @@ def test_ticking_the_platform_step_proposes_a_follow_up_a_week_on_that_lands_in_
     (item,) = followups.due(vault, datetime.fromisoformat("2026-12-09T15:00:00+00:00"))
     assert (item["followup"], item["due"], item["overdue"]) == (fid, proposal.due, True)
     assert casework.proposals_for(stored, None, [("report-platform", proposal.what)]) == []
+
+
+def test_a_follow_up_due_exactly_when_the_concern_happened_is_refused(tmp_path):
+    """The boundary of "cannot fall due before the concern": due at that very moment is refused
+    too (nothing can be followed up before it happened); a minute later is kept."""
+    import pytest
+
+    from helper.errors import BadInput
+
+    vault, _ = Vault.create(PASSPHRASE, tmp_path / "v.sqlite3")
+    try:
+        note = vault.new_note({"concern": "grooming", "concern_at": "2026-11-27T09:00Z"}, "Sam")
+        before = vault.path.read_bytes()
+        for due in ("2026-11-27T09:00:00+00:00", "2026-11-27T10:00:00+01:00"):
+            with pytest.raises(BadInput, match="before the concern happened"):
+                followups.add(vault, note, "Ring the MASH", due, "Sam")
+        assert vault.path.read_bytes() == before
+        followups.add(vault, note, "Ring the MASH", "2026-11-27T09:01:00+00:00", "Sam")
+        assert [f.due for f in followups.followups(vault, note)] == ["2026-11-27T09:01:00+00:00"]
+    finally:
+        vault.close()

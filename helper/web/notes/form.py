@@ -135,25 +135,26 @@ def local_input(value: object) -> str:
     """A stored UTC time as the value of a datetime-local box (this machine's local time,
     no offset), because that is what the person sees and types; the vault reads it back as
     local time."""
+    from helper.vault import times
+
     text = "" if value is None else str(value)
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return text
+    if not times.in_range(when):
+        return text  # as stored: the box shows it empty, and saving says why it is refused
     if when.tzinfo is not None:
         when = when.astimezone().replace(tzinfo=None)
     return when.replace(microsecond=0).isoformat(timespec="minutes")
 
 
 def shown_time(value: object) -> str:
-    """A stored time for reading: local, to the minute, with the day spelled out."""
-    try:
-        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return str(value)
-    if when.tzinfo is not None:
-        when = when.astimezone()
-    return when.strftime("%a %d %b %Y, %H:%M")
+    """A stored time for reading: local, to the minute, with the day spelled out; "unreadable
+    time" for a damaged or extreme one (helper/vault/times.py)."""
+    from helper.vault import times
+
+    return times.shown(value, "%a %d %b %Y, %H:%M")
 
 
 def values_from_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -232,6 +233,17 @@ def told_rows(values: Mapping[str, Any]) -> list[dict[str, str]]:
     return (rows + [dict(empty) for _ in range(SPARE_TOLD_ROWS)])[:MAX_TOLD_ROWS]
 
 
+# The query values the new-note page reads (prefill below), and so the only ones its links pass
+# on: a query is never handed to url_for whole, where a name like `endpoint`, `_anchor` or
+# `_external` is one of url_for's own arguments.
+PREFILL_ARGS = ("platform", "at", "concern", "age", "borough")
+
+
+def known_args(args: Mapping[str, str]) -> dict[str, str]:
+    """The prefill values of a query, as given (prefill checks them again on the next page)."""
+    return {name: str(args[name]) for name in PREFILL_ARGS if args.get(name)}
+
+
 def prefill(args: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """Values the extension or a routes page passes
     (`?platform=HOST&at=ISO&concern=ID&age=N&borough=ID`), each checked; a value that fails is
@@ -290,14 +302,17 @@ def borough_prefill(text: str) -> str | None:
 
 
 def parse_moment(text: str) -> str | None:
-    """An ISO 8601 time with an offset, rewritten to the second; None if it is not one."""
+    """An ISO 8601 time with an offset, inside the vault's one range (helper/vault/times.py),
+    rewritten to the second; None if it is not one."""
+    from helper.vault import times
+
     if len(text) > 40:
         return None
     try:
         when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
-    if when.tzinfo is None:
+    if when.tzinfo is None or not times.in_range(when):
         return None
     return when.replace(microsecond=0).isoformat()
 

@@ -8,6 +8,7 @@ Uploads are limited by the app's request cap (1 MiB), below the 16 MiB file cap 
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from typing import Any
 
@@ -322,19 +323,25 @@ def import_file():
 
     upload = request.files.get("bundle")
     data = upload.read(bundle.MAX_BUNDLE_BYTES + 1) if upload else b""
+    held = None if data else _held()
+    if held is not None:
+        data = held["data"]
     passphrase = request.form.get("passphrase") or None
-    error = None
-    done = None
+    new_name = request.form.get("new_name")
+    error = done = ask = None
     session.pop(PENDING_IMPORT, None)
     with vault_session.current().use() as vault:
         if not data:
             error = "Choose the hand-over file to import."
         elif passphrase is None and bundle.needs_passphrase(data):
             error = "This file is protected by a passphrase. Type it in and import again."
+        elif new_name is not None and request.form.get("confirm") != "on":
+            error = "Tick the box to confirm the sender is not your contact of that name."
+            ask = held["ask"] if held else None
         else:
-            from helper.vault.contact_card import new_sender
+            from helper.vault.contact_card import namesake, new_sender
 
-            sender = vault.call(new_sender, data, passphrase)
+            sender = None if held else vault.call(new_sender, data, passphrase)
             if sender is not None:
                 # A first-time sender: one clear step, with their fingerprint, before anything
                 # is added. The file waits in this process's memory, never on disk.
@@ -348,12 +355,54 @@ def import_file():
                 return render_template(
                     "notes/handover_sender.html", sender=sender, token=token, error=None
                 )
+            # A new sender who signs with a contact's name: the import refuses to guess and asks
+            # for a name of their own (NameTaken), holding the file meanwhile.
+            clash = held is not None or vault.call(namesake, data, passphrase)
             try:
-                done = vault.call(handover.import_bundle, data, passphrase=passphrase)
+                done = vault.call(
+                    handover.import_bundle,
+                    data,
+                    passphrase=passphrase,
+                    trust_new=clash,
+                    new_name=new_name if clash else None,
+                )
+                session.pop(PENDING_KEY, None)
+            except handover.NameTaken as err:  # nothing imported: ask, holding the file
+                ask = _ask(err, data, passphrase)
             except WaymarkError as err:  # a refusal (IntegrityError, BadInput…), said in words
                 error = str(err)
     status = 400 if error else 200
-    return render_template("notes/handover_import.html", error=error, done=done), status
+    page = render_template("notes/handover_import.html", error=error, done=done, ask=ask)
+    return page, status
+
+
+# A file waiting for a namesake to be given a name of their own (a different slot from the
+# first-time sender's, so the two steps never clear each other).
+PENDING_KEY = "pro_pending_namesake"
+
+
+def _held() -> dict[str, Any] | None:
+    """The file kept for the namesake confirmation step, if this form names it (the form
+    carries only the random id of the held file)."""
+    held = session.get(PENDING_KEY)
+    offered = request.form.get("pending", "")
+    if held and offered and hmac.compare_digest(offered, held["ask"]["pending"]):
+        return held
+    return None
+
+
+def _ask(err: Any, data: bytes, passphrase: str | None) -> dict[str, Any]:
+    """Hold the file and say what the confirmation step asks (the name is another contact's)."""
+    ask = {
+        "pending": secrets.token_urlsafe(16),
+        "name": err.name,
+        "contact_fingerprint": err.contact.fingerprint,
+        "fingerprint": err.fingerprint,
+        "asked": err.asked,
+        "passphrase": passphrase is not None,
+    }
+    session[PENDING_KEY] = {"data": data, "ask": ask}
+    return ask
 
 
 @bp.post("/import/accept")

@@ -72,7 +72,8 @@ def new_note():
         notice = f"The link gave {' and '.join(dropped)} in a form we cannot use, so left it blank."
     if full:
         return _form_page(values, None, mode="new", notice=notice)
-    return _step_page(values, None, form.step_ids()[0], notice=notice)
+    whole = url_for("notes.new_note", form="full", **form.known_args(request.args))
+    return _step_page(values, None, form.step_ids()[0], notice=notice, whole_form=whole)
 
 
 def _recorded(raw: dict) -> dict:
@@ -123,8 +124,10 @@ def _step_page(
     step: str,
     note_id: str | None = None,
     notice: str | None = None,
+    whole_form: str | None = None,
 ) -> str:
-    """One step of the guided note form, with where it sits among the steps."""
+    """One step of the guided note form, with where it sits among the steps (and, on a new
+    note's first step, `whole_form`: the link to the whole form with the same prefill)."""
     shown = form.step_specs(step, str(values.get("concern", "")))
     names = {s.name for s in shown}
     # Values given for later steps (the child's age from a routes page) ride along unseen.
@@ -150,6 +153,7 @@ def _step_page(
         note_id=note_id,
         notice=notice,
         signer="",
+        whole_form=whole_form or url_for("notes.new_note", form="full"),
     )
 
 

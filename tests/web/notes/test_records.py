@@ -417,3 +417,27 @@ def test_a_refused_step_keeps_what_was_typed(client, csrf_token, unlocked):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "kept text" in page and "Step 1 of 4" in page
+
+
+def _whole_form_link(page: str) -> str:
+    found = re.search(r'<a href="([^"]*)">Prefer one long page\?', page)
+    assert found, "the guided form links to the whole form"
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_the_whole_form_link_carries_only_the_values_the_page_knows(client, unlocked):
+    """The first step's "whole form" link is built from the prefill values the page reads
+    (platform, at, concern, age, borough) and nothing else: a query naming one of url_for's
+    own arguments (`form`, `endpoint`, `_method`, `_anchor`, `_external`, `_scheme`) once
+    gave a 500 or rewrote the link."""
+    for query in ("form=guided", "endpoint=notes.unlock", "_method=POST", "_anchor=evil",
+                  "_external=1", "_scheme=javascript", "values=1", "next=/pro/lock"):  # fmt: skip
+        page = client.get(f"/pro/notes/new?{query}")
+        assert page.status_code == 200, query
+        assert _whole_form_link(page.get_data(as_text=True)) == "/pro/notes/new?form=full", query
+    known = "concern=grooming&age=15&platform=www.roblox.com&borough=camden&at=2026-11-28T10:00Z"
+    page = client.get(f"/pro/notes/new?{known}&_external=1&endpoint=x").get_data(as_text=True)
+    link = _whole_form_link(page)
+    assert link.startswith("/pro/notes/new?") and "_external" not in link and "endpoint" not in link
+    for pair in known.split("&"):
+        assert pair in link.split("?", 1)[1].split("&"), pair
