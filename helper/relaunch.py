@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from helper.errors import StorageError
 
 STATE_VERSION = 1
+STATE_NAME = "waymark-carried"
+NOTHING_TO_RESUME = "There is nothing to resume: --resume is only for Waymark's own use."
 MAX_STATE_BYTES = 64 * 1024 * 1024  # sessions are small; a drafted note is at most 1 MiB
 SERVE = "serve"
 BROWSER = "browser"
@@ -121,7 +123,7 @@ def command_line(carried: Carried, state_fd: int) -> list[str]:
 def start_afresh(carried: Carried) -> None:
     """Replace this process with a fresh helper that carries on with `carried`. Returns only if
     that cannot be done (raising OSError): the caller then carries on as it was."""
-    state = os.memfd_create("waymark-carried", os.MFD_CLOEXEC)
+    state = os.memfd_create(STATE_NAME, os.MFD_CLOEXEC)
     try:
         data = memoryview(carried.encode())
         while data:
@@ -141,8 +143,11 @@ def start_afresh(carried: Carried) -> None:
 
 def take(state_fd: int) -> Carried:
     """In the new image: read what the last one carried, then close it. The socket and lock
-    descriptors are made non-inheritable again, so no browser or child ever gets them."""
+    descriptors are made non-inheritable again, so no browser or child ever gets them. Anything
+    but our own carried state (a terminal, a closed descriptor) is one sentence, never a wait."""
     try:
+        if not os.readlink(f"/proc/self/fd/{state_fd}").startswith(f"/memfd:{STATE_NAME}"):
+            raise ValueError("not ours")
         chunks = []
         total = 0
         while chunk := os.read(state_fd, 1024 * 1024):
@@ -155,7 +160,5 @@ def take(state_fd: int) -> Carried:
         for fd in carried.descriptors():
             os.set_inheritable(fd, False)
     except (OSError, ValueError, TypeError, KeyError):
-        raise StorageError(
-            "There is nothing to resume: --resume is only for Waymark's own use."
-        ) from None
+        raise StorageError(NOTHING_TO_RESUME) from None
     return carried

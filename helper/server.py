@@ -288,9 +288,12 @@ def resume(carried: relaunch.Carried, config: dict | None = None) -> LocalServer
     launch tokens (with their pages) and quiet-spell clock as the image before."""
     from helper.running import Instance
 
-    sock = socket.socket(fileno=carried.listen_fd)
-    if sock.getsockname()[0] != LOOPBACK_HOST:
-        raise StorageError("There is nothing to resume: --resume is only for Waymark's own use.")
+    try:
+        sock = socket.socket(fileno=carried.listen_fd)
+        if sock.getsockname()[0] != LOOPBACK_HOST:
+            raise OSError("not our listening socket")
+    except OSError:
+        raise StorageError(relaunch.NOTHING_TO_RESUME) from None
     throwaway = secrets.token_urlsafe(32)  # the app wants a first token; nobody ever gets it
     server = _serve_on(sock, throwaway, {**(config or {}), "SECRET_KEY": carried.secret_key})
     app = server.app

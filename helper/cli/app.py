@@ -213,7 +213,7 @@ def resume_in_browser(state_fd: int) -> int:
     server = local.resume(carried)
     instance = server.instance
     if instance is None:
-        raise StorageError("There is nothing to resume: --resume is only for Waymark's own use.")
+        raise StorageError(relaunch.NOTHING_TO_RESUME)
     stop_on_sigterm()
     try:
         serve_in_browser(server, instance.key)

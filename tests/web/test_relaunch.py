@@ -240,3 +240,18 @@ def test_a_browser_mode_helper_started_afresh_keeps_its_launch_pages_and_hand_ov
         err = helper.stop()
     assert helper.proc.returncode == 0, err
     assert "Traceback" not in err, err
+
+
+@pytest.mark.parametrize("command", ["serve", "open"])
+@pytest.mark.parametrize("fd", ["0", "2", "99"])
+def test_resume_given_by_hand_is_one_sentence(tmp_path, command, fd):
+    """The hidden option is for the helper's own next image; anything else (a terminal, a
+    closed or foreign descriptor) is refused at once in one line, never waited on."""
+    from tests.support.cli import waymark
+
+    env = {**os.environ, "WAYMARK_HOME": str(tmp_path / "home")}
+    result = waymark(command, f"--resume={fd}", env=env, stdin="", timeout=30)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert result.stderr.strip().splitlines() == [
+        "waymark: There is nothing to resume: --resume is only for Waymark's own use."
+    ]
