@@ -28,13 +28,49 @@ WINDOW_FOLDER = "window"  # the window's web storage (helper/window.py)
 
 
 def data_dir() -> Path:
-    """The user's Waymark data folder (the vault lives here). Created owner-only (0700) on
-    POSIX; on Windows the mode does nothing and the user profile's access rules protect it
+    """The user's Waymark data folder (the vault lives here). Owner-only (0700) on POSIX; on
+    Windows the mode does nothing and the user profile's access rules protect it
     (docs/SECURITY.md, "Files on Windows")."""
     override = os.environ.get("WAYMARK_HOME")
     path = Path(override) if override else Path(platformdirs.user_data_dir(APP_NAME, False))
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as err:
+        from helper.errors import StorageError
+
+        raise StorageError(
+            f"Waymark could not make its data folder {path} ({err.strerror or 'refused'})."
+        ) from None
+    return private(path)
+
+
+def private(folder: Path) -> Path:
+    """`folder`, made owner-only (0700) if it is ours, or StorageError if it is not.
+
+    Why: mkdir's mode only applies to a folder it makes. One that already existed (made by
+    hand, by an older version, restored from a backup) could be 0755, showing every file name
+    in it to other accounts; it is closed here. One owned by another account is refused
+    outright: its owner could read or replace whatever we put there (docs/SECURITY.md, "The
+    data folder is private"). POSIX only; Windows has the profile's access rules instead."""
+    if os.name != "posix":
+        return folder
+    from helper.errors import StorageError
+
+    info = folder.stat()
+    if info.st_uid != os.geteuid():
+        raise StorageError(
+            f"The folder {folder} belongs to another account, so Waymark will not keep its "
+            "files there (set WAYMARK_HOME to a folder of your own)."
+        )
+    if info.st_mode & 0o077:
+        try:
+            os.chmod(folder, 0o700)
+        except OSError:
+            raise StorageError(
+                f"The folder {folder} is open to other accounts and could not be made private, "
+                "so Waymark will not keep its files there."
+            ) from None
+    return folder
 
 
 def cache_dir() -> Path:

@@ -75,3 +75,53 @@ def test_the_live_folders_are_owner_only_on_posix(waymark_home):
 
     runtime = server.runtime_dir()
     assert runtime.stat().st_mode & 0o777 == 0o700
+
+
+# ---- a data folder that already exists (docs/SECURITY.md, "The data folder is private") -----
+
+OTHER_UID = 65534  # "nobody": any account but ours
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows uses ACLs")
+@pytest.mark.parametrize("where", ["WAYMARK_HOME", "XDG_DATA_HOME"])
+def test_an_existing_data_folder_others_can_read_is_made_owner_only(tmp_path, monkeypatch, where):
+    """A folder left 0755 (made by hand, an older version, a restored backup) showed every
+    file name in it to other accounts."""
+    if where == "WAYMARK_HOME":
+        folder = tmp_path / "home"
+        monkeypatch.setenv("WAYMARK_HOME", str(folder))
+    else:
+        folder = tmp_path / "xdg" / "waymark"
+        monkeypatch.delenv("WAYMARK_HOME", raising=False)
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    folder.mkdir(parents=True)
+    (folder / "vault.sqlite3").write_bytes(b"kept as it is")
+    folder.chmod(0o755)
+    assert paths.data_dir() == folder
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert (folder / "vault.sqlite3").read_bytes() == b"kept as it is"
+
+
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0,
+    reason="giving a folder to another account needs root",
+)
+def test_a_data_folder_another_account_owns_is_refused_in_one_sentence(tmp_path):
+    from tests.support.cli import waymark
+
+    folder = tmp_path / "theirs"
+    folder.mkdir()
+    (folder / "vault.sqlite3").write_bytes(b"theirs, untouched")
+    folder.chmod(0o755)
+    os.chown(folder, OTHER_UID, OTHER_UID)
+    env = {**os.environ, "WAYMARK_HOME": str(folder)}
+    for command in (["serve"], ["notes", "list"]):
+        result = waymark(*command, env=env, timeout=30)
+        assert result.returncode == 1, (command, result.stdout, result.stderr)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and "another account" in lines[0], result.stderr
+        assert lines[0].count(". ") == 0, "one plain sentence"
+    assert folder.stat().st_mode & 0o777 == 0o755, "another account's folder was changed"
+    assert folder.stat().st_uid == OTHER_UID
+    assert sorted(p.name for p in folder.iterdir()) == ["vault.sqlite3"]
+    assert (folder / "vault.sqlite3").read_bytes() == b"theirs, untouched"

@@ -36,6 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     opener.add_argument("--at", metavar="ISO", help="when it was seen (ISO 8601)")
     opener.add_argument("--concern", metavar="ID", help="the type of concern (a concern id)")
     opener.add_argument("--age", metavar="YEARS", help="the child's age, if known")
+    resumable(opener)
     opener.set_defaults(func=open_helper)
 
     serve = commands.add_parser(
@@ -45,7 +46,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "address with its one-time token. Stops on Ctrl-C.",
     )
     serve.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    resumable(serve)
     serve.set_defaults(func=serve_helper)
+
+
+def resumable(parser: argparse.ArgumentParser) -> None:
+    """Hidden options of the helper's own next image after a lock (helper/relaunch.py): the
+    descriptor of what it carries, and how many locks it has been through (shown by `ps`)."""
+    parser.add_argument("--resume", type=int, metavar="FD", help=argparse.SUPPRESS)
+    parser.add_argument("--locks", type=int, default=0, help=argparse.SUPPRESS)
 
 
 def start_point(args: argparse.Namespace) -> tuple[str, dict[str, str]]:
@@ -73,14 +82,16 @@ def stop_on_sigterm() -> None:
 
 
 def serve_helper(args: argparse.Namespace) -> int:
+    from helper import relaunch
     from helper import server as local
     from helper.hardening import forbid_core_dumps
 
     forbid_core_dumps()
 
-    server = local.create(args.host)
-    stop_on_sigterm()
-    try:
+    if args.resume is not None:  # the next image after a lock: the address is already out
+        server = local.resume(relaunch.take(args.resume))
+    else:
+        server = local.create(args.host)
         print(server.url(), flush=True)  # the first line, alone: scripts read it
         # Said on stderr, so stdout stays that one line: the token is spent by the first visit.
         print(
@@ -89,6 +100,9 @@ def serve_helper(args: argparse.Namespace) -> int:
             file=sys.stderr,
             flush=True,
         )
+    server.relaunch_as = relaunch.SERVE
+    stop_on_sigterm()
+    try:
         server.run()
     except KeyboardInterrupt:
         pass  # Ctrl-C or SIGTERM: the normal way to stop.
@@ -114,6 +128,8 @@ def open_helper(args: argparse.Namespace) -> int:
     from helper.hardening import forbid_core_dumps
 
     forbid_core_dumps()
+    if args.resume is not None:
+        return resume_in_browser(args.resume)
     path, query = start_point(args)
     try:
         instance = running.claim_or_hand_over(local.runtime_dir(), path, query)
@@ -130,6 +146,7 @@ def open_helper(args: argparse.Namespace) -> int:
     probe = None if args.browser else window.start_probe()
     server = local.create()
     stop_on_sigterm()
+    server.instance = instance
     try:
         instance.publish(server.port)
         show(server, path, query, probe, instance.key)
@@ -170,15 +187,50 @@ def show(server, path: str, query: dict[str, str], probe: Probe | None, key: byt
             window.show(server.url(path, query), on_closed=server.stop)
             return
         print(f"waymark: cannot open a window ({reason}); using your web browser.", flush=True)
-    server.app.extensions["waymark.hand_over"] = (key, in_browser)
     page = server.launch_page(path, query)
     if window.open_in_browser(page.as_uri()):
         print(f"Waymark is open in your web browser at {server.address()}", flush=True)
     else:
         print(f"No web browser found. Open this file in a browser: {page.as_uri()}", flush=True)
     print("Press Ctrl-C here to stop Waymark.", flush=True)
+    serve_in_browser(server, key)
+
+
+def serve_in_browser(server, key: bytes) -> None:
+    """Serve for the browser until stopped: later launches are handed over as launch pages,
+    the helper ends after its quiet spell, and each lock starts it afresh."""
+    from helper import relaunch, window
+
+    def in_browser(where: str, asked: dict[str, str]) -> bool:
+        return window.open_in_browser(server.launch_page(where, asked).as_uri())
+
+    server.app.extensions["waymark.hand_over"] = (key, in_browser)
+    server.relaunch_as = relaunch.BROWSER
     exit_when_idle(server)
     server.run()
+
+
+def resume_in_browser(state_fd: int) -> int:
+    """A browser-mode helper's next image after a lock: the same one-helper lock, port,
+    sessions and launch pages; nothing is opened or printed again."""
+    from helper import relaunch
+    from helper import server as local
+    from helper.errors import StorageError
+
+    carried = relaunch.take(state_fd)
+    server = local.resume(carried)
+    instance = server.instance
+    if instance is None:
+        raise StorageError(relaunch.NOTHING_TO_RESUME)
+    stop_on_sigterm()
+    try:
+        serve_in_browser(server, instance.key)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        instance.release()
+    return 0
 
 
 def idle_limits() -> tuple[float, float]:

@@ -40,6 +40,8 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.extensions["waymark.launch_token"] = security.LaunchToken(app.config["LAUNCH_TOKEN"])
     on_close: list[Callable[[], None]] = []
     app.extensions["waymark.on_close"] = on_close
+    # Run each time the vault locks (helper/server.py starts the helper afresh from one).
+    app.extensions["waymark.on_lock"] = []
     app.session_interface = MemorySessionInterface(store, security.cookie_name(app.config["PORT"]))
 
     security.install(app)

@@ -77,6 +77,16 @@ class LaunchToken:
             self._live[value.encode()] = on_spent
         return value
 
+    def live(self) -> list[str]:
+        """The tokens not yet spent, for the helper's next image (helper/relaunch.py)."""
+        with self._lock:
+            return [value.decode() for value in self._live]
+
+    def revoke(self, value: str) -> None:
+        """Forget a token that was never handed out (the next image's own first one)."""
+        with self._lock:
+            self._live.pop(value.encode(), None)
+
     def on_spent(self, value: str, hook: Callable[[], None]) -> None:
         with self._lock:
             if value.encode() in self._live:

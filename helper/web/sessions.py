@@ -8,6 +8,7 @@ A session exists only after a valid launch token was exchanged, so "has a sessio
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 
@@ -54,6 +55,31 @@ class SessionStore:
     def __len__(self) -> int:
         with self._lock:
             return len(self._sessions)
+
+    def snapshot(self) -> dict[str, dict]:
+        """Every session's data, for the fresh image the helper starts when the vault locks
+        (helper/relaunch.py): the person stays signed in. A value that is not plain data
+        (text, numbers, lists, mappings) is left behind rather than stopping the relaunch."""
+        with self._lock:
+            sessions = {sid: dict(data) for sid, data in self._sessions.items()}
+        kept: dict[str, dict] = {}
+        for sid, data in sessions.items():
+            kept[sid] = {}
+            for key, value in data.items():
+                try:
+                    json.dumps(value)
+                except (TypeError, ValueError):
+                    continue
+                kept[sid][key] = value
+        return kept
+
+    def restore(self, sessions: dict[str, dict]) -> None:
+        """Take back the sessions a previous image of this helper carried (see snapshot)."""
+        with self._lock:
+            for sid, data in sessions.items():
+                session = LaunchSession(sid)
+                session.update(data)
+                self._sessions[sid] = session
 
     def drop_all(self) -> None:
         """Forget every session (server stop): nothing survives the process in memory."""

@@ -1,10 +1,12 @@
 """The one vault this helper has open, and when its key must be dropped.
 
 Why a single holder: the vault key may live only in this process's memory and only while the
-professional is using it (docs/SECURITY.md, "Keys in memory after locking"). Every page reaches the
-vault through `VaultSession.use()`, which (a) drops the key first if the person has been idle too
-long, (b) counts the request as activity, and (c) holds a lock for the whole operation, so an idle
-timeout or "lock now" from another waitress thread can never pull the key out from under a save.
+professional is using it (docs/SECURITY.md, "Keys in memory after locking"). Every page
+reaches the vault through `VaultSession.use()`, which (a) drops the key first if the person has
+been idle too long, (b) counts the request as activity, and (c) holds a lock for the whole
+operation, so an idle timeout or "lock now" from another waitress thread can never pull the key
+out from under a save. After each lock `on_locked` runs: the server then starts the helper
+afresh, so nothing else of the unlocked time stays in memory either (helper/relaunch.py).
 
 Idle time is measured with an injectable clock so tests prove auto-lock without sleeping; a
 small watchdog thread enforces it even when no request arrives (an unattended screen).
@@ -184,8 +186,10 @@ class VaultSession:
         clock: Callable[[], float] = time.monotonic,
         watchdog_seconds: float | None = WATCHDOG_SECONDS,
         idle_seconds: float | None = None,
+        on_locked: Callable[[], None] | None = None,
     ) -> None:
         self._idle_seconds = idle_seconds  # tests only: overrides the minutes setting
+        self._on_locked = on_locked
         self._path = path
         self._clock = clock
         self._lock = threading.RLock()
@@ -340,10 +344,18 @@ class VaultSession:
             return self._vault.take_notices()
 
     def lock(self) -> None:
-        """The one lock path ("Lock now", auto-lock, closing): the vault zeroes its keys."""
+        """The one lock path ("Lock now", auto-lock): the vault zeroes its keys, then
+        `on_locked` runs (the server starts the helper afresh: docs/SECURITY.md, "Keys in
+        memory after locking"). Closing locks through close() instead, without it."""
         with self._lock:
-            if self._vault is not None and self._vault.is_unlocked:
-                self._vault.lock()
+            if self._vault is None or not self._vault.is_unlocked:
+                return
+            self._vault.lock()
+        if self._on_locked is not None:
+            try:
+                self._on_locked()
+            except Exception:  # the vault is locked whatever a hook does; no detail logged
+                LOG.warning("an after-lock hook failed")
 
     def close(self) -> None:
         """On exit: drop the key, close the file, stop the watchdog. Safe to call twice."""
@@ -380,11 +392,18 @@ def install(app: Flask) -> VaultSession:
     if os.environ.get("WAYMARK_TESTING") == "1" and os.environ.get(TEST_IDLE_ENV):
         idle_seconds = float(os.environ[TEST_IDLE_ENV])
         watchdog = min(watchdog or WATCHDOG_SECONDS, idle_seconds / 4)
+    after_lock = app.extensions.setdefault("waymark.on_lock", [])
+
+    def locked() -> None:
+        for hook in list(after_lock):
+            hook()
+
     holder = VaultSession(
         path=app.config.get("VAULT_PATH"),
         clock=app.config.get("VAULT_CLOCK") or time.monotonic,
         watchdog_seconds=watchdog,
         idle_seconds=idle_seconds,
+        on_locked=locked,
     )
     app.extensions[EXTENSION_KEY] = holder
     app.extensions["waymark.on_close"].append(holder.close)

@@ -189,3 +189,37 @@ def test_nothing_sensitive_leaks_to_temp_files_logs_or_stderr(env, tmp_path):
             assert PASSPHRASE.encode() not in data, path
             assert b"Ms Reed" not in data, path
     assert list(Path(env["TMPDIR"]).iterdir()) == []
+
+
+def kdf_of(home_env: dict[str, str]) -> dict:
+    conn = sqlite3.connect(Path(home_env["WAYMARK_HOME"]) / "vault.sqlite3")
+    try:
+        return json.loads(conn.execute("SELECT header FROM vault_header").fetchone()[0])["kdf"]
+    finally:
+        conn.close()
+
+
+def test_a_stray_fast_kdf_variable_alone_changes_nothing_for_a_real_vault(tmp_path):
+    """WAYMARK_KDF_FAST=1 makes the passphrase KDF almost free, for tests. Left set in a
+    person's shell (copied from a test log, a CI script, a README), it must not weaken their
+    vault: only with WAYMARK_TESTING=1 beside it does it count (helper/vault/keys.py). Shown on
+    both places a passphrase is wrapped: making the vault and changing the passphrase."""
+    from helper.vault import keys
+
+    stray = private_env(tmp_path / "stray", PASSPHRASE)
+    del stray["WAYMARK_TESTING"]  # a person's shell: only the stray variable
+    assert stray["WAYMARK_KDF_FAST"] == "1"
+    init(stray)
+    made = kdf_of(stray)
+    (tmp_path / "stray" / "pass.txt").write_text(f"{PASSPHRASE}\n{PASSPHRASE} two\n")
+    changed = waymark(stray, "notes", "passwd")
+    assert changed.returncode == 0, changed.stderr
+    for kdf in (made, kdf_of(stray)):
+        assert (kdf["m"], kdf["p"]) == (keys.KDF_MEMORY_KIB, keys.KDF_LANES), kdf
+        assert kdf["t"] >= 2, kdf
+
+    # Control: inside the test suite the same variable does make the KDF fast, so the figures
+    # above are the real KDF, not a test that cannot tell the difference.
+    testing = private_env(tmp_path / "testing", PASSPHRASE)
+    init(testing)
+    assert kdf_of(testing)["m"] == keys.MIN_MEMORY_KIB
