@@ -34,7 +34,7 @@ export function t(key, ...substitutions) {
 
 /** The message for `key`, or null when there is none (for messages only some items have). */
 export function tIfAny(key, ...substitutions) {
-  return chrome.i18n.getMessage(key, substitutions.map(String)) || null;
+  return lookup(key, substitutions.map(String)) || null; // chrome.i18n, or the pocket app's messages
 }
 
 /** Fill every [data-i18n] element under `root` with its message, as text (never HTML). */

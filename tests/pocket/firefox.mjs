@@ -18,7 +18,7 @@ const MIME = JSON.parse(process.env.MIME_TYPES);
 const FIREFOX = process.env.FIREFOX_BIN ?? "/usr/lib/firefox-esr/firefox-esr";
 const FLOWS = [
   ["young-person", "13-17", "sextortion", false],
-  ["parent-carer", "under-13", "grooming", false],
+  ["parent-carer", "8-12", "grooming", false],
   ["young-person", "13-17", "grooming", true],
 ];
 

@@ -56,7 +56,7 @@ def test_installable_then_every_flow_works_offline(served, tmp_path, private_hom
 
         # A parent: the routes, then the guidance for the child's age.
         start_afresh(page)
-        flow(page, "parent-carer", "grooming", "under-13")
+        flow(page, "parent-carer", "grooming", "8-12")
         guidance = page.locator("section.guidance")
         guidance.wait_for()
         assert guidance.get_attribute("data-band") == "8-12"

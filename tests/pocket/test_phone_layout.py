@@ -21,7 +21,7 @@ SCREENS = {
     "young-person-age": ["audience:young-person", "concern:nude-image-shared"],
     "young-person-routes": ["audience:young-person", "concern:nude-image-shared", "age:13-17"],
     "young-person-self-harm": ["audience:young-person", "concern:self-harm", "age:13-17"],
-    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:under-13"],
+    "parent-routes": ["audience:parent-carer", "concern:grooming", "age:8-12"],
     "professional-routes": ["audience:professional", "concern:csam-found", "age:not-sure"],
     "professional-record": [
         "audience:professional",
