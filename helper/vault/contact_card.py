@@ -87,11 +87,12 @@ def parse_card(text: str) -> Card:
     return Card(clean_name(name), recipient, fingerprint)
 
 
-def _signer(vault, data: bytes, passphrase: str | None):
-    """The sender a hand-over file names and their fingerprint, or None when the file does not
-    open or check out (the import says why) or comes from this vault."""
+def _stranger(vault, data: bytes, passphrase: str | None):
+    """(sender, fingerprint, name taken) for a hand-over file signed by someone who is not a
+    contact of this vault yet; None when the file does not open or check out (the import says
+    why), comes from this vault, or its signer is already a contact."""
     from helper.errors import WaymarkError
-    from helper.vault import bundle, identity
+    from helper.vault import bundle, contacts, identity
 
     try:
         me = identity.load(vault)
@@ -104,22 +105,19 @@ def _signer(vault, data: bytes, passphrase: str | None):
         return None
     if found.sender.vault_id == vault.vault_id:
         return None
-    return found.sender, identity.fingerprint_of(found.sender.public_key)
+    fingerprint = identity.fingerprint_of(found.sender.public_key)
+    if contacts.by_fingerprint(vault, fingerprint) is not None:
+        return None
+    wanted = found.sender.name.casefold()
+    taken = any(c.name.casefold() == wanted for c in contacts.list_contacts(vault))
+    return found.sender, fingerprint, taken
 
 
 def namesake(vault, data: bytes, passphrase: str | None = None) -> bool:
     """Whether a file's sender is new to this vault but signs with a contact's name: the
     import then asks for a name of their own rather than refusing or guessing."""
-    from helper.vault import contacts
-
-    signed = _signer(vault, data, passphrase)
-    if signed is None:
-        return False
-    sender, fingerprint = signed
-    if contacts.by_fingerprint(vault, fingerprint) is not None:
-        return False
-    wanted = sender.name.casefold()
-    return any(c.name.casefold() == wanted for c in contacts.list_contacts(vault))
+    stranger = _stranger(vault, data, passphrase)
+    return stranger is not None and stranger[2]
 
 
 def new_sender(vault, data: bytes, passphrase: str | None = None) -> Card | None:
@@ -130,15 +128,8 @@ def new_sender(vault, data: bytes, passphrase: str | None = None) -> Card | None
 
     Why: the receiving person is asked once, with the fingerprint in front of them, instead of
     being told to run the import again with a flag."""
-    from helper.vault import contacts
-
-    signed = _signer(vault, data, passphrase)
-    if signed is None:
-        return None
-    sender, fingerprint = signed
-    if contacts.by_fingerprint(vault, fingerprint) is not None:
-        return None
-    wanted = sender.name.casefold()
-    if any(c.name.casefold() == wanted for c in contacts.list_contacts(vault)):
-        return None  # a name clash: the import asks for a name of their own
+    stranger = _stranger(vault, data, passphrase)
+    if stranger is None or stranger[2]:
+        return None  # not new, or a name clash: the import asks for a name of their own
+    sender, fingerprint, _taken = stranger
     return Card(sender.name, sender.recipient, fingerprint)
