@@ -1,4 +1,4 @@
-"""The platform atlas (issue 8): at least 30 platforms children in the UK use, each with its own
+"""The platform atlas: at least 30 platforms children in the UK use, each with its own
 specific reporting page, steps a child can read, evidence for what was checked, and for at least
 20 of them the platform's own family or teen safety features for parents."""
 

@@ -1,4 +1,4 @@
-"""The disk and the database saying no (issue 3; docs/SECURITY.md, "Crashes and power
+"""The disk and the database saying no (docs/SECURITY.md, "Crashes and power
 cuts" and "Key derivation caps"): read-only, locked by
 another process, disk full, not a vault, KDF work over the cap. Each is a clear sentence and
 loses nothing."""

@@ -200,7 +200,7 @@ def test_probe_finds_the_virtual_display(tmp_path, monkeypatch):
 
 
 def test_a_professional_does_the_whole_journey_in_the_real_window(tmp_path):
-    """Issue 4's promise, in the window itself: unlock (here: create), record a note from the
+    """The helper's promise, in the window itself: unlock (here: create), record a note from the
     extension's link, follow the checklist, export, lock. Then the vault file is opened
     independently to prove what the window saved."""
     require_display()
